@@ -1,0 +1,29 @@
+// CLI11 set-up from the declarative option table: each flag's value is kept only when given, so
+// the merge with the environment decides precedence (flags win).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "synthgen/core/settings.hpp"
+
+namespace synthgen {
+
+class CommandLine {
+ public:
+  CommandLine();
+  // Throws CLI::ParseError subclasses as CLI11 does (help and version included).
+  void parse(int argc, char** argv);
+  [[nodiscard]] FlagValues given_flags() const;
+  CLI::App& app() { return app_; }
+
+ private:
+  CLI::App app_;
+  std::map<std::string, std::string> values_;
+  std::map<std::string, bool> switches_;
+  std::map<std::string, CLI::Option*> options_;
+};
+
+}  // namespace synthgen

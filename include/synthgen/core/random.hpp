@@ -1,0 +1,26 @@
+// Deterministic randomness: the same seed gives the same sample, vote seeds and tie-breaks on
+// every platform (std::uniform_int_distribution is not portable across standard libraries).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace synthgen {
+
+// splitmix64 step: a fast, well-mixed 64-bit generator.
+std::uint64_t splitmix64(std::uint64_t& state);
+
+// One well-mixed value from a base seed and two coordinates (e.g. row index and vote index).
+std::uint64_t derive_seed(std::uint64_t base, std::uint64_t a, std::uint64_t b = 0);
+
+// The seed sent with one vote's request: in [0, 2^31) so every server's integer type holds it.
+std::uint32_t vote_seed(std::uint64_t run_seed, std::uint64_t row_index, std::uint64_t vote_index);
+
+// Uniform in [0, bound) without modulo bias; bound > 0.
+std::uint64_t uniform_below(std::uint64_t& state, std::uint64_t bound);
+
+// `n` distinct indices of [0, total), in increasing order; n >= total (or n == 0) gives all.
+std::vector<std::size_t> sample_indices(std::size_t total, std::size_t n, std::uint64_t seed);
+
+}  // namespace synthgen

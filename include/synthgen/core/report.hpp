@@ -1,0 +1,36 @@
+// The figures of a finished run, and their two renderings: a report a person reads on stdout and
+// the metrics JSON a script reads.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "synthgen/core/labels.hpp"
+#include "synthgen/core/metrics.hpp"
+
+namespace synthgen {
+
+struct RunSummary {
+  std::string source;
+  std::size_t rows = 0;          // rows sent to the model
+  std::size_t labeled = 0;       // rows that got a label (written to the training file)
+  std::size_t no_votes = 0;      // rows where no vote named a label
+  std::size_t ties = 0;          // rows whose label was drawn among tied labels
+  std::vector<std::size_t> no_vote_rows;  // their row indices in the source
+  bool has_gold = false;
+  Metrics metrics;               // over rows with both a gold and a predicted label
+  std::size_t requests = 0;      // inference requests sent
+  std::size_t failed_requests = 0;
+  std::map<std::string, std::size_t> failures;  // by kind: "http_500", "transport", "bad_body", ...
+  std::size_t invalid_answers = 0;  // answers that named no label
+  long prompt_tokens = 0;
+  long completion_tokens = 0;
+  double wall_s = 0;
+};
+
+std::string format_report(const RunSummary& summary, const LabelSet& labels);
+std::string format_metrics_json(const RunSummary& summary, const LabelSet& labels);
+
+}  // namespace synthgen

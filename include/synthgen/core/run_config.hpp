@@ -1,0 +1,59 @@
+// The typed, validated settings of one labeling run. Built from the merged Settings; a bad value
+// is a usage error that names the option, the bad value and what it accepts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <string>
+
+#include "synthgen/core/dataset_text.hpp"
+#include "synthgen/core/label_parser.hpp"
+#include "synthgen/core/settings.hpp"
+
+namespace synthgen {
+
+enum class ApiKind { openai, tgi };
+
+struct GenerationParams {
+  std::string model;
+  double temperature = 0.8;
+  double top_p = 0.9;
+  int max_tokens = 128;
+};
+
+struct RunConfig {
+  // Where the rows come from.
+  std::string dataset;
+  std::string subset;
+  std::string split;
+  std::string input_file;
+  ColumnNames columns;
+  std::size_t n_sample = 0;
+  std::uint64_t seed = 42;
+  // What is asked.
+  std::string prompt_name;
+  std::string prompt_file;
+  AnswerFormat answer_format = AnswerFormat::json_object;
+  ParserKind parser = ParserKind::strict;
+  int votes = 3;
+  // Where and how it is asked.
+  ApiKind api = ApiKind::openai;
+  std::string endpoint;
+  GenerationParams generation;
+  int concurrency = 64;
+  long connect_timeout_ms = 10000;
+  long timeout_ms = 120000;
+  std::string datasets_server;
+  std::string hub_endpoint;
+  // What is written.
+  std::string output;
+  std::string metrics_json;
+  std::string log_level;
+  bool quiet = false;
+  bool print_report = true;
+};
+
+std::expected<RunConfig, std::string> make_run_config(const Settings& settings);
+
+}  // namespace synthgen

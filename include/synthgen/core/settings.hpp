@@ -1,0 +1,42 @@
+// Every option of a run in one declarative table, and the merge of its sources:
+// built-in default < environment (SYNTHGEN_<FLAG>, and a named fallback variable) < flag.
+// One pure function, so the precedence is tested and `config show` can say where each value came from.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "synthgen/core/secrets.hpp"
+
+namespace synthgen {
+
+struct OptionSpec {
+  std::string_view name;           // flag --name, environment SYNTHGEN_NAME (dashes become underscores)
+  std::string_view default_value;
+  std::string_view help;
+  std::string_view fallback_env{};  // a conventional variable below SYNTHGEN_* (e.g. HF_ENDPOINT)
+};
+
+std::span<const OptionSpec> option_table();
+
+// "n-sample" -> "SYNTHGEN_N_SAMPLE".
+std::string env_name(std::string_view option);
+
+enum class ValueSource { default_value, environment, flag };
+
+struct SettingValue {
+  std::string value;
+  ValueSource source = ValueSource::default_value;
+  std::string origin;  // "default", the variable's name, or "--flag"
+};
+
+using Settings = std::map<std::string, SettingValue, std::less<>>;
+using FlagValues = std::map<std::string, std::string, std::less<>>;
+
+Settings merge_settings(std::span<const OptionSpec> table, const EnvLookup& env, const FlagValues& flags);
+
+}  // namespace synthgen

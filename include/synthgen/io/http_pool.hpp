@@ -1,0 +1,85 @@
+// The HTTP engine: one libcurl multi handle driving a sliding window of transfers (curl's
+// 10-at-a-time pattern). Requests are pulled from a source as slots free up; every finished
+// transfer, failed or not, is handed to a sink as a value. Nothing here throws on a failed request.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace synthgen {
+
+// Process-wide libcurl set-up; exactly one lives in main().
+class CurlGlobal {
+ public:
+  CurlGlobal();
+  ~CurlGlobal();
+  CurlGlobal(const CurlGlobal&) = delete;
+  CurlGlobal& operator=(const CurlGlobal&) = delete;
+};
+
+// Request headers shared by many requests (built once, e.g. with the Authorization header).
+class HeaderList {
+ public:
+  HeaderList() = default;
+  explicit HeaderList(const std::vector<std::string>& lines);
+  [[nodiscard]] void* native() const { return list_.get(); }
+
+ private:
+  std::shared_ptr<void> list_;
+};
+
+struct HttpRequest {
+  std::uint64_t tag = 0;   // the caller's id for this request (e.g. row and vote)
+  std::string url;
+  std::string body;        // POST when not empty, else GET
+  HeaderList headers;
+  std::size_t max_body_bytes = 64u << 20;  // a longer answer is cut off and fails
+};
+
+struct HttpResponse {
+  long status = 0;                 // 0 when no HTTP answer arrived
+  std::string body;
+  std::string transport_error;     // empty when the exchange completed
+  std::string retry_after;         // the Retry-After header, kept for callers that honour it
+  std::chrono::milliseconds elapsed{0};
+
+  [[nodiscard]] bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
+};
+
+enum class Next { proceed, stop };
+
+struct PoolOptions {
+  int concurrency = 64;
+  long connect_timeout_ms = 10000;
+  long timeout_ms = 120000;
+};
+
+class HttpPool {
+ public:
+  using Source = std::function<std::optional<HttpRequest>()>;
+  using Sink = std::function<Next(const HttpRequest&, HttpResponse&&)>;
+
+  explicit HttpPool(PoolOptions options);
+  ~HttpPool();
+  HttpPool(const HttpPool&) = delete;
+  HttpPool& operator=(const HttpPool&) = delete;
+
+  // Runs until the source is empty and every transfer has finished, or a sink says stop (then the
+  // transfers still in flight are abandoned without a sink call).
+  void run(const Source& source, const Sink& sink);
+
+  // One request, start to finish.
+  HttpResponse fetch(HttpRequest request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace synthgen

@@ -1,0 +1,48 @@
+// One small interface per inference wire format: the URL, the request body for one vote, and the
+// reading of an answer. Adding a backend is one new file behind this interface.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "synthgen/core/run_config.hpp"
+
+namespace synthgen {
+
+struct TokenUsage {
+  long prompt = 0;
+  long completion = 0;
+};
+
+struct InferenceAnswer {
+  std::string text;
+  TokenUsage usage;
+};
+
+class InferenceApi {
+ public:
+  virtual ~InferenceApi() = default;
+  [[nodiscard]] virtual const std::string& url() const = 0;
+  [[nodiscard]] virtual std::vector<std::string> extra_headers() const = 0;
+  [[nodiscard]] virtual std::string request_body(std::string_view prompt, const GenerationParams& params,
+                                                 std::uint32_t seed) const = 0;
+  // The answer text of a 2xx body, or what is wrong with the body.
+  [[nodiscard]] virtual std::expected<InferenceAnswer, std::string> read_answer(std::string_view body) const = 0;
+};
+
+std::unique_ptr<InferenceApi> make_openai_chat_api(const std::string& endpoint);
+std::unique_ptr<InferenceApi> make_text_generation_api(const std::string& endpoint);
+std::unique_ptr<InferenceApi> make_inference_api(ApiKind kind, const std::string& endpoint);
+
+// The human-readable message in an error body from any of the services: {"error": "..."},
+// {"error": {"message": ...}}, {"error": ["...", ...]}, {"message": ...} or plain text.
+std::string service_error_text(std::string_view body);
+
+// A JSON string literal (quoted and escaped), so bodies can be built without a DOM.
+std::string json_string(std::string_view text);
+
+}  // namespace synthgen

@@ -1,0 +1,150 @@
+// The run: check -> load rows -> sample -> send and collect votes -> vote -> write -> report.
+#include "synthgen/app/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "synthgen/app/collect_votes.hpp"
+#include "synthgen/app/load_rows.hpp"
+#include "synthgen/core/labeling.hpp"
+#include "synthgen/core/random.hpp"
+#include "synthgen/core/report.hpp"
+#include "synthgen/io/files.hpp"
+
+namespace synthgen {
+namespace {
+
+std::string host_of(const std::string& url) {
+  const auto start = url.find("://");
+  if (start == std::string::npos) return {};
+  auto host = url.substr(start + 3, url.find_first_of("/:?#", start + 3) - start - 3);
+  if (const auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  return host;
+}
+
+void check_outputs_writable(const RunConfig& config) {
+  for (const auto* path : {&config.output, &config.metrics_json}) {
+    if (path->empty()) continue;
+    if (auto ok = check_writable(*path); !ok) throw RunError(ExitCode::output, "cannot write " + *path + ": " + ok.error());
+  }
+}
+
+void require_token_where_needed(const RunConfig& config, const std::optional<Token>& token) {
+  if (token || !endpoint_needs_token(config.endpoint)) return;
+  throw RunError(ExitCode::auth, "no Hugging Face token, and " + config.endpoint +
+                                     " needs one: set HF_TOKEN in the environment or in .env (or log in with `hf auth login`)");
+}
+
+PromptTemplate load_prompt(const RunConfig& config) {
+  if (config.prompt_file.empty()) {
+    auto builtin = PromptTemplate::builtin(config.prompt_name);
+    if (!builtin) throw RunError(ExitCode::internal, builtin.error());
+    return std::move(*builtin);
+  }
+  auto text = read_file(config.prompt_file);
+  if (!text) throw RunError(ExitCode::usage, "--prompt-file " + config.prompt_file + ": " + text.error());
+  auto custom = PromptTemplate::from_text(std::move(*text));
+  if (!custom) throw RunError(ExitCode::usage, "--prompt-file " + config.prompt_file + ": " + custom.error());
+  return std::move(*custom);
+}
+
+HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra = {}) {
+  if (token) extra.push_back("Authorization: Bearer " + token->value);
+  return HeaderList(extra);
+}
+
+std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config) {
+  const auto total = dataset.rows.size();
+  if (config.n_sample > total) spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
+  std::vector<Row> sample;
+  for (const auto index : sample_indices(total, config.n_sample, config.seed)) sample.push_back(std::move(dataset.rows[index]));
+  return sample;
+}
+
+void fail_if_nothing_answered(const CollectedVotes& votes) {
+  if (votes.requests == 0 || votes.failed_requests < votes.requests) return;
+  throw RunError(ExitCode::service, "all " + std::to_string(votes.requests) + " requests failed (first: " + votes.first_failure +
+                                        "); check --endpoint and that the server is up");
+}
+
+RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const CollectedVotes& votes, const LabeledRows& labeled) {
+  RunSummary s;
+  s.source = dataset.description;
+  s.rows = rows.size();
+  s.no_votes = labeled.no_vote_rows.size();
+  s.labeled = s.rows - s.no_votes;
+  s.ties = labeled.ties;
+  s.no_vote_rows = labeled.no_vote_rows;
+  s.has_gold = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.gold.has_value(); });
+  s.metrics = score_labels(rows, labeled, dataset.labels.size());
+  s.requests = votes.requests;
+  s.failed_requests = votes.failed_requests;
+  s.failures = votes.failures;
+  s.invalid_answers = votes.invalid_answers;
+  s.prompt_tokens = votes.prompt_tokens;
+  s.completion_tokens = votes.completion_tokens;
+  return s;
+}
+
+void write_outputs(const RunConfig& config, const std::string& csv, const std::string& metrics_json) {
+  if (auto ok = write_file_atomically(config.output, csv); !ok) throw RunError(ExitCode::output, ok.error());
+  if (config.metrics_json.empty()) return;
+  if (auto ok = write_file_atomically(config.metrics_json, metrics_json); !ok) throw RunError(ExitCode::output, ok.error());
+}
+
+void warn_about_losses(const RunSummary& s) {
+  if (s.failed_requests > 0) spdlog::warn("warning: {} of {} requests failed; their votes are missing", s.failed_requests, s.requests);
+  if (s.no_votes == 0) return;
+  std::string listed;
+  for (std::size_t i = 0; i < s.no_vote_rows.size() && i < 10; ++i) listed += (listed.empty() ? "" : ", ") + std::to_string(s.no_vote_rows[i]);
+  spdlog::warn("warning: {} rows got no vote and are not in the training file (rows {}{})", s.no_votes, listed,
+               s.no_vote_rows.size() > 10 ? ", ..." : "");
+}
+
+}  // namespace
+
+bool endpoint_needs_token(const std::string& url) {
+  const auto host = host_of(url);
+  for (const std::string_view suffix : {"huggingface.co", ".hf.space", "huggingface.cloud"}) {
+    if (host.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token) {
+  const auto started = std::chrono::steady_clock::now();
+  // Everything that can be checked is checked before anything is paid for.
+  check_outputs_writable(config);
+  require_token_where_needed(config, token);
+  const auto prompt = load_prompt(config);
+  HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms});
+
+  // 1. Load rows.
+  auto dataset = load_rows(config, pool, auth_headers(token));
+  // 2. Take the seeded sample.
+  const auto rows = sample_rows(dataset, config);
+  // 3-4. Build each vote's request and collect the answers.
+  const auto api = make_inference_api(config.api, config.endpoint);
+  std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json"};
+  for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
+  const VotingPlan plan{rows, dataset.labels, prompt, *api, config, auth_headers(token, headers)};
+  spdlog::info("sending {} requests ({} rows x {} votes) to {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
+               config.votes, api->url());
+  const auto votes = collect_votes(plan, pool);
+  fail_if_nothing_answered(votes);
+  // 5. Majority vote.
+  const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);
+  // 6. Write the training file and the metrics.
+  auto summary = summarize(rows, dataset, votes, labeled);
+  summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  write_outputs(config, training_csv(rows, labeled, dataset.labels), format_metrics_json(summary, dataset.labels));
+  // 7. Report.
+  warn_about_losses(summary);
+  spdlog::info("wrote {} labeled rows to {}", summary.labeled, config.output);
+  if (config.print_report) std::fputs(format_report(summary, dataset.labels).c_str(), stdout);
+  return ExitCode::ok;
+}
+
+}  // namespace synthgen

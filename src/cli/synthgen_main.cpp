@@ -1,0 +1,76 @@
+// Entry point of the tool: parse, merge, configure logging, run, and map failures to exit codes.
+#include "synthgen/cli/synthgen_main.hpp"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "synthgen/app/pipeline.hpp"
+#include "synthgen/cli/options.hpp"
+#include "synthgen/core/secrets.hpp"
+#include "synthgen/io/environment.hpp"
+
+namespace synthgen {
+namespace {
+
+// "warning: " style level prefix, empty for info lines: `synthgen: read 2264 rows ...`.
+class LevelPrefix final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    std::string_view prefix;
+    switch (msg.level) {
+      case spdlog::level::trace: prefix = "trace: "; break;
+      case spdlog::level::debug: prefix = "debug: "; break;
+      case spdlog::level::err: prefix = "error: "; break;
+      default: break;
+    }
+    dest.append(prefix.data(), prefix.data() + prefix.size());
+  }
+  [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
+};
+
+void set_up_logging(const RunConfig& config) {
+  auto logger = std::make_shared<spdlog::logger>("synthgen", std::make_shared<spdlog::sinks::stderr_sink_st>());
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<LevelPrefix>('*').set_pattern("synthgen: %*%v");
+  logger->set_formatter(std::move(formatter));
+  logger->set_level(config.quiet ? spdlog::level::err : spdlog::level::from_str(config.log_level));
+  spdlog::set_default_logger(std::move(logger));
+}
+
+int fail(ExitCode code, std::string_view message, std::string_view secret) {
+  std::fprintf(stderr, "synthgen: error: %s\n", redact(message, secret).c_str());
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+int synthgen_main(int argc, char** argv) {
+  std::string secret;
+  try {
+    CommandLine command_line;
+    try {
+      command_line.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+      return command_line.app().exit(e);
+    } catch (const CLI::ParseError& e) {
+      return fail(ExitCode::usage, std::string(e.what()) + "; see synthgen --help", secret);
+    }
+    apply_dotenv_file(".env");
+    const auto env = process_environment();
+    const auto token = find_token(env, disk_reader());
+    if (token) secret = token->value;
+    auto config = make_run_config(merge_settings(option_table(), env, command_line.given_flags()));
+    if (!config) return fail(ExitCode::usage, config.error() + "; see synthgen --help", secret);
+    set_up_logging(*config);
+    return static_cast<int>(run_labeling(*config, token));
+  } catch (const RunError& e) {
+    return fail(e.code(), e.what(), secret);
+  } catch (const std::exception& e) {
+    return fail(ExitCode::internal, std::string("unexpected failure: ") + e.what() + "; please report it", secret);
+  }
+}
+
+}  // namespace synthgen

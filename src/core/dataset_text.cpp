@@ -1,0 +1,121 @@
+// Row parsers for the PhraseBank text format, JSONL and CSV.
+#include "synthgen/core/dataset_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "synthgen/core/csv.hpp"
+#include "synthgen/core/text.hpp"
+
+namespace synthgen {
+namespace {
+
+std::string at_line(std::size_t line, std::string_view what) { return "line " + std::to_string(line) + ": " + std::string(what); }
+
+std::expected<LabelId, std::string> label_from_name(std::string_view name, const LabelSet& labels) {
+  if (auto id = labels.find(trim(name))) return *id;
+  return std::unexpected("label '" + excerpt(name, 40) + "' is not one of " + labels.joined());
+}
+
+std::expected<LabelId, std::string> label_from_json(const nlohmann::json& cell, const LabelSet& labels) {
+  if (cell.is_string()) return label_from_name(cell.get_ref<const std::string&>(), labels);
+  if (cell.is_number_integer()) {
+    const auto index = cell.get<long long>();
+    if (index >= 0 && static_cast<std::size_t>(index) < labels.size()) return static_cast<LabelId>(index);
+    return std::unexpected("label index " + std::to_string(index) + " is outside 0.." + std::to_string(labels.size() - 1));
+  }
+  return std::unexpected("label is neither a name nor an index");
+}
+
+std::string column_list(const nlohmann::json& object) {
+  std::string names;
+  for (const auto& item : object.items()) names += (names.empty() ? "" : ", ") + item.key();
+  return names;
+}
+
+std::expected<Row, std::string> row_from_object(const nlohmann::json& object, std::size_t index, const ColumnNames& columns,
+                                                const LabelSet& labels) {
+  const auto text = object.find(columns.text);
+  if (text == object.end() || !text->is_string()) {
+    return std::unexpected("no text column '" + columns.text + "' (columns: " + column_list(object) + "); set --text-column");
+  }
+  const auto label = object.find(columns.label);
+  if (label == object.end()) {
+    return std::unexpected("no label column '" + columns.label + "' (columns: " + column_list(object) + "); set --label-column");
+  }
+  auto id = label_from_json(*label, labels);
+  if (!id) return std::unexpected(id.error());
+  return Row{index, text->get<std::string>(), *id};
+}
+
+std::size_t column_index(const std::vector<std::string>& header, const std::string& name) {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (trim(header[i]) == name) return i;
+  }
+  return header.size();
+}
+
+}  // namespace
+
+std::expected<std::vector<Row>, std::string> parse_phrasebank_text(std::string_view latin1, const LabelSet& labels) {
+  std::vector<Row> rows;
+  std::size_t line_number = 0;
+  for (const auto line : split_lines(latin1)) {
+    ++line_number;
+    if (trim(line).empty()) continue;
+    const auto at = line.rfind('@');
+    if (at == std::string_view::npos) return std::unexpected(at_line(line_number, "no '@' between sentence and label"));
+    auto label = label_from_name(line.substr(at + 1), labels);
+    if (!label) return std::unexpected(at_line(line_number, label.error()));
+    rows.push_back({rows.size(), latin1_to_utf8(line.substr(0, at)), *label});
+  }
+  return rows;
+}
+
+std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view text, const ColumnNames& columns,
+                                                              const LabelSet& labels) {
+  std::vector<Row> rows;
+  std::size_t line_number = 0;
+  for (const auto line : split_lines(text)) {
+    ++line_number;
+    if (trim(line).empty()) continue;
+    const auto object = nlohmann::json::parse(line, nullptr, false);
+    if (!object.is_object()) return std::unexpected(at_line(line_number, "not a JSON object"));
+    auto row = row_from_object(object, rows.size(), columns, labels);
+    if (!row) return std::unexpected(at_line(line_number, row.error()));
+    rows.push_back(std::move(*row));
+  }
+  return rows;
+}
+
+std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view text, const ColumnNames& columns,
+                                                            const LabelSet& labels) {
+  auto records = parse_csv(text);
+  if (!records) return std::unexpected(records.error());
+  if (records->empty()) return std::vector<Row>{};
+  const auto& header = records->front().fields;
+  const auto text_col = column_index(header, columns.text);
+  const auto label_col = column_index(header, columns.label);
+  std::string names;
+  for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
+  if (text_col == header.size()) return std::unexpected("line 1: no text column '" + columns.text + "' (columns: " + names + "); set --text-column");
+  if (label_col == header.size()) return std::unexpected("line 1: no label column '" + columns.label + "' (columns: " + names + "); set --label-column");
+
+  std::vector<Row> rows;
+  for (std::size_t r = 1; r < records->size(); ++r) {
+    const auto& record = (*records)[r];
+    if (record.fields.size() != header.size()) {
+      return std::unexpected(at_line(record.line, std::to_string(record.fields.size()) + " fields where the header has " +
+                                                      std::to_string(header.size())));
+    }
+    auto label = label_from_name(record.fields[label_col], labels);
+    if (!label) {
+      // A numeric cell is an index, as in the JSONL form.
+      label = label_from_json(nlohmann::json::parse(record.fields[label_col], nullptr, false), labels);
+      if (!label) return std::unexpected(at_line(record.line, "label '" + excerpt(record.fields[label_col], 40) + "' is not one of " + labels.joined()));
+    }
+    rows.push_back({rows.size(), record.fields[text_col], *label});
+  }
+  return rows;
+}
+
+}  // namespace synthgen

@@ -1,0 +1,46 @@
+// Confusion matrix first, every score derived from it (zero where a denominator is zero, as
+// scikit-learn's zero_division=0).
+#include "synthgen/core/metrics.hpp"
+
+namespace synthgen {
+namespace {
+
+double ratio(std::size_t num, std::size_t den) { return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den); }
+
+}  // namespace
+
+Metrics compute_metrics(std::span<const LabeledPair> pairs, std::size_t label_count) {
+  Metrics m;
+  m.scored = pairs.size();
+  m.confusion.assign(label_count, std::vector<std::size_t>(label_count, 0));
+  for (const auto& p : pairs) ++m.confusion.at(static_cast<std::size_t>(p.gold)).at(static_cast<std::size_t>(p.predicted));
+
+  std::size_t correct = 0;
+  double f1_sum = 0;
+  std::size_t present = 0;
+  m.per_class.resize(label_count);
+  for (std::size_t c = 0; c < label_count; ++c) {
+    std::size_t predicted = 0;
+    std::size_t actual = 0;
+    for (std::size_t k = 0; k < label_count; ++k) {
+      predicted += m.confusion[k][c];
+      actual += m.confusion[c][k];
+    }
+    const auto hits = m.confusion[c][c];
+    correct += hits;
+    auto& s = m.per_class[c];
+    s.support = actual;
+    s.precision = ratio(hits, predicted);
+    s.recall = ratio(hits, actual);
+    s.f1 = (s.precision + s.recall) == 0 ? 0.0 : 2 * s.precision * s.recall / (s.precision + s.recall);
+    if (predicted + actual > 0) {
+      f1_sum += s.f1;
+      ++present;
+    }
+  }
+  m.accuracy = ratio(correct, pairs.size());
+  m.macro_f1 = present == 0 ? 0.0 : f1_sum / static_cast<double>(present);
+  return m;
+}
+
+}  // namespace synthgen

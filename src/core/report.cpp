@@ -1,0 +1,83 @@
+// Report text and metrics JSON from a RunSummary.
+#include "synthgen/core/report.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace synthgen {
+namespace {
+
+std::string confusion_table(const Metrics& m, const LabelSet& labels) {
+  std::string out = fmt::format("  {:<14}", "gold \\ model");
+  for (const auto& name : labels.names) out += fmt::format(" {:>9}", name.substr(0, 9));
+  out += '\n';
+  for (std::size_t g = 0; g < labels.size(); ++g) {
+    out += fmt::format("  {:<14}", labels.names[g].substr(0, 14));
+    for (std::size_t p = 0; p < labels.size(); ++p) out += fmt::format(" {:>9}", m.confusion[g][p]);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string class_table(const Metrics& m, const LabelSet& labels) {
+  std::string out = fmt::format("  {:<14} {:>9} {:>9} {:>9} {:>9}\n", "class", "precision", "recall", "f1", "support");
+  for (std::size_t c = 0; c < labels.size(); ++c) {
+    const auto& s = m.per_class[c];
+    out += fmt::format("  {:<14} {:>9.3f} {:>9.3f} {:>9.3f} {:>9}\n", labels.names[c].substr(0, 14), s.precision, s.recall, s.f1, s.support);
+  }
+  return out;
+}
+
+std::string failure_breakdown(const std::map<std::string, std::size_t>& failures) {
+  std::string out;
+  for (const auto& [kind, count] : failures) out += fmt::format("{}{} {}", out.empty() ? " (" : ", ", count, kind);
+  return out.empty() ? out : out + ")";
+}
+
+}  // namespace
+
+std::string format_report(const RunSummary& s, const LabelSet& labels) {
+  std::string out = fmt::format("rows        {} from {}\n", s.rows, s.source);
+  out += fmt::format("labeled     {}   no vote {}   ties {}\n", s.labeled, s.no_votes, s.ties);
+  out += fmt::format("requests    {}   failed {}{}   answers with no label {}\n", s.requests, s.failed_requests,
+                     failure_breakdown(s.failures), s.invalid_answers);
+  if (s.prompt_tokens + s.completion_tokens > 0) out += fmt::format("tokens      {} prompt, {} completion\n", s.prompt_tokens, s.completion_tokens);
+  out += fmt::format("wall time   {:.2f} s\n", s.wall_s);
+  if (!s.has_gold || s.metrics.scored == 0) return out + "no gold labels to score against\n";
+  out += fmt::format("accuracy    {:.4f}   macro-F1 {:.4f}   (over {} rows with gold and model labels)\n", s.metrics.accuracy,
+                     s.metrics.macro_f1, s.metrics.scored);
+  out += "\n" + class_table(s.metrics, labels) + "\n" + confusion_table(s.metrics, labels);
+  return out;
+}
+
+std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
+  nlohmann::ordered_json j;
+  j["source"] = s.source;
+  j["rows"] = s.rows;
+  j["labeled"] = s.labeled;
+  const bool scored = s.has_gold && s.metrics.scored > 0;
+  j["accuracy"] = scored ? nlohmann::ordered_json(s.metrics.accuracy) : nlohmann::ordered_json();
+  j["macro_f1"] = scored ? nlohmann::ordered_json(s.metrics.macro_f1) : nlohmann::ordered_json();
+  j["scored"] = s.metrics.scored;
+  j["requests"] = s.requests;
+  j["failed_requests"] = s.failed_requests;
+  j["failures"] = s.failures;
+  j["invalid_answers"] = s.invalid_answers;
+  j["no_votes"] = s.no_votes;
+  j["no_vote_rows"] = s.no_vote_rows;
+  j["ties"] = s.ties;
+  j["prompt_tokens"] = s.prompt_tokens;
+  j["completion_tokens"] = s.completion_tokens;
+  j["wall_s"] = s.wall_s;
+  j["labels"] = labels.names;
+  auto& per_class = j["per_class"] = nlohmann::ordered_json::object();
+  for (std::size_t c = 0; c < labels.size() && c < s.metrics.per_class.size(); ++c) {
+    const auto& cs = s.metrics.per_class[c];
+    per_class[labels.names[c]] = {{"precision", cs.precision}, {"recall", cs.recall}, {"f1", cs.f1}, {"support", cs.support}};
+  }
+  j["confusion"] = s.metrics.confusion;
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace synthgen

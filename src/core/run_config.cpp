@@ -1,0 +1,135 @@
+// Conversion of merged settings to a RunConfig, one checked field at a time.
+#include "synthgen/core/run_config.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "synthgen/core/text.hpp"
+
+namespace synthgen {
+namespace {
+
+using Check = std::expected<void, std::string>;
+
+std::string bad(std::string_view option, const std::string& value, std::string_view wanted) {
+  return "--" + std::string(option) + " must be " + std::string(wanted) + ", got '" + excerpt(value, 60) + "'";
+}
+
+const std::string& raw(const Settings& s, std::string_view option) { return s.find(option)->second.value; }
+
+template <typename Int>
+std::expected<Int, std::string> whole(const Settings& s, std::string_view option, Int low, Int high) {
+  const auto& text = raw(s, option);
+  const auto trimmed = trim(text);
+  Int value{};
+  const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+  if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || trimmed.empty() || value < low || value > high) {
+    return std::unexpected(bad(option, text, "a whole number from " + std::to_string(low) + " to " + std::to_string(high)));
+  }
+  return value;
+}
+
+std::expected<double, std::string> real(const Settings& s, std::string_view option, double low, double high,
+                                        std::string_view wanted) {
+  const auto& text = raw(s, option);
+  const auto trimmed = trim(text);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+  if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || trimmed.empty() || !std::isfinite(value) ||
+      value < low || value > high) {
+    return std::unexpected(bad(option, text, wanted));
+  }
+  return value;
+}
+
+std::expected<bool, std::string> boolean(const Settings& s, std::string_view option) {
+  const auto value = to_lower_ascii(trim(raw(s, option)));
+  if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+  if (value.empty() || value == "0" || value == "false" || value == "no" || value == "off") return false;
+  return std::unexpected(bad(option, raw(s, option), "true or false"));
+}
+
+std::expected<std::string, std::string> url(const Settings& s, std::string_view option) {
+  auto value = std::string(trim(raw(s, option)));
+  if (!value.starts_with("http://") && !value.starts_with("https://")) {
+    return std::unexpected(bad(option, value, "an http:// or https:// URL"));
+  }
+  while (value.ends_with('/')) value.pop_back();
+  return value;
+}
+
+std::expected<std::string, std::string> one_of(const Settings& s, std::string_view option, std::initializer_list<std::string_view> allowed) {
+  const auto value = to_lower_ascii(trim(raw(s, option)));
+  std::string names;
+  for (const auto a : allowed) {
+    if (value == a) return value;
+    names += (names.empty() ? "" : ", ") + std::string(a);
+  }
+  return std::unexpected(bad(option, raw(s, option), "one of " + names));
+}
+
+std::expected<std::string, std::string> non_empty(const Settings& s, std::string_view option) {
+  auto value = std::string(trim(raw(s, option)));
+  if (value.empty()) return std::unexpected("--" + std::string(option) + " must not be empty");
+  return value;
+}
+
+// Assigns the checked value or records the first error.
+template <typename T, typename U>
+void take(std::expected<T, std::string> checked, U& field, std::string& error) {
+  if (!checked) {
+    if (error.empty()) error = checked.error();
+    return;
+  }
+  field = static_cast<U>(*checked);
+}
+
+}  // namespace
+
+std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
+  RunConfig c;
+  std::string error;
+  take(non_empty(s, "dataset"), c.dataset, error);
+  take(non_empty(s, "subset"), c.subset, error);
+  take(non_empty(s, "split"), c.split, error);
+  c.input_file = std::string(trim(raw(s, "input")));
+  take(non_empty(s, "text-column"), c.columns.text, error);
+  take(non_empty(s, "label-column"), c.columns.label, error);
+  take(whole<std::size_t>(s, "n-sample", 0, 100'000'000), c.n_sample, error);
+  take(whole<std::uint64_t>(s, "seed", 0, UINT64_MAX), c.seed, error);
+  take(one_of(s, "prompt", {"simple", "cot"}), c.prompt_name, error);
+  c.prompt_file = std::string(trim(raw(s, "prompt-file")));
+  c.answer_format = c.prompt_name == "simple" ? AnswerFormat::label_word : AnswerFormat::json_object;
+  std::string parser;
+  take(one_of(s, "parser", {"strict", "legacy"}), parser, error);
+  c.parser = parser == "legacy" ? ParserKind::legacy : ParserKind::strict;
+  take(whole<int>(s, "votes", 1, 100), c.votes, error);
+  std::string api;
+  take(one_of(s, "api", {"openai", "tgi"}), api, error);
+  c.api = api == "tgi" ? ApiKind::tgi : ApiKind::openai;
+  take(url(s, "endpoint"), c.endpoint, error);
+  take(non_empty(s, "model"), c.generation.model, error);
+  take(real(s, "temperature", 0.0, 2.0, "a number from 0 to 2"), c.generation.temperature, error);
+  take(real(s, "top-p", 0.0, 1.0, "a number from 0 to 1"), c.generation.top_p, error);
+  take(whole<int>(s, "max-tokens", 1, 32768), c.generation.max_tokens, error);
+  take(whole<int>(s, "concurrency", 1, 4096), c.concurrency, error);
+  double connect_s = 0;
+  double total_s = 0;
+  take(real(s, "connect-timeout", 0.001, 3600.0, "a number of seconds from 0.001 to 3600"), connect_s, error);
+  take(real(s, "timeout", 0.001, 86400.0, "a number of seconds from 0.001 to 86400"), total_s, error);
+  c.connect_timeout_ms = std::lround(connect_s * 1000);
+  c.timeout_ms = std::lround(total_s * 1000);
+  take(url(s, "datasets-server"), c.datasets_server, error);
+  take(url(s, "hub-endpoint"), c.hub_endpoint, error);
+  take(non_empty(s, "output"), c.output, error);
+  c.metrics_json = std::string(trim(raw(s, "metrics-json")));
+  take(one_of(s, "log-level", {"trace", "debug", "info", "warn", "error", "off"}), c.log_level, error);
+  take(boolean(s, "quiet"), c.quiet, error);
+  bool no_report = false;
+  take(boolean(s, "no-report"), no_report, error);
+  c.print_report = !no_report;
+  if (!error.empty()) return std::unexpected(error);
+  return c;
+}
+
+}  // namespace synthgen

@@ -1,0 +1,74 @@
+// Token lookup (wire-formats section 5) and redaction.
+#include "synthgen/core/secrets.hpp"
+
+#include <cctype>
+
+#include "synthgen/core/text.hpp"
+
+namespace synthgen {
+namespace {
+
+std::optional<std::string> non_empty(std::optional<std::string> value) {
+  if (!value) return std::nullopt;
+  auto trimmed = std::string(trim(*value));
+  if (trimmed.empty()) return std::nullopt;
+  return trimmed;
+}
+
+std::string token_file_path(const EnvLookup& env) {
+  if (auto path = non_empty(env("HF_TOKEN_PATH"))) return *path;
+  if (auto home = non_empty(env("HF_HOME"))) return *home + "/token";
+  if (auto cache = non_empty(env("XDG_CACHE_HOME"))) return *cache + "/huggingface/token";
+  return non_empty(env("HOME")).value_or("") + "/.cache/huggingface/token";
+}
+
+bool is_token_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+constexpr std::string_view mask = "hf_***";
+
+}  // namespace
+
+std::optional<Token> find_token(const EnvLookup& env, const FileReader& read_file) {
+  for (const char* name : {"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"}) {
+    if (auto value = non_empty(env(name))) return Token{*value, name};
+  }
+  const auto path = token_file_path(env);
+  if (auto value = non_empty(read_file(path))) return Token{*value, path};
+  return std::nullopt;
+}
+
+std::string redact(std::string_view text, std::string_view secret) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (!secret.empty() && text.substr(i, secret.size()) == secret) {
+      out += mask;
+      i += secret.size();
+      continue;
+    }
+    if (text.substr(i, 3) == "hf_") {
+      std::size_t end = i + 3;
+      while (end < text.size() && is_token_char(text[end])) ++end;
+      if (end - i - 3 >= 20) {
+        out += mask;
+        i = end;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+std::string redact_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const auto host_start = scheme_end + 3;
+  const auto path_start = url.find_first_of("/?#", host_start);
+  const auto authority = url.substr(host_start, path_start == std::string_view::npos ? url.npos : path_start - host_start);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, host_start)) + "***@" + std::string(url.substr(host_start + at + 1));
+}
+
+}  // namespace synthgen

@@ -1,0 +1,67 @@
+// The option table (the one place an option's name, default and help live) and the merge.
+#include "synthgen/core/settings.hpp"
+
+#include <array>
+
+namespace synthgen {
+namespace {
+
+constexpr std::array<OptionSpec, 28> options{{
+    {"subset", "sentences_allagree", "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
+    {"dataset", "takala/financial_phrasebank", "Hugging Face dataset id, read through the dataset viewer's /rows"},
+    {"split", "train", "dataset split"},
+    {"input", "", "read rows from a local .jsonl or .csv file instead of the Hub"},
+    {"text-column", "sentence", "column holding the text to label"},
+    {"label-column", "label", "column holding the human (gold) label: a name or a ClassLabel index"},
+    {"n-sample", "0", "label a seeded random sample of this many rows (0: all rows)"},
+    {"seed", "42", "seed for the sample, each vote's generation seed and tie-breaks"},
+    {"prompt", "cot", "prompt and answer format: simple (a label word) or cot (a JSON object with reason and label)"},
+    {"prompt-file", "", "use this template instead of the built-in one; it must contain {text}"},
+    {"votes", "3", "requests per row; the majority label wins (self-consistency)"},
+    {"concurrency", "64", "requests in flight at once"},
+    {"api", "openai", "wire format: openai (POST {endpoint}/chat/completions) or tgi (POST {endpoint}, raw text generation)"},
+    {"endpoint", "https://router.huggingface.co/v1", "inference endpoint base URL"},
+    {"model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "model id (a :provider suffix is passed on)"},
+    {"temperature", "0.8", "sampling temperature"},
+    {"top-p", "0.9", "nucleus sampling top_p"},
+    {"max-tokens", "128", "most tokens to generate per answer"},
+    {"parser", "strict", "answer parser: strict (hedges are no vote) or legacy (the notebook's substring rule)"},
+    {"output", "df_train.csv", "training file to write (text,labels)"},
+    {"metrics-json", "", "also write the metrics as JSON to this file"},
+    {"datasets-server", "https://datasets-server.huggingface.co", "dataset viewer API base URL"},
+    {"hub-endpoint", "https://huggingface.co", "Hub base URL", "HF_ENDPOINT"},
+    {"connect-timeout", "10", "seconds to wait for a connection"},
+    {"timeout", "120", "seconds a whole request may take"},
+    {"log-level", "info", "stderr detail: trace, debug, info, warn, error or off"},
+    {"quiet", "false", "print nothing on stderr but errors"},
+    {"no-report", "false", "do not print the metrics report on stdout"},
+}};
+
+}  // namespace
+
+std::span<const OptionSpec> option_table() { return options; }
+
+std::string env_name(std::string_view option) {
+  std::string name = "SYNTHGEN_";
+  for (const char c : option) name += c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return name;
+}
+
+Settings merge_settings(std::span<const OptionSpec> table, const EnvLookup& env, const FlagValues& flags) {
+  Settings settings;
+  for (const auto& spec : table) {
+    SettingValue value{std::string(spec.default_value), ValueSource::default_value, "default"};
+    if (!spec.fallback_env.empty()) {
+      if (auto fallback = env(spec.fallback_env); fallback && !fallback->empty()) {
+        value = {*fallback, ValueSource::environment, std::string(spec.fallback_env)};
+      }
+    }
+    const auto variable = env_name(spec.name);
+    if (auto from_env = env(variable)) value = {*from_env, ValueSource::environment, variable};
+    if (auto flag = flags.find(spec.name); flag != flags.end()) value = {flag->second, ValueSource::flag, "--" + std::string(spec.name)};
+    settings.emplace(std::string(spec.name), std::move(value));
+  }
+  return settings;
+}
+
+}  // namespace synthgen

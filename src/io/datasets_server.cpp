@@ -1,0 +1,157 @@
+// The dataset viewer API (datasets-server): /rows pages and /splits, in the shapes of
+// wire-formats section 2.
+#include <curl/curl.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "synthgen/core/text.hpp"
+#include "synthgen/io/dataset_source.hpp"
+#include "synthgen/io/inference_api.hpp"
+
+namespace synthgen {
+namespace {
+
+constexpr std::size_t page_length = 100;
+
+std::string escape(const std::string& value) {
+  std::unique_ptr<char, decltype(&curl_free)> escaped(curl_easy_escape(nullptr, value.c_str(), static_cast<int>(value.size())), curl_free);
+  return escaped ? std::string(escaped.get()) : value;
+}
+
+std::string rows_url(const ViewerQuery& q, std::size_t offset) {
+  return q.server + "/rows?dataset=" + escape(q.dataset) + "&config=" + escape(q.config) + "&split=" + escape(q.split) +
+         "&offset=" + std::to_string(offset) + "&length=" + std::to_string(page_length);
+}
+
+struct PageLayout {
+  LabelSet labels;
+  bool class_label = false;
+};
+
+std::expected<PageLayout, std::string> read_features(const nlohmann::json& features, const ColumnNames& columns) {
+  if (!features.is_array()) return std::unexpected("the page has no features");
+  std::string names;
+  const nlohmann::json* text = nullptr;
+  const nlohmann::json* label = nullptr;
+  for (const auto& f : features) {
+    const auto name = f.value("name", std::string{});
+    names += (names.empty() ? "" : ", ") + name;
+    if (name == columns.text) text = &f;
+    if (name == columns.label) label = &f;
+  }
+  if (text == nullptr) return std::unexpected("the dataset has no column '" + columns.text + "' (columns: " + names + "); set --text-column");
+  if (label == nullptr) return std::unexpected("the dataset has no column '" + columns.label + "' (columns: " + names + "); set --label-column");
+  PageLayout layout{sentiment_labels(), false};
+  const auto type = label->value("type", nlohmann::json::object());
+  if (type.value("_type", std::string{}) == "ClassLabel" && type.contains("names") && type["names"].is_array()) {
+    layout.labels.names = type["names"].get<std::vector<std::string>>();
+    layout.class_label = true;
+  }
+  return layout;
+}
+
+std::expected<std::optional<LabelId>, std::string> gold_of(const nlohmann::json& cell, const LabelSet& labels) {
+  if (cell.is_null()) return std::nullopt;
+  if (cell.is_number_integer()) {
+    const auto index = cell.get<long long>();
+    if (index == -1) return std::nullopt;  // datasets' "no label"
+    if (index >= 0 && static_cast<std::size_t>(index) < labels.size()) return static_cast<LabelId>(index);
+  } else if (cell.is_string()) {
+    if (auto id = labels.find(trim(cell.get_ref<const std::string&>()))) return id;
+    return std::unexpected("label '" + excerpt(cell.get<std::string>(), 40) + "' is not one of " + labels.joined());
+  }
+  return std::unexpected("label " + excerpt(cell.dump(), 40) + " is not one of " + labels.joined());
+}
+
+struct Page {
+  PageLayout layout;
+  std::vector<Row> rows;
+  std::size_t total = 0;
+};
+
+std::expected<Page, std::string> parse_rows_page(std::string_view body, const ColumnNames& columns) {
+  const auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("rows") || !doc["rows"].is_array()) return std::unexpected("the /rows page is not in the viewer's shape");
+  auto layout = read_features(doc.value("features", nlohmann::json{}), columns);
+  if (!layout) return std::unexpected(layout.error());
+  Page page{*layout, {}, doc.value("num_rows_total", std::size_t{0})};
+  for (const auto& item : doc["rows"]) {
+    const auto index = item.value("row_idx", std::size_t{0});
+    const auto row = item.value("row", nlohmann::json::object());
+    const auto text = row.find(columns.text);
+    if (text == row.end() || !text->is_string()) return std::unexpected("row " + std::to_string(index) + " has no text in '" + columns.text + "'");
+    auto gold = gold_of(row.value(columns.label, nlohmann::json{}), page.layout.labels);
+    if (!gold) return std::unexpected("row " + std::to_string(index) + ": " + gold.error());
+    page.rows.push_back({index, text->get<std::string>(), *gold});
+  }
+  return page;
+}
+
+std::expected<Page, SourceError> page_from(const HttpResponse& response, const ColumnNames& columns) {
+  if (!response.ok()) return std::unexpected(http_failure(response, "the dataset viewer"));
+  auto page = parse_rows_page(response.body, columns);
+  if (!page) return std::unexpected(SourceError{FailureKind::input, page.error(), response.status});
+  return std::move(*page);
+}
+
+HttpRequest get(std::string url, const HeaderList& headers, std::uint64_t tag = 0) {
+  HttpRequest request;
+  request.tag = tag;
+  request.url = std::move(url);
+  request.headers = headers;
+  return request;
+}
+
+}  // namespace
+
+SourceError http_failure(const HttpResponse& r, const std::string& what) {
+  if (!r.transport_error.empty()) return {FailureKind::service, what + " could not be reached: " + r.transport_error, 0};
+  const auto detail = what + " answered " + std::to_string(r.status) + ": " + service_error_text(r.body);
+  if (r.status == 401 || r.status == 403) return {FailureKind::auth, detail, r.status};
+  if (r.status == 404 || r.status == 422) return {FailureKind::input, detail, r.status};
+  return {FailureKind::service, detail, r.status};
+}
+
+std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers) {
+  auto first = page_from(pool.fetch(get(rows_url(query, 0), headers)), query.columns);
+  if (!first) return std::unexpected(first.error());
+  Dataset dataset{first->layout.labels, std::move(first->rows), "the dataset viewer (" + query.dataset + ", " + query.config + "/" + query.split + ")"};
+
+  std::map<std::size_t, std::vector<Row>> later;
+  std::optional<SourceError> failure;
+  std::size_t next_offset = page_length;
+  pool.run(
+      [&]() -> std::optional<HttpRequest> {
+        if (next_offset >= first->total) return std::nullopt;
+        const auto offset = std::exchange(next_offset, next_offset + page_length);
+        return get(rows_url(query, offset), headers, offset);
+      },
+      [&](const HttpRequest& request, HttpResponse&& response) {
+        auto page = page_from(response, query.columns);
+        if (!page) {
+          failure = page.error();
+          return Next::stop;
+        }
+        later[request.tag] = std::move(page->rows);
+        return Next::proceed;
+      });
+  if (failure) return std::unexpected(*failure);
+  for (auto& [offset, rows] : later) std::move(rows.begin(), rows.end(), std::back_inserter(dataset.rows));
+  return dataset;
+}
+
+std::expected<std::string, SourceError> list_viewer_splits(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers) {
+  const auto response = pool.fetch(get(query.server + "/splits?dataset=" + escape(query.dataset), headers));
+  if (!response.ok()) return std::unexpected(http_failure(response, "the dataset viewer"));
+  const auto doc = nlohmann::json::parse(response.body, nullptr, false);
+  std::string listed;
+  if (doc.is_object() && doc.contains("splits") && doc["splits"].is_array()) {
+    for (const auto& s : doc["splits"]) {
+      listed += (listed.empty() ? "" : ", ") + s.value("config", std::string{"?"}) + "/" + s.value("split", std::string{"?"});
+    }
+  }
+  return listed;
+}
+
+}  // namespace synthgen

@@ -1,0 +1,238 @@
+// libcurl multi-interface engine: transfers are reused objects, found again through
+// CURLOPT_PRIVATE, and the loop refills the window after draining curl_multi_info_read.
+#include "synthgen/io/http_pool.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "synthgen/core/secrets.hpp"
+
+namespace synthgen {
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct MultiDeleter {
+  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
+using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
+using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
+
+void check(CURLMcode code, const char* what) {
+  if (code != CURLM_OK) throw std::runtime_error(std::string(what) + ": " + curl_multi_strerror(code));
+}
+
+struct Transfer {
+  EasyPtr easy{curl_easy_init()};
+  HttpRequest request;
+  HttpResponse response;
+  std::chrono::steady_clock::time_point started;
+  std::size_t slot = 0;  // position in HttpPool::Impl::running, for O(1) removal
+  char error_buffer[CURL_ERROR_SIZE]{};
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const auto bytes = size * count;
+  if (t->response.body.size() + bytes > t->request.max_body_bytes) return 0;  // aborts: CURLE_WRITE_ERROR
+  t->response.body.append(data, bytes);
+  return bytes;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string_view line(data, size * count);
+  constexpr std::string_view name = "retry-after:";
+  if (line.size() > name.size()) {
+    bool match = true;
+    for (std::size_t i = 0; i < name.size() && match; ++i) match = (line[i] | 0x20) == name[i];
+    if (match) {
+      auto value = line.substr(name.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+      t->response.retry_after = std::string(value);
+    }
+  }
+  return size * count;
+}
+
+}  // namespace
+
+CurlGlobal::CurlGlobal() {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");
+}
+CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+
+HeaderList::HeaderList(const std::vector<std::string>& lines) {
+  curl_slist* list = nullptr;
+  for (const auto& line : lines) {
+    auto* grown = curl_slist_append(list, line.c_str());
+    if (grown == nullptr) {
+      curl_slist_free_all(list);
+      throw std::bad_alloc();
+    }
+    list = grown;
+  }
+  list_ = std::shared_ptr<void>(list, [](void* p) { curl_slist_free_all(static_cast<curl_slist*>(p)); });
+}
+
+struct HttpPool::Impl {
+  PoolOptions options;
+  MultiPtr multi{curl_multi_init()};
+  std::vector<std::unique_ptr<Transfer>> idle;
+  std::size_t active = 0;
+
+  void start(std::unique_ptr<Transfer> t, HttpRequest&& request);
+  void finish(Transfer& t, CURLcode result);
+  std::unique_ptr<Transfer> take_idle();
+  void abandon_all();
+  std::unique_ptr<Transfer> release(std::size_t slot);
+  std::vector<std::unique_ptr<Transfer>> running;
+};
+
+std::unique_ptr<Transfer> HttpPool::Impl::release(std::size_t slot) {
+  auto owned = std::move(running[slot]);
+  if (slot + 1 != running.size()) {
+    running[slot] = std::move(running.back());
+    running[slot]->slot = slot;
+  }
+  running.pop_back();
+  return owned;
+}
+
+std::unique_ptr<Transfer> HttpPool::Impl::take_idle() {
+  if (idle.empty()) {
+    auto t = std::make_unique<Transfer>();
+    if (!t->easy) throw std::runtime_error("libcurl could not create a transfer");
+    return t;
+  }
+  auto t = std::move(idle.back());
+  idle.pop_back();
+  return t;
+}
+
+void HttpPool::Impl::start(std::unique_ptr<Transfer> t, HttpRequest&& request) {
+  t->request = std::move(request);
+  t->response = HttpResponse{};
+  t->error_buffer[0] = '\0';
+  CURL* e = t->easy.get();
+  curl_easy_reset(e);
+  curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, options.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "synthgen/" SYNTHGEN_VERSION);
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(t->request.headers.native()));
+  if (!t->request.body.empty()) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request.body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.data());
+  }
+  t->started = std::chrono::steady_clock::now();
+  check(curl_multi_add_handle(multi.get(), e), "curl_multi_add_handle");
+  t->slot = running.size();
+  running.push_back(std::move(t));
+  ++active;
+}
+
+void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
+  auto& r = t.response;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
+  r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started);
+  if (result != CURLE_OK) {
+    r.transport_error = t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(result);
+    if (result == CURLE_WRITE_ERROR) r.transport_error = "the answer is larger than " + std::to_string(t.request.max_body_bytes >> 20) + " MiB";
+  }
+  spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status,
+                r.elapsed.count(), r.transport_error.empty() ? "" : " (" + r.transport_error + ")");
+}
+
+void HttpPool::Impl::abandon_all() {
+  for (auto& t : running) {
+    curl_multi_remove_handle(multi.get(), t->easy.get());
+    idle.push_back(std::move(t));
+  }
+  running.clear();
+  active = 0;
+}
+
+HttpPool::HttpPool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  if (!impl_->multi) throw std::runtime_error("libcurl could not create a multi handle");
+  curl_multi_setopt(impl_->multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency));
+}
+
+HttpPool::~HttpPool() {
+  if (impl_) impl_->abandon_all();
+}
+
+void HttpPool::run(const Source& source, const Sink& sink) {
+  auto& m = *impl_;
+  bool source_done = false;
+  auto refill = [&] {
+    while (!source_done && m.active < static_cast<std::size_t>(m.options.concurrency)) {
+      auto request = source();
+      if (!request) {
+        source_done = true;
+        break;
+      }
+      m.start(m.take_idle(), std::move(*request));
+    }
+  };
+  refill();
+  while (m.active > 0) {
+    int still_running = 0;
+    check(curl_multi_perform(m.multi.get(), &still_running), "curl_multi_perform");
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m.multi.get(), &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* raw = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &raw);
+      const CURLcode result = msg->data.result;
+      check(curl_multi_remove_handle(m.multi.get(), raw->easy.get()), "curl_multi_remove_handle");
+      --m.active;
+      m.finish(*raw, result);
+      auto owned = m.release(raw->slot);
+      const auto next = sink(owned->request, std::move(owned->response));
+      m.idle.push_back(std::move(owned));
+      if (next == Next::stop) {
+        m.abandon_all();
+        return;
+      }
+    }
+    refill();
+    if (m.active == 0) break;
+    check(curl_multi_poll(m.multi.get(), nullptr, 0, 1000, nullptr), "curl_multi_poll");
+  }
+}
+
+HttpResponse HttpPool::fetch(HttpRequest request) {
+  HttpResponse out;
+  bool sent = false;
+  run([&]() -> std::optional<HttpRequest> {
+        if (sent) return std::nullopt;
+        sent = true;
+        return std::move(request);
+      },
+      [&](const HttpRequest&, HttpResponse&& response) {
+        out = std::move(response);
+        return Next::proceed;
+      });
+  return out;
+}
+
+}  // namespace synthgen

@@ -1,0 +1,22 @@
+// Local input files: .jsonl (one object per line) or .csv (a header, then rows).
+#include <fstream>
+#include <sstream>
+
+#include "synthgen/io/dataset_source.hpp"
+#include "synthgen/io/files.hpp"
+
+namespace synthgen {
+
+std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns) {
+  const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".json");
+  const bool csv = path.ends_with(".csv");
+  if (!jsonl && !csv) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": give a .jsonl or .csv file", 0});
+  auto text = read_file(path);
+  if (!text) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": " + text.error(), 0});
+  const auto labels = sentiment_labels();
+  auto rows = jsonl ? parse_jsonl_rows(*text, columns, labels) : parse_csv_rows(*text, columns, labels);
+  if (!rows) return std::unexpected(SourceError{FailureKind::input, path + ": " + rows.error(), 0});
+  return Dataset{labels, std::move(*rows), "the local file " + path};
+}
+
+}  // namespace synthgen

@@ -1,0 +1,38 @@
+// Error bodies of the HF services and OpenAI-compatible servers, reduced to one line of text.
+#include <nlohmann/json.hpp>
+
+#include "synthgen/core/text.hpp"
+#include "synthgen/io/inference_api.hpp"
+
+namespace synthgen {
+namespace {
+
+std::string message_of(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string joined;
+    for (const auto& item : value) joined += (joined.empty() ? "" : "; ") + message_of(item);
+    return joined;
+  }
+  if (value.is_object()) {
+    for (const char* key : {"message", "error", "detail"}) {
+      if (const auto it = value.find(key); it != value.end()) return message_of(*it);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string service_error_text(std::string_view body) {
+  const auto doc = nlohmann::json::parse(body, nullptr, false);
+  auto text = doc.is_discarded() ? std::string(body) : message_of(doc);
+  if (text.empty()) text = std::string(body);
+  return excerpt(text, 300);
+}
+
+std::string json_string(std::string_view text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace synthgen
