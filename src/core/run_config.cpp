@@ -9,13 +9,18 @@
 namespace synthgen {
 namespace {
 
-using Check = std::expected<void, std::string>;
+const std::string& raw(const Settings& s, std::string_view option) { return s.find(option)->second.value; }
 
-std::string bad(std::string_view option, const std::string& value, std::string_view wanted) {
-  return "--" + std::string(option) + " must be " + std::string(wanted) + ", got '" + excerpt(value, 60) + "'";
+// "--votes", or "--votes (from SYNTHGEN_VOTES)" when the value came from the environment.
+std::string named(const Settings& s, std::string_view option) {
+  const auto& setting = s.find(option)->second;
+  const auto flag = "--" + std::string(option);
+  return setting.source == ValueSource::environment ? flag + " (from " + setting.origin + ")" : flag;
 }
 
-const std::string& raw(const Settings& s, std::string_view option) { return s.find(option)->second.value; }
+std::string bad(const Settings& s, std::string_view option, const std::string& value, std::string_view wanted) {
+  return named(s, option) + " must be " + std::string(wanted) + ", got '" + excerpt(value, 60) + "'";
+}
 
 template <typename Int>
 std::expected<Int, std::string> whole(const Settings& s, std::string_view option, Int low, Int high) {
@@ -24,7 +29,7 @@ std::expected<Int, std::string> whole(const Settings& s, std::string_view option
   Int value{};
   const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
   if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || trimmed.empty() || value < low || value > high) {
-    return std::unexpected(bad(option, text, "a whole number from " + std::to_string(low) + " to " + std::to_string(high)));
+    return std::unexpected(bad(s, option, text, "a whole number from " + std::to_string(low) + " to " + std::to_string(high)));
   }
   return value;
 }
@@ -37,7 +42,7 @@ std::expected<double, std::string> real(const Settings& s, std::string_view opti
   const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
   if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || trimmed.empty() || !std::isfinite(value) ||
       value < low || value > high) {
-    return std::unexpected(bad(option, text, wanted));
+    return std::unexpected(bad(s, option, text, wanted));
   }
   return value;
 }
@@ -46,13 +51,13 @@ std::expected<bool, std::string> boolean(const Settings& s, std::string_view opt
   const auto value = to_lower_ascii(trim(raw(s, option)));
   if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
   if (value.empty() || value == "0" || value == "false" || value == "no" || value == "off") return false;
-  return std::unexpected(bad(option, raw(s, option), "true or false"));
+  return std::unexpected(bad(s, option, raw(s, option), "true or false"));
 }
 
 std::expected<std::string, std::string> url(const Settings& s, std::string_view option) {
   auto value = std::string(trim(raw(s, option)));
   if (!value.starts_with("http://") && !value.starts_with("https://")) {
-    return std::unexpected(bad(option, value, "an http:// or https:// URL"));
+    return std::unexpected(bad(s, option, value, "an http:// or https:// URL"));
   }
   while (value.ends_with('/')) value.pop_back();
   return value;
@@ -65,12 +70,12 @@ std::expected<std::string, std::string> one_of(const Settings& s, std::string_vi
     if (value == a) return value;
     names += (names.empty() ? "" : ", ") + std::string(a);
   }
-  return std::unexpected(bad(option, raw(s, option), "one of " + names));
+  return std::unexpected(bad(s, option, raw(s, option), "one of " + names));
 }
 
 std::expected<std::string, std::string> non_empty(const Settings& s, std::string_view option) {
   auto value = std::string(trim(raw(s, option)));
-  if (value.empty()) return std::unexpected("--" + std::string(option) + " must not be empty");
+  if (value.empty()) return std::unexpected(named(s, option) + " must not be empty");
   return value;
 }
 

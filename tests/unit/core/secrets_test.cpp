@@ -1,0 +1,64 @@
+// Token lookup in huggingface_hub's order, and redaction.
+#include "synthgen/core/secrets.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace synthgen {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    const auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+FileReader files_of(std::map<std::string, std::string> files) {
+  return [files = std::move(files)](const std::string& path) -> std::optional<std::string> {
+    const auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(FindToken, HfTokenFirst) {
+  const auto t = find_token(env_of({{"HF_TOKEN", " hf_a\r\n"}, {"HUGGING_FACE_HUB_TOKEN", "hf_b"}}), files_of({}));
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->value, "hf_a");
+  EXPECT_EQ(t->origin, "HF_TOKEN");
+}
+
+TEST(FindToken, EmptyHfTokenIsNoToken) {
+  const auto t = find_token(env_of({{"HF_TOKEN", "  \n"}, {"HUGGING_FACE_HUB_TOKEN", "hf_b"}}), files_of({}));
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->value, "hf_b");
+}
+
+TEST(FindToken, TokenPathThenHfHomeThenXdgCacheThenHome) {
+  EXPECT_EQ(find_token(env_of({{"HF_TOKEN_PATH", "/p/tok"}}), files_of({{"/p/tok", "hf_path\n"}}))->value, "hf_path");
+  EXPECT_EQ(find_token(env_of({{"HF_HOME", "/hh"}}), files_of({{"/hh/token", "hf_home"}}))->value, "hf_home");
+  EXPECT_EQ(find_token(env_of({{"XDG_CACHE_HOME", "/xc"}}), files_of({{"/xc/huggingface/token", "hf_xdg"}}))->value, "hf_xdg");
+  const auto home = find_token(env_of({{"HOME", "/u"}}), files_of({{"/u/.cache/huggingface/token", "hf_u"}}));
+  ASSERT_TRUE(home.has_value());
+  EXPECT_EQ(home->value, "hf_u");
+  EXPECT_EQ(home->origin, "/u/.cache/huggingface/token");
+}
+
+TEST(FindToken, NoneAnywhere) { EXPECT_FALSE(find_token(env_of({{"HOME", "/u"}}), files_of({{"/u/.cache/huggingface/token", "\n"}})).has_value()); }
+
+TEST(Redact, ReplacesTheSecretAndTokenShapes) {
+  EXPECT_EQ(redact("Bearer my-secret-value failed", "my-secret-value"), "Bearer hf_*** failed");
+  EXPECT_EQ(redact("token hf_abcdefghijklmnopqrstuvwxyz0123 echoed", ""), "token hf_*** echoed");
+  EXPECT_EQ(redact("hf_short stays", ""), "hf_short stays");
+}
+
+TEST(RedactUrl, DropsUserInfo) {
+  EXPECT_EQ(redact_url("https://user:pass@host.example/v1?x=1"), "https://***@host.example/v1?x=1");
+  EXPECT_EQ(redact_url("http://127.0.0.1:8080/v1"), "http://127.0.0.1:8080/v1");
+}
+
+}  // namespace
+}  // namespace synthgen

@@ -1,0 +1,108 @@
+// The merge of defaults, environment and flags, and the typed checks on the result.
+#include "synthgen/core/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "synthgen/core/run_config.hpp"
+
+namespace synthgen {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    const auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(EnvName, UppercasesAndReplacesDashes) { EXPECT_EQ(env_name("n-sample"), "SYNTHGEN_N_SAMPLE"); }
+
+TEST(MergeSettings, DefaultsWhenNothingIsSet) {
+  const auto s = merge_settings(option_table(), env_of({}), {});
+  EXPECT_EQ(s.at("votes").value, "3");
+  EXPECT_EQ(s.at("votes").source, ValueSource::default_value);
+  EXPECT_EQ(s.at("endpoint").value, "https://router.huggingface.co/v1");
+}
+
+TEST(MergeSettings, EnvironmentBeatsDefaultAndFlagBeatsEnvironment) {
+  const auto s = merge_settings(option_table(), env_of({{"SYNTHGEN_N_SAMPLE", "50"}, {"SYNTHGEN_VOTES", "5"}}), {{"votes", "7"}});
+  EXPECT_EQ(s.at("n-sample").value, "50");
+  EXPECT_EQ(s.at("n-sample").origin, "SYNTHGEN_N_SAMPLE");
+  EXPECT_EQ(s.at("votes").value, "7");
+  EXPECT_EQ(s.at("votes").source, ValueSource::flag);
+  EXPECT_EQ(s.at("votes").origin, "--votes");
+}
+
+TEST(MergeSettings, HfEndpointSetsTheHubUnlessSynthgenVariableOrFlagDoes) {
+  EXPECT_EQ(merge_settings(option_table(), env_of({{"HF_ENDPOINT", "http://mirror"}}), {}).at("hub-endpoint").value, "http://mirror");
+  EXPECT_EQ(merge_settings(option_table(), env_of({{"HF_ENDPOINT", "http://mirror"}, {"SYNTHGEN_HUB_ENDPOINT", "http://own"}}), {})
+                .at("hub-endpoint").value,
+            "http://own");
+  EXPECT_EQ(merge_settings(option_table(), env_of({{"HF_ENDPOINT", "http://mirror"}}), {{"hub-endpoint", "http://flag"}})
+                .at("hub-endpoint").value,
+            "http://flag");
+}
+
+std::expected<RunConfig, std::string> config_with(FlagValues flags) {
+  return make_run_config(merge_settings(option_table(), env_of({}), flags));
+}
+
+TEST(RunConfig, DefaultsAreTheNotebooksChoices) {
+  const auto c = config_with({});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  EXPECT_EQ(c->dataset, "takala/financial_phrasebank");
+  EXPECT_EQ(c->subset, "sentences_allagree");
+  EXPECT_EQ(c->votes, 3);
+  EXPECT_EQ(c->concurrency, 64);
+  EXPECT_EQ(c->seed, 42u);
+  EXPECT_DOUBLE_EQ(c->generation.temperature, 0.8);
+  EXPECT_DOUBLE_EQ(c->generation.top_p, 0.9);
+  EXPECT_EQ(c->generation.max_tokens, 128);
+  EXPECT_EQ(c->answer_format, AnswerFormat::json_object);
+  EXPECT_EQ(c->parser, ParserKind::strict);
+  EXPECT_EQ(c->api, ApiKind::openai);
+  EXPECT_EQ(c->output, "df_train.csv");
+  EXPECT_EQ(c->timeout_ms, 120000);
+}
+
+TEST(RunConfig, ParsesChoices) {
+  const auto c = config_with({{"prompt", "simple"}, {"api", "TGI"}, {"parser", "legacy"}, {"endpoint", "http://x/v1/"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  EXPECT_EQ(c->answer_format, AnswerFormat::label_word);
+  EXPECT_EQ(c->api, ApiKind::tgi);
+  EXPECT_EQ(c->parser, ParserKind::legacy);
+  EXPECT_EQ(c->endpoint, "http://x/v1") << "a trailing slash is dropped";
+}
+
+TEST(RunConfig, BadValuesNameTheOptionAndWhatItTakes) {
+  const std::vector<std::pair<FlagValues, std::string>> cases{
+      {{{"votes", "0"}}, "--votes must be a whole number from 1 to 100, got '0'"},
+      {{{"n-sample", "ten"}}, "--n-sample must be a whole number from 0 to 100000000, got 'ten'"},
+      {{{"n-sample", "-5"}}, "--n-sample must be a whole number from 0 to 100000000, got '-5'"},
+      {{{"temperature", "3"}}, "--temperature must be a number from 0 to 2, got '3'"},
+      {{{"top-p", "nan"}}, "--top-p must be a number from 0 to 1, got 'nan'"},
+      {{{"prompt", "fancy"}}, "--prompt must be one of simple, cot, got 'fancy'"},
+      {{{"api", "grpc"}}, "--api must be one of openai, tgi, got 'grpc'"},
+      {{{"endpoint", "localhost:8000"}}, "--endpoint must be an http:// or https:// URL, got 'localhost:8000'"},
+      {{{"concurrency", "100000"}}, "--concurrency must be a whole number from 1 to 4096, got '100000'"},
+      {{{"output", " "}}, "--output must not be empty"},
+      {{{"quiet", "maybe"}}, "--quiet must be true or false, got 'maybe'"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const auto c = config_with(flags);
+    ASSERT_FALSE(c.has_value()) << message;
+    EXPECT_EQ(c.error(), message);
+  }
+}
+
+TEST(RunConfig, ValueFromEnvironmentIsCheckedToo) {
+  const auto c = make_run_config(merge_settings(option_table(), env_of({{"SYNTHGEN_VOTES", "many"}}), {}));
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error(), "--votes (from SYNTHGEN_VOTES) must be a whole number from 1 to 100, got 'many'");
+}
+
+}  // namespace
+}  // namespace synthgen

@@ -1,0 +1,84 @@
+// Request bodies and answer reading for both wire formats, and error-body messages.
+#include "synthgen/io/inference_api.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace synthgen {
+namespace {
+
+const GenerationParams params{"mistralai/Mixtral-8x7B-Instruct-v0.1", 0.8, 0.9, 128};
+
+TEST(OpenAiChat, BodyHasTheNotebooksParametersAndTheVoteSeed) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  EXPECT_EQ(api->url(), "http://h/v1/chat/completions");
+  const auto body = nlohmann::json::parse(api->request_body("Say \"hi\"\nTEXT: x", params, 1234));
+  EXPECT_EQ(body["model"], "mistralai/Mixtral-8x7B-Instruct-v0.1");
+  EXPECT_EQ(body["messages"][0]["role"], "user");
+  EXPECT_EQ(body["messages"][0]["content"], "Say \"hi\"\nTEXT: x");
+  EXPECT_DOUBLE_EQ(body["temperature"].get<double>(), 0.8);
+  EXPECT_DOUBLE_EQ(body["top_p"].get<double>(), 0.9);
+  EXPECT_EQ(body["max_tokens"], 128);
+  EXPECT_EQ(body["seed"], 1234);
+  EXPECT_FALSE(body.contains("n"));
+}
+
+TEST(OpenAiChat, ReadsContentAndUsage) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  const auto answer = api->read_answer(
+      R"({"object":"chat.completion","id":"","created":1742555982,"model":"m","system_fingerprint":"3.2.1-native",
+          "choices":[{"index":0,"message":{"role":"assistant","content":" Neutral"},"logprobs":null,"finish_reason":"stop"}],
+          "usage":{"prompt_tokens":46,"completion_tokens":579,"total_tokens":625}})");
+  ASSERT_TRUE(answer.has_value()) << answer.error();
+  EXPECT_EQ(answer->text, " Neutral");
+  EXPECT_EQ(answer->usage.prompt, 46);
+  EXPECT_EQ(answer->usage.completion, 579);
+}
+
+TEST(OpenAiChat, MalformedAnswersAreErrorsNotExceptions) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  EXPECT_EQ(api->read_answer("{\"choices\":[{\"message\":{\"content\":\"pos").error(), "the answer is not a JSON object");
+  EXPECT_EQ(api->read_answer(R"({"choices":[]})").error(), "the answer has no choices");
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":null}}]})").error(), "the answer's message has no content");
+  EXPECT_EQ(api->read_answer("[1,2]").error(), "the answer is not a JSON object");
+}
+
+TEST(TextGeneration, BodyUsesTheMixtralTemplateAndSwitchesTheCacheOff) {
+  const auto api = make_text_generation_api("http://h/models/m");
+  EXPECT_EQ(api->url(), "http://h/models/m");
+  EXPECT_EQ(api->extra_headers(), (std::vector<std::string>{"x-use-cache: false"}));
+  const auto body = nlohmann::json::parse(api->request_body("Label it", params, 7));
+  EXPECT_EQ(body["inputs"], "<s>[INST] Label it [/INST]");
+  EXPECT_EQ(body["parameters"]["max_new_tokens"], 128);
+  EXPECT_EQ(body["parameters"]["do_sample"], true);
+  EXPECT_EQ(body["parameters"]["return_full_text"], false);
+  EXPECT_EQ(body["parameters"]["seed"], 7);
+  EXPECT_EQ(body["options"]["use_cache"], false);
+}
+
+TEST(TextGeneration, ReadsListAndBareForms) {
+  const auto api = make_text_generation_api("http://h");
+  EXPECT_EQ(api->read_answer(R"([{"generated_text":" neutral"}])")->text, " neutral");
+  EXPECT_EQ(api->read_answer(R"({"generated_text":"positive"})")->text, "positive");
+  EXPECT_FALSE(api->read_answer(R"([])").has_value());
+  EXPECT_FALSE(api->read_answer("<html>").has_value());
+}
+
+TEST(ServiceErrorText, EveryShapeOfWireFormats) {
+  EXPECT_EQ(service_error_text(R"({"error":"Invalid username or password."})"), "Invalid username or password.");
+  EXPECT_EQ(service_error_text(R"({"error":{"message":"Model not supported","type":"invalid_request_error","code":"model_not_supported"}})"),
+            "Model not supported");
+  EXPECT_EQ(service_error_text(R"({"error":["Input validation error: a","b"]})"), "Input validation error: a; b");
+  EXPECT_EQ(service_error_text(R"({"error":"Model X is currently loading","estimated_time":118.03})"), "Model X is currently loading");
+  EXPECT_EQ(service_error_text("Internal Server Error\n"), "Internal Server Error");
+  EXPECT_EQ(service_error_text(std::string(500, 'x')).size(), 303u);
+}
+
+TEST(JsonString, EscapesAndSurvivesInvalidUtf8) {
+  EXPECT_EQ(json_string("a\"b\n"), R"("a\"b\n")");
+  EXPECT_EQ(json_string("bad \xFF byte"), "\"bad \xEF\xBF\xBD byte\"");
+}
+
+}  // namespace
+}  // namespace synthgen
