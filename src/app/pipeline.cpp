@@ -127,7 +127,8 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto rows = sample_rows(dataset, config);
   // 3-4. Build each vote's request and collect the answers.
   const auto api = make_inference_api(config.api, config.endpoint);
-  std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json"};
+  // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
+  std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
   for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
   const VotingPlan plan{rows, dataset.labels, prompt, *api, config, auth_headers(token, headers)};
   spdlog::info("sending {} requests ({} rows x {} votes) to {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
