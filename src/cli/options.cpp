@@ -24,7 +24,8 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
     if (spec.default_value == "false") {
       options_[name] = app_.add_flag("--" + name, switches_[name], help);
     } else {
-      options_[name] = app_.add_option("--" + name, values_[name], help);
+      // The last of repeated flags wins, so a script can append overrides to a list of defaults.
+      options_[name] = app_.add_option("--" + name, values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
   }
 }

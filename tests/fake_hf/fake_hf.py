@@ -1,0 +1,730 @@
+#!/usr/bin/env python3
+"""A fake of the Hugging Face services synthgen talks to, for its integration tests.
+
+Serves on 127.0.0.1 (port 0, written to --port-file) the shapes of docs/wire-formats.md: the dataset
+viewer (/rows, /splits, /info, /size), the Hub's FinancialPhraseBank zip (optionally behind a CDN
+redirect), OpenAI-compatible chat completions and TGI text generation. The answers come from a
+scripted "model" that knows the gold labels of the scenario's datasets. GET /_fake/stats shows what
+the server received; POST /_fake/reset clears it.
+
+Usage: fake_hf.py --scenario FILE.json --port-file PATH [--log FILE] [--base-dir DIR]
+Standard library only (Python 3.11).
+"""
+import argparse
+import hashlib
+import io
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+DEFAULT_LABELS = ["negative", "neutral", "positive"]
+DEFAULT_FEATURES = [
+    {"feature_idx": 0, "name": "sentence", "type": {"dtype": "string", "_type": "Value"}},
+    {"feature_idx": 1, "name": "label", "type": {"names": DEFAULT_LABELS, "_type": "ClassLabel"}},
+]
+MAX_PAGE = 100
+ZIP_FILE = "data/FinancialPhraseBank-v1.0.zip"
+ZIP_DIR = "FinancialPhraseBank-v1.0"
+ZIP_MEMBERS = {  # config name -> member, in the order of the real archive
+    "sentences_50agree": "Sentences_50Agree.txt",
+    "sentences_66agree": "Sentences_66Agree.txt",
+    "sentences_75agree": "Sentences_75Agree.txt",
+    "sentences_allagree": "Sentences_AllAgree.txt",
+}
+ZIP_README = "Invented test data for synthgen; the real archive has a README.txt here too.\r\n"
+ZIP_DATE = (2013, 10, 1, 12, 0, 0)  # fixed, so the archive bytes are stable
+REPO_COMMIT = "0" * 40
+CHAT_TEMPLATE = ("<s>[INST] ", " [/INST]")
+TEXT_PREFIX = "TEXT: "
+SIMPLE_VARIANTS = ["{l}", " {L}", "{L}.", " {l}\n"]
+COT_REASON = "The sentence reports company news and its likely effect on the share price."
+COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
+
+SCENARIO_KEYS = {"token", "datasets", "model"}
+DATASET_KEYS = {"viewer", "configs", "zip"}
+CONFIG_KEYS = {"file", "split", "features"}
+ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
+REPLY_KEYS = {"status", "body", "headers"}
+MODEL_KEYS = {"policy", "flip_rate", "style", "script", "fixed", "error", "fail_rate"}
+POLICIES = {"gold", "fixed", "script"}
+STYLES = {"auto", "simple", "cot"}
+CATEGORIES = ("chat", "generate", "rows", "splits", "info", "size", "zip", "cdn", "other")
+
+
+# ---------------------------------------------------------------- replies
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+
+
+class Abort(Exception):
+    """Stops handling a request and answers `reply` instead."""
+
+    def __init__(self, reply):
+        super().__init__(reply.status)
+        self.reply = reply
+
+
+def json_reply(status, obj, headers=None):
+    body = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    return Reply(status, body, {"Content-Type": "application/json", **(headers or {})})
+
+
+def text_reply(status, text, headers=None):
+    return Reply(status, text.encode("utf-8"), {"Content-Type": "text/plain; charset=utf-8", **(headers or {})})
+
+
+def payload_reply(status, payload, headers=None):
+    """A scenario-given body: JSON for a dict or list, plain text for a string."""
+    if isinstance(payload, str):
+        return text_reply(status, payload, headers)
+    return json_reply(status, payload, headers)
+
+
+def api_error(status, message, code):
+    """The dataset viewer's and the Hub's error shape."""
+    return json_reply(status, {"error": message}, {"X-Error-Code": code})
+
+
+def chat_error(message, param=None):
+    error = {"message": message, "type": "invalid_request_error", "param": param, "code": None}
+    return json_reply(400, {"error": error})
+
+
+def tgi_error(message):
+    return json_reply(422, {"error": f"Input validation error: {message}", "error_type": "validation"})
+
+
+UNAUTHORIZED = json_reply(401, {"error": "Invalid username or password."})
+
+
+# ---------------------------------------------------------------- scenario
+
+
+def check_keys(obj, allowed, where):
+    if not isinstance(obj, dict):
+        raise SystemExit(f"fake_hf: {where} must be a JSON object")
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise SystemExit(f"fake_hf: unknown key(s) {unknown} in {where}; allowed: {sorted(allowed)}")
+
+
+@dataclass
+class Config:
+    name: str
+    split: str
+    features: list
+    rows: list
+
+    def text_field(self):
+        for feature in self.features:
+            if feature["type"].get("_type") == "Value" and feature["type"].get("dtype") == "string":
+                return feature["name"]
+        return "sentence"
+
+    def label_feature(self):
+        return next((f for f in self.features if f["type"].get("_type") == "ClassLabel"), None)
+
+    def label_names(self):
+        feature = self.label_feature()
+        return feature["type"]["names"] if feature else DEFAULT_LABELS
+
+    def label_word(self, row):
+        """The row's label as a word: a ClassLabel index mapped to its name, a string as-is."""
+        feature = self.label_feature()
+        value = row.get(feature["name"] if feature else "label")
+        if isinstance(value, int) and not isinstance(value, bool) and feature:
+            return self.label_names()[value]
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class Dataset:
+    name: str
+    viewer: dict | None
+    configs: dict
+    zip: dict | None
+    zip_bytes: bytes | None = None
+    cdn_path: str | None = None
+
+
+@dataclass
+class Scenario:
+    token: str | None
+    datasets: dict
+    model: dict
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_config(name, spec, base_dir):
+    check_keys(spec, CONFIG_KEYS, f"config {name!r}")
+    rows = read_jsonl(base_dir / spec["file"]) if "file" in spec else []
+    return Config(name, spec.get("split", "train"), spec.get("features", DEFAULT_FEATURES), rows)
+
+
+def load_dataset(name, spec, base_dir):
+    check_keys(spec, DATASET_KEYS, f"dataset {name!r}")
+    if "viewer" in spec:
+        check_keys(spec["viewer"], REPLY_KEYS, f"viewer of dataset {name!r}")
+    configs = {c: load_config(c, s, base_dir) for c, s in spec.get("configs", {}).items()}
+    dataset = Dataset(name, spec.get("viewer"), configs, spec.get("zip"))
+    if dataset.zip is not None:
+        check_keys(dataset.zip, ZIP_KEYS, f"zip of dataset {name!r}")
+        dataset.zip_bytes = build_zip(configs, dataset.zip.get("line_ending", "\n"))
+        digest = hashlib.sha256(dataset.zip_bytes).hexdigest()
+        dataset.cdn_path = f"/_cdn/{digest[:16]}/FinancialPhraseBank-v1.0.zip"
+    return dataset
+
+
+def load_scenario(path, base_dir):
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    check_keys(spec, SCENARIO_KEYS, "scenario")
+    model = spec.get("model", {})
+    check_keys(model, MODEL_KEYS, "model")
+    if "error" in model:
+        check_keys(model["error"], REPLY_KEYS | {"after"}, "model.error")
+    if model.get("policy", "gold") not in POLICIES or model.get("style", "auto") not in STYLES:
+        raise SystemExit(f"fake_hf: model.policy must be one of {sorted(POLICIES)}, style one of {sorted(STYLES)}")
+    datasets = {n: load_dataset(n, s, base_dir) for n, s in spec.get("datasets", {}).items()}
+    return Scenario(spec.get("token"), datasets, model)
+
+
+def build_zip(configs, line_ending):
+    """The FinancialPhraseBank archive: ISO-8859-1 `sentence@label` lines, one member per config."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        add_zip_member(archive, f"{ZIP_DIR}/README.txt", ZIP_README.encode("latin-1"))
+        for config_name, member in ZIP_MEMBERS.items():
+            config = configs.get(config_name)
+            if config is None:
+                continue
+            lines = [f"{row[config.text_field()]}@{config.label_word(row)}" for row in config.rows]
+            add_zip_member(archive, f"{ZIP_DIR}/{member}", line_ending.join(lines).encode("latin-1", errors="replace"))
+    return buf.getvalue()
+
+
+def add_zip_member(archive, name, data):
+    archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_DATE), data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def gold_index(datasets):
+    """Sentence text -> (gold label word, label names of its config); the first dataset row wins."""
+    gold = {}
+    for dataset in datasets.values():
+        for config in dataset.configs.values():
+            for row in config.rows:
+                text, label = row.get(config.text_field()), config.label_word(row)
+                if isinstance(text, str) and label is not None and text not in gold:
+                    gold[text] = (label, config.label_names())
+    return gold
+
+
+# ---------------------------------------------------------------- the model
+
+
+def target_text(prompt):
+    """The text after `TEXT: ` on the last prompt line that starts with it, or None."""
+    lines = [line for line in prompt.splitlines() if line.startswith(TEXT_PREFIX)]
+    if not lines:
+        return None
+    return lines[-1][len(TEXT_PREFIX):].removesuffix(CHAT_TEMPLATE[1])
+
+
+def unit(digest, start):
+    """Eight digest bytes as a number in [0, 1)."""
+    return int.from_bytes(digest[start:start + 8], "big") / 2**64
+
+
+class Model:
+    """Decides each inference answer from the scenario's `model` section; thread-safe."""
+
+    def __init__(self, spec, gold):
+        self.spec = spec
+        self.gold = gold
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.answered = 0
+            self.script_pos = {}
+
+    def respond(self, text, seed, prompt):
+        """The answer's content (str), or a Reply for an injected failure."""
+        digest = hashlib.sha256(f"{text}|{seed}".encode("utf-8")).digest()
+        error = self.spec.get("error")
+        with self.lock:
+            if error is not None and self.answered >= error.get("after", 0):
+                return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
+            if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
+                return text_reply(500, "Internal Server Error")
+            self.answered += 1
+            return self.content(text, digest, prompt)
+
+    def content(self, text, digest, prompt):
+        policy = self.spec.get("policy", "gold")
+        if policy == "fixed":
+            return self.spec.get("fixed", "neutral")
+        script = self.spec.get("script", {})
+        if policy == "script" and text in script:
+            position = self.script_pos.get(text, 0)
+            self.script_pos[text] = position + 1
+            return script[text][position % len(script[text])]
+        return self.render(self.gold_answer(text, digest), digest, prompt)
+
+    def gold_answer(self, text, digest):
+        label, names = self.gold.get(text, ("neutral", DEFAULT_LABELS))
+        if unit(digest, 0) < self.spec.get("flip_rate", 0.0):
+            others = [n for n in names if n != label]
+            return others[digest[8] % len(others)]
+        return label
+
+    def render(self, label, digest, prompt):
+        style = self.spec.get("style", "auto")
+        if style == "auto":
+            style = "cot" if re.search(r"\bJSON\b", prompt) else "simple"
+        if style == "simple":
+            return SIMPLE_VARIANTS[digest[9] % len(SIMPLE_VARIANTS)].format(l=label, L=label.capitalize())
+        answer = json.dumps({"reason": COT_REASON, "label": label})
+        return COT_VARIANTS[digest[10] % len(COT_VARIANTS)].format(j=answer)
+
+
+# ---------------------------------------------------------------- inference requests
+
+
+@dataclass
+class InferenceRequest:
+    prompt: str
+    model: str | None
+    temperature: float | None
+    top_p: float | None
+    max_tokens: int | None
+    seed: int | None
+    use_cache: bool | None = None
+    do_sample: bool | None = None
+    return_full_text: bool | None = None
+
+    @property
+    def text(self):
+        return target_text(self.prompt)
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_json_object(body, error):
+    try:
+        obj = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Abort(error(f"request body is not valid JSON: {exc}"))
+    if not isinstance(obj, dict):
+        raise Abort(error("request body must be a JSON object"))
+    return obj
+
+
+def parse_chat(body):
+    obj = parse_json_object(body, chat_error)
+    if not isinstance(obj.get("model"), str):
+        raise Abort(chat_error("`model` must be a string", "model"))
+    messages = obj.get("messages")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        raise Abort(chat_error("`messages` must be a non-empty list of objects", "messages"))
+    user = [m["content"] for m in messages if m.get("role") == "user" and isinstance(m.get("content"), str)]
+    if not user:
+        raise Abort(chat_error("`messages` must hold a user message with string content", "messages"))
+    for name, valid in (("temperature", is_number), ("top_p", is_number), ("max_tokens", is_int), ("seed", is_int)):
+        if not valid(obj.get(name)):
+            kind = "a number" if valid is is_number else "an integer"
+            raise Abort(chat_error(f"`{name}` must be {kind}", name))
+    return InferenceRequest(user[-1], obj["model"], obj["temperature"], obj["top_p"], obj["max_tokens"], obj["seed"])
+
+
+def parse_generate(body, model, headers):
+    obj = parse_json_object(body, tgi_error)
+    inputs = obj.get("inputs")
+    if not isinstance(inputs, str) or not (inputs.startswith(CHAT_TEMPLATE[0]) and inputs.endswith(CHAT_TEMPLATE[1])):
+        raise Abort(tgi_error("`inputs` must be a string in the form `<s>[INST] ... [/INST]`"))
+    params = obj.get("parameters", {})
+    options = obj.get("options", {})
+    if not isinstance(params, dict) or not isinstance(options, dict):
+        raise Abort(tgi_error("`parameters` and `options` must be objects"))
+    check_generation_parameters(params)
+    use_cache = options.get("use_cache")
+    if "x-use-cache" in headers:
+        use_cache = headers["x-use-cache"].lower() != "false"
+    return InferenceRequest(inputs, model, params.get("temperature"), params.get("top_p"),
+                            params.get("max_new_tokens"), params.get("seed"), use_cache,
+                            params.get("do_sample"), params.get("return_full_text"))
+
+
+def check_generation_parameters(params):
+    """TGI's own checks, with its messages."""
+    temperature, top_p = params.get("temperature"), params.get("top_p")
+    if temperature is not None and not (is_number(temperature) and temperature > 0):
+        raise Abort(tgi_error("`temperature` must be strictly positive"))
+    if top_p is not None and not (is_number(top_p) and 0 < top_p < 1):
+        raise Abort(tgi_error("`top_p` must be > 0.0 and < 1.0"))
+    for name in ("max_new_tokens", "seed"):
+        if params.get(name) is not None and not (is_int(params[name]) and params[name] >= 0):
+            raise Abort(tgi_error(f"`{name}` must be a non-negative integer"))
+
+
+def chat_response(request, content):
+    prompt_tokens = max(1, len(request.prompt) // 4)
+    completion_tokens = max(1, len(content) // 4)
+    return {
+        "object": "chat.completion", "id": "", "created": int(time.time()), "model": request.model,
+        "system_fingerprint": "3.2.1-native",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "logprobs": None, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+def inference_entry(path, request, authorized, status):
+    fields = {"text": None, "seed": None, "model": None, "temperature": None, "top_p": None,
+              "max_tokens": None, "use_cache": None, "do_sample": None, "return_full_text": None}
+    if request is not None:
+        fields.update({name: getattr(request, name) for name in fields})
+    return {"path": path, **fields, "authorized": authorized, "status": status}
+
+
+# ---------------------------------------------------------------- stats
+
+
+class Stats:
+    """Per-run request counters and the inference log; thread-safe."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.requests = dict.fromkeys(CATEGORIES, 0)
+            self.auth_failures = 0
+            self.inference = []
+
+    def count(self, category, authorized):
+        with self.lock:
+            self.requests[category] += 1
+            self.auth_failures += 0 if authorized else 1
+
+    def log_inference(self, entry):
+        with self.lock:
+            self.inference.append(entry)
+
+    def snapshot(self):
+        with self.lock:
+            return {"requests": dict(self.requests), "auth_failures": self.auth_failures,
+                    "inference": list(self.inference)}
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+ROUTES = [  # (methods, path pattern, category, handler method)
+    ({"GET", "HEAD"}, r"/rows", "rows", "on_rows"),
+    ({"GET", "HEAD"}, r"/splits", "splits", "on_splits"),
+    ({"GET", "HEAD"}, r"/info", "info", "on_info"),
+    ({"GET", "HEAD"}, r"/size", "size", "on_size"),
+    ({"GET", "HEAD"}, r"/datasets/(?P<repo>.+)/resolve/(?P<revision>[^/]+)/(?P<file>.+)", "zip", "on_resolve"),
+    ({"GET", "HEAD"}, r"/_cdn/.+", "cdn", "on_cdn"),
+    ({"POST"}, r".*/chat/completions", "chat", "on_chat"),
+    ({"POST"}, r"/|/generate|/models/(?P<model>.+)", "generate", "on_generate"),
+]
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # the default 5 drops connections when a client opens 64 at once
+
+    def __init__(self, scenario, log_path):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.scenario = scenario
+        self.model = Model(scenario.model, gold_index(scenario.datasets))
+        self.stats = Stats()
+        self.log_path = log_path
+        self.log_lock = threading.Lock()
+        self.cdn = {d.cdn_path: d.zip_bytes for d in scenario.datasets.values() if d.cdn_path}
+
+    def handle_error(self, request, client_address):
+        """Clients hanging up are normal here; any other error still prints its traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake_hf/1.0"
+
+    def do_GET(self):
+        self.dispatch()
+
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_GET
+
+    # -- plumbing
+
+    def dispatch(self):
+        self.url = urlsplit(self.path)
+        self.query = {k: v[0] for k, v in parse_qs(self.url.query, keep_blank_values=True).items()}
+        try:
+            self.body = self.read_body()
+            reply = self.route()
+        except Abort as abort:
+            reply = abort.reply
+        self.send(reply)
+
+    def route(self):
+        path = self.url.path
+        if path.startswith("/_fake/"):
+            return self.on_fake(path)
+        for methods, pattern, category, handler in ROUTES:
+            match = re.fullmatch(pattern, path)
+            if match and self.command in methods:
+                return self.guarded(category, lambda: getattr(self, handler)(**match.groupdict()))
+        return self.guarded("other", lambda: json_reply(404, {"error": "Not Found"}))
+
+    def guarded(self, category, handle):
+        """Counts the request, then answers 401 without the scenario's token, else `handle()`."""
+        authorized = self.authorized()
+        self.server.stats.count(category, authorized)
+        if category in ("chat", "generate"):
+            return handle()  # logs the request itself, authorized or not
+        return handle() if authorized else UNAUTHORIZED
+
+    def authorized(self):
+        token = self.server.scenario.token
+        return token is None or self.headers.get("Authorization") == f"Bearer {token}"
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self.read_chunked()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            raise Abort(text_reply(400, "Bad Content-Length"))
+        return self.rfile.read(length) if length > 0 else b""
+
+    def read_chunked(self):
+        chunks = []
+        while (size := int(self.rfile.readline().split(b";")[0], 16)) > 0:
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass  # trailers
+        return b"".join(chunks)
+
+    def send(self, reply):
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    def log_message(self, format, *args):
+        if self.server.log_path is None:
+            return
+        line = f"{self.log_date_time_string()} {self.address_string()} {format % args}\n"
+        with self.server.log_lock, open(self.server.log_path, "a", encoding="utf-8") as log:
+            log.write(line)
+
+    # -- test control
+
+    def on_fake(self, path):
+        if path == "/_fake/stats" and self.command == "GET":
+            return json_reply(200, self.server.stats.snapshot())
+        if path == "/_fake/reset" and self.command == "POST":
+            self.server.stats.reset()
+            self.server.model.reset()
+            return json_reply(200, {"reset": True})
+        return json_reply(404, {"error": "unknown /_fake/ route"})
+
+    # -- dataset viewer
+
+    def viewer_lookup(self, need_config=False, need_split=False):
+        """(dataset, config) named by the query, or an Abort with the viewer's error."""
+        required = ["dataset"] + ["config"] * need_config + ["split"] * need_split
+        missing = [name for name in required if not self.query.get(name)]
+        if missing:
+            raise Abort(api_error(422, f"Parameter '{missing[0]}' is required", "MissingRequiredParameter"))
+        dataset = self.server.scenario.datasets.get(self.query["dataset"])
+        if dataset is None:
+            raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
+        if dataset.viewer is not None:
+            viewer = dataset.viewer
+            raise Abort(payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers")))
+        config = dataset.configs.get(self.query.get("config")) if need_config else None
+        if need_config and config is None:
+            raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
+        if need_split and config.split != self.query["split"]:
+            raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
+        return dataset, config
+
+    def int_param(self, name, default):
+        value = self.query.get(name)
+        if value is None:
+            return default
+        if not value.isdigit():
+            raise Abort(api_error(422, f"Parameter '{name}' must be a non-negative integer", "InvalidParameter"))
+        return int(value)
+
+    def on_rows(self):
+        offset = self.int_param("offset", 0)
+        length = self.int_param("length", MAX_PAGE)
+        if length > MAX_PAGE:
+            raise Abort(api_error(422, f"Parameter 'length' must not be greater than {MAX_PAGE}", "InvalidParameter"))
+        _, config = self.viewer_lookup(need_config=True, need_split=True)
+        page = config.rows[offset:offset + length]
+        return json_reply(200, {
+            "features": config.features,
+            "rows": [{"row_idx": offset + i, "row": row, "truncated_cells": []} for i, row in enumerate(page)],
+            "num_rows_total": len(config.rows), "num_rows_per_page": MAX_PAGE, "partial": False,
+        })
+
+    def on_splits(self):
+        dataset, _ = self.viewer_lookup()
+        splits = [{"dataset": dataset.name, "config": c.name, "split": c.split} for c in dataset.configs.values()]
+        return json_reply(200, {"splits": splits, "pending": [], "failed": []})
+
+    def on_info(self):
+        dataset, config = self.viewer_lookup(need_config=True)
+        info = {
+            "dataset_name": dataset.name, "config_name": config.name,
+            "features": {f["name"]: f["type"] for f in config.features},
+            "splits": {config.split: {"name": config.split, "num_examples": len(config.rows),
+                                      "num_bytes": rows_bytes(config), "dataset_name": dataset.name}},
+        }
+        return json_reply(200, {"dataset_info": info, "partial": False})
+
+    def on_size(self):
+        dataset, config = self.viewer_lookup(need_config=True)
+        sizes = {"dataset": dataset.name, "config": config.name, "num_bytes_parquet_files": rows_bytes(config),
+                 "num_bytes_memory": rows_bytes(config), "num_rows": len(config.rows),
+                 "num_columns": len(config.features)}
+        split = {**sizes, "split": config.split}
+        return json_reply(200, {"size": {"config": {**sizes, "num_bytes_original_files": rows_bytes(config)},
+                                         "splits": [split]}, "partial": False})
+
+    # -- Hub file download
+
+    def on_resolve(self, repo, revision, file):
+        dataset = self.server.scenario.datasets.get(repo)
+        if dataset is None:
+            raise Abort(api_error(404, "Repository not found", "RepoNotFound"))
+        if revision != "main":
+            raise Abort(api_error(404, f"Invalid rev id: {revision}", "RevisionNotFound"))
+        if file != ZIP_FILE or dataset.zip is None:
+            raise Abort(api_error(404, "Entry not found", "EntryNotFound"))
+        status = dataset.zip.get("status", 200)
+        if status != 200:
+            body = dataset.zip.get("body", {"error": HTTPStatus(status).phrase})
+            return payload_reply(status, body, dataset.zip.get("headers"))
+        headers = {"X-Repo-Commit": REPO_COMMIT, "ETag": f'"{hashlib.sha256(dataset.zip_bytes).hexdigest()}"'}
+        redirect = dataset.zip.get("redirect", False)
+        if not redirect:
+            return Reply(200, dataset.zip_bytes, {"Content-Type": "application/zip", **headers})
+        location = dataset.cdn_path
+        if redirect != "relative":
+            location = f"http://127.0.0.1:{self.server.server_address[1]}{location}"
+        headers.update({"Location": location, "X-Linked-Size": str(len(dataset.zip_bytes))})
+        return text_reply(302, f"Found. Redirecting to {location}", headers)
+
+    def on_cdn(self):
+        data = self.server.cdn.get(self.url.path)
+        if data is None:
+            return text_reply(404, "Not Found")
+        return Reply(200, data, {"Content-Type": "application/zip"})
+
+    # -- inference
+
+    def on_chat(self):
+        return self.infer(lambda: parse_chat(self.body),
+                          lambda request, content: json_reply(200, chat_response(request, content)))
+
+    def on_generate(self, model=None):
+        headers = {k.lower(): v for k, v in self.headers.items()}
+
+        def answer(request, content):
+            generated = {"generated_text": content}
+            return json_reply(200, generated if self.url.path == "/generate" else [generated])
+        return self.infer(lambda: parse_generate(self.body, model, headers), answer)
+
+    def infer(self, parse, answer):
+        """Authorize, parse, ask the model, log the request; the log has every attempt."""
+        request, authorized = None, self.authorized()
+        try:
+            request = parse()
+            reply = self.model_reply(request, answer) if authorized else UNAUTHORIZED
+        except Abort as abort:
+            reply = abort.reply if authorized else UNAUTHORIZED
+        self.server.stats.log_inference(inference_entry(self.url.path, request, authorized, reply.status))
+        return reply
+
+    def model_reply(self, request, answer):
+        outcome = self.server.model.respond(request.text, request.seed, request.prompt)
+        return outcome if isinstance(outcome, Reply) else answer(request, outcome)
+
+
+def rows_bytes(config):
+    return len(json.dumps(config.rows).encode("utf-8"))
+
+
+# ---------------------------------------------------------------- main
+
+
+def write_port_file(path, port):
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write(f"{port}\n")
+    os.replace(tmp, path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenario", required=True, type=Path, help="scenario JSON file")
+    parser.add_argument("--port-file", required=True, help="where to write the port once listening")
+    parser.add_argument("--log", help="append one line per request to this file")
+    parser.add_argument("--base-dir", type=Path, help="resolve fixture paths here (default: the scenario's dir)")
+    args = parser.parse_args()
+    scenario = load_scenario(args.scenario, args.base_dir or args.scenario.resolve().parent)
+    server = FakeServer(scenario, args.log)
+    for signum in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: background jobs may inherit it ignored
+        signal.signal(signum, lambda *_: sys.exit(0))
+    write_port_file(args.port_file, server.server_address[1])
+    try:
+        server.serve_forever(poll_interval=0.1)
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

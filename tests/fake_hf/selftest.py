@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+"""Self-check of fake_hf.py: starts it on small inline scenarios and exercises every endpoint.
+
+Run: selftest.py   (no arguments; standard library only). Prints `N passed, M failed` and exits
+non-zero when anything failed, so synthgen's integration tests can trust the fake they run against.
+"""
+import http.client
+import io
+import json
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+FAKE = Path(__file__).resolve().parent / "fake_hf.py"
+TOKEN = "hf_selftest_token"
+MODEL = "mistralai/Mixtral-8x7B-Instruct-v0.1"
+PHRASEBANK = "takala/financial_phrasebank"
+ZIP_PATH = f"/datasets/{PHRASEBANK}/resolve/main/data/FinancialPhraseBank-v1.0.zip"
+LABELS = ["negative", "neutral", "positive"]
+LATIN1_ROW = {"sentence": "Kesko's Åland unit sold shares @ EUR 3 to Müller & Cie .", "label": 2}
+SCRIPTED = "Scripted sentence , answered from the script ."
+UNKNOWN = "A sentence that is in no dataset ."
+REVIEW_FEATURES = [{"feature_idx": 0, "name": "review", "type": {"dtype": "string", "_type": "Value"}},
+                   {"feature_idx": 1, "name": "label", "type": {"dtype": "string", "_type": "Value"}}]
+REVIEWS = [{"review": "Works well , would buy again .", "label": "positive"},
+           {"review": "Broke after a day .", "label": "negative"}]
+
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, condition, detail=""):
+    results["passed" if condition else "failed"] += 1
+    if not condition:
+        print(f"FAIL {name}: {detail}")
+
+
+# ---------------------------------------------------------------- fixtures and servers
+
+
+def phrasebank_rows():
+    rows = [{"sentence": f"Company {i} reported net sales of EUR {i}.5 mn .", "label": i % 3} for i in range(149)]
+    return rows + [LATIN1_ROW]
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def main_scenario():
+    return {
+        "token": TOKEN,
+        "datasets": {
+            PHRASEBANK: {
+                "viewer": {"status": 501, "body": {"error": "Dataset scripts are no longer supported"},
+                           "headers": {"X-Error-Code": "DatasetWithScriptNotSupportedError"}},
+                "configs": {"sentences_allagree": {"file": "pb.jsonl"}, "sentences_50agree": {"file": "pb.jsonl"}},
+                "zip": {"line_ending": "\r\n", "redirect": True},
+            },
+            "acme/phrases": {"configs": {"default": {"file": "pb.jsonl"}}},
+            "acme/reviews": {"configs": {"default": {"file": "reviews.jsonl", "features": REVIEW_FEATURES}}},
+            "acme/broken-zip": {"zip": {"status": 503, "body": {"error": "busy"}}},
+        },
+        "model": {"policy": "script", "script": {SCRIPTED: ["positive", " Neutral", "n/a"]}},
+    }
+
+
+class Fake:
+    """One fake_hf.py process on a scenario written into `workdir`."""
+
+    def __init__(self, workdir, name, scenario):
+        self.workdir = Path(workdir)
+        scenario_file = self.workdir / f"{name}.json"
+        scenario_file.write_text(json.dumps(scenario), encoding="utf-8")
+        port_file = self.workdir / f"{name}.port"
+        self.log = self.workdir / f"{name}.log"
+        self.proc = subprocess.Popen([sys.executable, str(FAKE), "--scenario", str(scenario_file),
+                                      "--port-file", str(port_file), "--log", str(self.log)])
+        self.port = wait_for_port(port_file, self.proc)
+
+    def call(self, method, path, body=None, token=TOKEN, headers=None):
+        """(status, headers dict with lower-case names, body bytes)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            status, response_headers, data = send(connection, method, path, body, token, headers)
+        finally:
+            connection.close()
+        return status, response_headers, data
+
+    def call_json(self, method, path, body=None, token=TOKEN):
+        status, headers, data = self.call(method, path, body, token)
+        return status, headers, json.loads(data) if data else None
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
+
+
+def wait_for_port(port_file, proc):
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"fake_hf.py exited with code {proc.returncode} before listening")
+        if port_file.exists():
+            return int(port_file.read_text())
+        time.sleep(0.02)
+    proc.kill()
+    raise SystemExit("fake_hf.py did not write its port file within 10 s")
+
+
+def send(connection, method, path, body, token, headers):
+    all_headers = dict(headers or {})
+    if token:
+        all_headers["Authorization"] = f"Bearer {token}"
+    payload = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+    connection.request(method, path, body=payload, headers=all_headers)
+    response = connection.getresponse()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+# ---------------------------------------------------------------- request bodies
+
+
+def prompt(text, cot=False):
+    shots = "Text: Sales rose .\nLabel: positive\nText: Profit fell .\nLabel: negative\n"
+    ending = 'JSON response: ' if cot else "Label: "
+    instruction = "Answer with one JSON object." if cot else "Answer with one word."
+    return f"Label the sentiment. {instruction}\n{shots}TEXT: {text}\n{ending}"
+
+
+def chat_body(text, seed=1, cot=False, **override):
+    body = {"model": MODEL, "messages": [{"role": "user", "content": prompt(text, cot)}],
+            "temperature": 0.8, "top_p": 0.9, "max_tokens": 128, "seed": seed}
+    body.update(override)
+    return body
+
+
+def tgi_body(text, seed=1):
+    return {"inputs": f"<s>[INST] {prompt(text)} [/INST]",
+            "parameters": {"temperature": 0.8, "top_p": 0.9, "max_new_tokens": 128, "do_sample": True,
+                           "return_full_text": False, "seed": seed},
+            "options": {"use_cache": False, "wait_for_model": True}}
+
+
+def simple_label(content):
+    return content.strip().rstrip(".").lower()
+
+
+def cot_label(content):
+    match = re.search(r"\{.*\}", content, re.S)
+    return json.loads(match.group(0))["label"] if match else None
+
+
+# ---------------------------------------------------------------- dataset viewer
+
+
+def test_rows(fake):
+    base = "/rows?dataset=acme/phrases&config=default&split=train"
+    status, _, page = fake.call_json("GET", f"{base}&offset=0&length=100")
+    check("rows page 1 status", status == 200, status)
+    check("rows page 1 size", len(page["rows"]) == 100, len(page["rows"]))
+    check("rows shape", set(page) == {"features", "rows", "num_rows_total", "num_rows_per_page", "partial"}, page.keys())
+    check("rows total", page["num_rows_total"] == 150 and page["partial"] is False, page["num_rows_total"])
+    check("rows default features", page["features"][1]["type"] == {"names": LABELS, "_type": "ClassLabel"},
+          page["features"])
+    check("rows first row", page["rows"][0] == {"row_idx": 0, "row": phrasebank_rows()[0], "truncated_cells": []},
+          page["rows"][0])
+    _, _, page2 = fake.call_json("GET", f"{base}&offset=100")
+    check("rows page 2 default length", [r["row_idx"] for r in page2["rows"]] == list(range(100, 150)),
+          len(page2["rows"]))
+    check("rows keeps UTF-8", page2["rows"][-1]["row"] == LATIN1_ROW, page2["rows"][-1])
+    _, _, past = fake.call_json("GET", f"{base}&offset=500&length=10")
+    check("rows past the end", past["rows"] == [] and past["num_rows_total"] == 150, past)
+    _, _, reviews = fake.call_json("GET", "/rows?dataset=acme/reviews&config=default&split=train&length=1")
+    check("rows custom features", reviews["features"] == REVIEW_FEATURES and reviews["rows"][0]["row"] == REVIEWS[0],
+          reviews)
+
+
+def test_viewer_errors(fake):
+    for query, name in [("dataset=nobody/nothing&config=default&split=train", "dataset"),
+                        ("dataset=acme/phrases&config=other&split=train", "config"),
+                        ("dataset=acme/phrases&config=default&split=test", "split")]:
+        status, headers, body = fake.call_json("GET", f"/rows?{query}")
+        check(f"404 unknown {name}", status == 404 and body == {"error": "Not found."} and "x-error-code" in headers,
+              (status, body))
+    for query in ["length=101", "offset=abc", "length=-1"]:
+        status, headers, body = fake.call_json("GET", f"/rows?dataset=acme/phrases&config=default&split=train&{query}")
+        check(f"422 {query}", status == 422 and "error" in body and headers.get("x-error-code") == "InvalidParameter",
+              (status, body))
+    status, _, body = fake.call_json("GET", "/rows?dataset=acme/phrases&config=default&split=train&length=101")
+    check("422 message", body == {"error": "Parameter 'length' must not be greater than 100"}, body)
+    for endpoint in ["rows", "splits", "info", "size"]:
+        status, headers, body = fake.call_json("GET", f"/{endpoint}?dataset={PHRASEBANK}&config=sentences_allagree&split=train")
+        check(f"viewer refusal on /{endpoint}",
+              status == 501 and headers.get("x-error-code") == "DatasetWithScriptNotSupportedError"
+              and body == {"error": "Dataset scripts are no longer supported"}, (status, headers, body))
+
+
+def test_splits_info_size(fake):
+    status, _, body = fake.call_json("GET", "/splits?dataset=acme/reviews")
+    check("splits", status == 200 and body == {"splits": [{"dataset": "acme/reviews", "config": "default",
+                                                           "split": "train"}], "pending": [], "failed": []}, body)
+    status, _, body = fake.call_json("GET", "/info?dataset=acme/phrases&config=default")
+    info = body["dataset_info"]
+    check("info", status == 200 and info["splits"]["train"]["num_examples"] == 150
+          and info["features"]["label"]["names"] == LABELS and body["partial"] is False, body)
+    status, _, body = fake.call_json("GET", "/size?dataset=acme/phrases&config=default")
+    check("size", status == 200 and body["size"]["config"]["num_rows"] == 150
+          and body["size"]["splits"][0]["split"] == "train", body)
+
+
+# ---------------------------------------------------------------- Hub zip
+
+
+def test_zip(fake):
+    status, headers, _ = fake.call("GET", ZIP_PATH)
+    location = headers.get("location", "")
+    check("zip redirects", status == 302 and location.startswith(f"http://127.0.0.1:{fake.port}/_cdn/"),
+          (status, headers))
+    status, headers, data = fake.call("GET", location.split(str(fake.port), 1)[1])
+    check("zip from cdn", status == 200 and headers.get("content-type") == "application/zip", (status, headers))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        allagree = archive.read("FinancialPhraseBank-v1.0/Sentences_AllAgree.txt")
+    check("zip members", "FinancialPhraseBank-v1.0/Sentences_AllAgree.txt" in names
+          and "FinancialPhraseBank-v1.0/Sentences_50Agree.txt" in names
+          and "FinancialPhraseBank-v1.0/Sentences_75Agree.txt" not in names, names)
+    expected = "\r\n".join(f"{r['sentence']}@{LABELS[r['label']]}" for r in phrasebank_rows())
+    check("zip content is Latin-1 with CRLF and no final newline", allagree == expected.encode("latin-1"),
+          allagree[-120:])
+    last = allagree.decode("latin-1").split("\r\n")[-1]
+    check("zip last-@ split", last.rsplit("@", 1) == [LATIN1_ROW["sentence"], "positive"], last)
+    status, headers, data = fake.call("HEAD", ZIP_PATH)
+    check("zip HEAD", status == 302 and data == b"" and "x-repo-commit" in headers, (status, headers))
+    status, headers, body = fake.call_json("GET", "/datasets/acme/reviews/resolve/main/data/FinancialPhraseBank-v1.0.zip")
+    check("zip missing", status == 404 and body == {"error": "Entry not found"}
+          and headers.get("x-error-code") == "EntryNotFound", (status, headers, body))
+    status, _, body = fake.call_json("GET", "/datasets/acme/broken-zip/resolve/main/data/FinancialPhraseBank-v1.0.zip")
+    check("zip status", status == 503 and body == {"error": "busy"}, (status, body))
+
+
+# ---------------------------------------------------------------- inference
+
+
+def test_chat(fake):
+    sentence = phrasebank_rows()[2]["sentence"]  # label positive
+    status, _, body = fake.call_json("POST", "/v1/chat/completions", chat_body(sentence))
+    check("chat shape", status == 200 and set(body) == {"object", "id", "created", "model", "system_fingerprint",
+                                                         "choices", "usage"}
+          and body["object"] == "chat.completion" and body["model"] == MODEL, body)
+    choice = body["choices"][0]
+    check("chat choice", choice["finish_reason"] == "stop" and choice["logprobs"] is None
+          and choice["message"]["role"] == "assistant", choice)
+    usage = body["usage"]
+    check("chat usage", usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"] > 0, usage)
+    simple = {simple_label(chat(fake, sentence, seed)) for seed in range(12)}
+    check("chat simple answers gold", simple == {"positive"}, simple)
+    raw = {chat(fake, sentence, seed) for seed in range(12)}
+    check("chat simple varies its rendering", len(raw) > 1, raw)
+    cot = [chat(fake, sentence, seed, cot=True) for seed in range(12)]
+    check("chat cot answers gold JSON", {cot_label(c) for c in cot} == {"positive"}, cot)
+    check("chat cot varies (fence, prose)", any(c.startswith("```json") for c in cot)
+          and any(not c.startswith(("{", "```")) for c in cot), cot)
+    check("unknown sentence is neutral", simple_label(chat(fake, UNKNOWN, 1)) == "neutral")
+    status, _, body = fake.call_json("POST", "/some/prefix/chat/completions", chat_body(sentence))
+    check("chat on any .../chat/completions path", status == 200, status)
+
+
+def chat(fake, text, seed, cot=False):
+    _, _, body = fake.call_json("POST", "/v1/chat/completions", chat_body(text, seed, cot))
+    return body["choices"][0]["message"]["content"]
+
+
+def test_chat_validation(fake):
+    cases = {"seed": chat_body("x", seed="1"), "temperature": chat_body("x", temperature=None),
+             "messages": chat_body("x", messages=[]), "model": chat_body("x", model=7)}
+    for param, body in cases.items():
+        status, _, answer = fake.call_json("POST", "/v1/chat/completions", body)
+        error = answer.get("error", {}) if isinstance(answer, dict) else {}
+        check(f"chat 400 on bad {param}", status == 400 and error.get("type") == "invalid_request_error"
+              and error.get("param") == param and "code" in error, (status, answer))
+    status, _, _ = fake.call("POST", "/v1/chat/completions", b"{not json")
+    check("chat 400 on bad JSON", status == 400, status)
+
+
+def test_script(fake):
+    answers = [chat(fake, SCRIPTED, seed) for seed in range(4)]
+    check("script order and wrap", answers == ["positive", " Neutral", "n/a", "positive"], answers)
+    gold_text = REVIEWS[1]["review"]
+    check("script falls back to gold", simple_label(chat(fake, gold_text, 1)) == "negative")
+
+
+def test_tgi(fake):
+    sentence = phrasebank_rows()[0]["sentence"]  # negative
+    status, _, body = fake.call_json("POST", f"/models/{MODEL}", tgi_body(sentence))
+    check("tgi /models list", status == 200 and isinstance(body, list)
+          and simple_label(body[0]["generated_text"]) == "negative", (status, body))
+    status, _, body = fake.call_json("POST", "/generate", tgi_body(sentence))
+    check("tgi /generate bare object", status == 200 and isinstance(body, dict) and "generated_text" in body, body)
+    status, _, body = fake.call_json("POST", "/", tgi_body(sentence))
+    check("tgi / list", status == 200 and isinstance(body, list), body)
+    bad = tgi_body(sentence)
+    bad["inputs"] = prompt(sentence)
+    status, _, body = fake.call_json("POST", "/", bad)
+    check("tgi 422 without chat template", status == 422 and body.get("error_type") == "validation"
+          and body["error"].startswith("Input validation error: "), (status, body))
+
+
+def test_auth_and_stats(fake):
+    fake.call_json("POST", "/_fake/reset", token=None)
+    status, _, body = fake.call_json("GET", "/splits?dataset=acme/reviews", token=None)
+    check("401 without token", status == 401 and body == {"error": "Invalid username or password."}, (status, body))
+    status, _, _ = fake.call_json("GET", "/splits?dataset=acme/reviews", token="hf_wrong")
+    check("401 with wrong token", status == 401, status)
+    status, _, _ = fake.call("GET", ZIP_PATH, token=None)
+    check("401 on the Hub too", status == 401, status)
+    status, _, _ = fake.call_json("POST", "/v1/chat/completions", chat_body(SCRIPTED, seed=5), token=None)
+    check("401 on chat", status == 401, status)
+    fake.call_json("POST", "/v1/chat/completions", chat_body(SCRIPTED, seed=6))
+    fake.call_json("POST", f"/models/{MODEL}", tgi_body(SCRIPTED, seed=7))
+    _, _, stats = fake.call_json("GET", "/_fake/stats", token=None)
+    check("stats counters", stats["requests"]["splits"] == 2 and stats["requests"]["zip"] == 1
+          and stats["requests"]["chat"] == 2 and stats["requests"]["generate"] == 1, stats["requests"])
+    check("stats auth failures", stats["auth_failures"] == 4, stats["auth_failures"])
+    log = stats["inference"]
+    check("stats inference log", [(e["authorized"], e["status"], e["seed"]) for e in log]
+          == [(False, 401, 5), (True, 200, 6), (True, 200, 7)], log)
+    check("stats inference fields", log[1]["text"] == SCRIPTED and log[1]["model"] == MODEL
+          and log[1]["temperature"] == 0.8 and log[1]["top_p"] == 0.9 and log[1]["max_tokens"] == 128
+          and log[2]["path"] == f"/models/{MODEL}" and log[2]["use_cache"] is False, log)
+    check("script position survives 401 (third scripted answer)", chat(fake, SCRIPTED, 8) == "n/a")
+    fake.call_json("POST", "/_fake/reset", token=None)
+    _, _, stats = fake.call_json("GET", "/_fake/stats", token=None)
+    check("reset clears stats", stats["inference"] == [] and not any(stats["requests"].values())
+          and stats["auth_failures"] == 0, stats)
+    check("reset clears script positions", chat(fake, SCRIPTED, 9) == "positive")
+
+
+def test_keep_alive(fake):
+    connection = http.client.HTTPConnection("127.0.0.1", fake.port, timeout=10)
+    try:
+        first = send(connection, "GET", "/splits?dataset=acme/reviews", None, TOKEN, None)
+        second = send(connection, "POST", "/v1/chat/completions", chat_body(SCRIPTED), TOKEN, None)
+        chunked = send(connection, "POST", "/generate", iter([json.dumps(tgi_body(UNKNOWN)).encode()]), TOKEN, None)
+    finally:
+        connection.close()
+    check("keep-alive: three requests on one connection", (first[0], second[0], chunked[0]) == (200, 200, 200),
+          (first[0], second[0], chunked[0]))
+    check("content-length always sent", all("content-length" in r[1] for r in (first, second, chunked)))
+
+
+def test_fixed_and_error(workdir):
+    scenario = {"model": {"policy": "fixed", "fixed": " Neutral",
+                          "error": {"status": 402, "body": {"error": "out of credits"}, "after": 2}}}
+    fake = Fake(workdir, "fixed", scenario)
+    try:
+        answers = [fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN, s), token=None) for s in range(4)]
+        check("no token configured: no auth needed", answers[0][0] == 200, answers[0][0])
+        check("fixed answer raw", answers[0][2]["choices"][0]["message"]["content"] == " Neutral", answers[0])
+        check("error after 2", [a[0] for a in answers] == [200, 200, 402, 402]
+              and answers[3][2] == {"error": "out of credits"}, [a[0] for a in answers])
+        fake.call_json("POST", "/_fake/reset", token=None)
+        status, _, _ = fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN), token=None)
+        check("reset restarts the error counter", status == 200, status)
+    finally:
+        check("SIGTERM exits cleanly", fake.stop() == 0)
+    check("--log writes one line per request", len(fake.log.read_text().splitlines()) == 6)
+
+
+def test_flip_and_fail(workdir):
+    write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
+    scenario = {"datasets": {"acme/phrases": {"configs": {"default": {"file": "pb.jsonl"}}}},
+                "model": {"flip_rate": 0.5, "fail_rate": 0.3, "style": "simple"}}
+    fake = Fake(workdir, "flip", scenario)
+    try:
+        sentence = phrasebank_rows()[1]["sentence"]  # neutral
+        first = [fake.call("POST", "/v1/chat/completions", chat_body(sentence, s), token=None) for s in range(40)]
+        again = [fake.call("POST", "/v1/chat/completions", chat_body(sentence, s), token=None) for s in range(40)]
+    finally:
+        fake.stop()
+    check("flip and fail are deterministic", [(s, b) for s, _, b in first] == [(s, b) for s, _, b in again])
+    failed = [b for s, _, b in first if s == 500]
+    labels = [simple_label(json.loads(b)["choices"][0]["message"]["content"]) for s, _, b in first if s == 200]
+    check("fail_rate gives some plain-text 500s", 0 < len(failed) < 40 and set(failed) == {b"Internal Server Error"},
+          len(failed))
+    check("flip_rate flips some answers", "neutral" in labels and set(labels) - {"neutral"}, labels)
+    check("flips stay within the label set", set(labels) <= set(LABELS), labels)
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
+        write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
+        write_jsonl(Path(workdir) / "reviews.jsonl", REVIEWS)
+        fake = Fake(workdir, "main", main_scenario())
+        try:
+            for test in (test_rows, test_viewer_errors, test_splits_info_size, test_zip, test_chat,
+                         test_chat_validation, test_script, test_tgi, test_auth_and_stats, test_keep_alive):
+                test(fake)
+        finally:
+            fake.stop()
+        test_fixed_and_error(workdir)
+        test_flip_and_fail(workdir)
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,572 @@
+#!/usr/bin/env python3
+"""Run one synthgen integration scenario (a JSON file) as one test.
+
+Starts the fake Hugging Face server (tests/fake_hf/fake_hf.py) on 127.0.0.1, runs the synthgen
+binary once per entry of "runs" in a clean environment, and checks each run's "expect" section:
+exit code, output, files written, and what the fake received.
+
+Usage: run_scenario.py --binary PATH/TO/synthgen --scenario tests/integration/scenarios/NAME.json [--keep-tmp]
+Prints `PASS NAME` and exits 0, or explains the failure (or the fault in the scenario file) and exits 1.
+Standard library only (Python 3.11).
+
+Scenario file: {"description", "server": {fake_hf scenario} | "server_file": PATH, "runs": [run...]}.
+A run: {"description", "args", "env" (null unsets), "files" {path: text}, "cwd", "expect"}.
+Placeholders {base} {port} {tmp} {home} {scenario_dir} work in every string of a run. Relative paths:
+fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
+the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex;
+stderr_single_error_line; files_absent; files_present; file_unchanged; csv; json; stats; inference;
+secret_absent (see CHECKS below). Expected values in json.equals, stats and inference.all may be
+{"min": a, "max": b}.
+"""
+import argparse
+import csv
+import http.client
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FAKE = Path(__file__).resolve().parent.parent / "fake_hf" / "fake_hf.py"
+RUN_TIMEOUT_S = 120
+START_TIMEOUT_S = 10
+SHOWN_OUTPUT_CHARS = 4000
+STRIPPED_ENV_PREFIXES = ("HF_", "HUGGING_FACE", "SYNTHGEN_", "OPENAI_")
+PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+ERROR_PREFIX = "synthgen: error: "
+SCENARIO_KEYS = {"description", "server", "server_file", "runs"}
+RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect"}
+FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
+
+
+class ScenarioError(Exception):
+    """The scenario file itself is wrong, or the harness could not start."""
+
+
+# ---------------------------------------------------------------- the fake server
+
+
+class FakeServer:
+    """fake_hf.py as a subprocess; stopped on exit whatever happened."""
+
+    def __init__(self, scenario_file, base_dir, workdir):
+        self.workdir = workdir
+        self.command = [sys.executable, str(FAKE), "--scenario", str(scenario_file), "--base-dir", str(base_dir),
+                        "--port-file", str(workdir / "port"), "--log", str(workdir / "requests.log")]
+        self.proc = None
+        self.port = None
+
+    def __enter__(self):
+        with open(self.workdir / "stderr.txt", "wb") as stderr:
+            self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
+        try:
+            self.port = self.wait_for_port()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait_for_port(self):
+        port_file = self.workdir / "port"
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ScenarioError(f"fake_hf.py exited with code {self.proc.returncode} before listening:\n"
+                                    f"{self.stderr()}")
+            if port_file.exists():
+                return int(port_file.read_text())
+            time.sleep(0.02)
+        raise ScenarioError(f"fake_hf.py wrote no port file within {START_TIMEOUT_S} s:\n{self.stderr()}")
+
+    def stderr(self):
+        return (self.workdir / "stderr.txt").read_text(errors="replace")[-SHOWN_OUTPUT_CHARS:]
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def control(self, method, path):
+        """A /_fake/ request (direct, never through a proxy); the JSON answer."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path)
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise ScenarioError(f"fake_hf {method} {path} answered {response.status}: {body[:200]!r}")
+        return json.loads(body)
+
+
+def server_source(scenario, scenario_dir, fake_dir):
+    """(fake scenario file, base dir for its fixture paths) for the scenario's server."""
+    server = scenario.get("server", {})
+    server_file = scenario.get("server_file") or server.get("server_file")
+    if server_file:
+        path = (scenario_dir / server_file).resolve()
+        return path, path.parent
+    path = fake_dir / "scenario.json"
+    path.write_text(json.dumps(server), encoding="utf-8")
+    return path, scenario_dir
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass
+class Outcome:
+    """What a run did, and what the checks need to judge it."""
+    command: list
+    cwd: Path
+    scenario_dir: Path
+    tmp: Path
+    exit_code: int | None  # None: timed out
+    stdout: bytes
+    stderr: bytes
+    stats: dict
+    before: dict  # path -> bytes or None, for file_unchanged
+    written: set = field(default_factory=set)  # files the test itself wrote
+
+    def out(self, stream):
+        return getattr(self, stream).decode("utf-8", errors="replace")
+
+    def path(self, name):
+        return self.cwd / name
+
+
+def expand(value, placeholders):
+    """Substitutes {name} placeholders in every string (and dict key) of `value`."""
+    if isinstance(value, str):
+        for name, replacement in placeholders.items():
+            value = value.replace(f"{{{name}}}", replacement)
+        return value
+    if isinstance(value, list):
+        return [expand(v, placeholders) for v in value]
+    if isinstance(value, dict):
+        return {expand(k, placeholders): expand(v, placeholders) for k, v in value.items()}
+    return value
+
+
+def clean_env(env_overrides, home):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(STRIPPED_ENV_PREFIXES) and k.lower() not in PROXY_VARIABLES}
+    env.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "XDG_CONFIG_HOME": str(home / ".config")})
+    for name, value in env_overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = str(value)
+    return env
+
+
+def write_files(files, cwd):
+    written = set()
+    for name, content in files.items():
+        path = cwd / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.add(path.resolve())
+    return written
+
+
+def read_or_none(path):
+    return path.read_bytes() if path.is_file() else None
+
+
+def run_binary(command, cwd, env):
+    """(exit code or None on timeout, stdout, stderr); on timeout its whole process group is killed."""
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=RUN_TIMEOUT_S)
+            return proc.returncode, stdout, stderr
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            stdout, stderr = proc.communicate()
+            return None, stdout, stderr
+
+
+def execute(run, binary, ctx, server):
+    """Runs the binary once as `run` says; returns its Outcome."""
+    cwd = ctx["tmp"] / run.get("cwd", ".")  # an absolute cwd replaces {tmp}
+    cwd.mkdir(parents=True, exist_ok=True)
+    server.control("POST", "/_fake/reset")
+    ctx["written"] |= write_files(run.get("files", {}), cwd)
+    expect = run.get("expect", {})
+    before = {p: read_or_none(cwd / p) for p in expect.get("file_unchanged", [])}
+    command = [binary] + [str(a) for a in run.get("args", [])]
+    exit_code, stdout, stderr = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]))
+    return Outcome(command, cwd, ctx["scenario_dir"], ctx["tmp"], exit_code, stdout, stderr,
+                   server.control("GET", "/_fake/stats"), before, set(ctx["written"]))
+
+
+# ---------------------------------------------------------------- checks
+# Each check takes (spec, outcome) and returns a list of failure messages.
+
+
+def check_exit(spec, o):
+    if o.exit_code is None:
+        return [f"exit: expected {spec}, but the run timed out after {RUN_TIMEOUT_S} s"]
+    return [] if o.exit_code == spec else [f"exit: expected {spec}, got {o.exit_code}"]
+
+
+def check_contains(stream, spec, o):
+    text = o.out(stream)
+    return [f"{stream}: expected to contain {s!r}" for s in spec if s not in text]
+
+
+def check_not_contains(stream, spec, o):
+    text = o.out(stream)
+    return [f"{stream}: expected NOT to contain {s!r}" for s in spec if s in text]
+
+
+def check_regex(stream, spec, o):
+    text = o.out(stream)
+    return [f"{stream}: expected to match regex {r!r} (multiline)" for r in spec if not re.search(r, text, re.M)]
+
+
+def check_single_error_line(spec, o):
+    lines = [line for line in o.out("stderr").splitlines() if line.startswith(ERROR_PREFIX)]
+    if spec and (len(lines) != 1 or not lines[0][len(ERROR_PREFIX):].strip()):
+        return [f"stderr: expected exactly one non-empty line starting with {ERROR_PREFIX!r}, got {lines!r}"]
+    return []
+
+
+def check_files_absent(spec, o):
+    return [f"file {p}: expected absent, but it exists" for p in spec if o.path(p).exists()]
+
+
+def check_files_present(spec, o):
+    return [f"file {p}: expected to exist, but it does not" for p in spec if not o.path(p).exists()]
+
+
+def check_file_unchanged(spec, o):
+    failures = []
+    for name in spec:
+        before, after = o.before[name], read_or_none(o.path(name))
+        if before != after:
+            failures.append(f"file {name}: expected unchanged; before the run: {describe(before)}; after: {describe(after)}")
+    return failures
+
+
+def describe(data):
+    return "absent" if data is None else f"{len(data)} bytes starting {data[:60]!r}"
+
+
+CSV_KEYS = {"path", "header", "rows", "labels_in", "contains", "equals_file"}
+
+
+def check_csv(spec, o):
+    unknown = set(spec) - CSV_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown csv check key(s) {sorted(unknown)}")
+    path = o.path(spec["path"])
+    if not path.is_file():
+        return [f"csv {path}: file does not exist"]
+    data = path.read_bytes()
+    if "equals_file" in spec:
+        expected_file = o.scenario_dir / spec["equals_file"]
+        if data != expected_file.read_bytes():
+            return [f"csv {path}: bytes differ from {expected_file}"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [f"csv {path}: not UTF-8: {exc}"]
+    problem = rfc4180_problem(text)
+    if problem:
+        return [f"csv {path}: not RFC 4180: {problem}"]
+    records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    return csv_content_failures(spec, path, records)
+
+
+def csv_content_failures(spec, path, records):
+    if not records:
+        return [f"csv {path}: empty file"]
+    header, rows = records[0], records[1:]
+    failures = [f"csv {path}: record {i + 2} has {len(r)} fields, header has {len(header)}"
+                for i, r in enumerate(rows) if len(r) != len(header)][:5]
+    if "header" in spec and header != spec["header"]:
+        failures.append(f"csv {path}: header expected {spec['header']}, got {header}")
+    if "rows" in spec and len(rows) != spec["rows"]:
+        failures.append(f"csv {path}: expected {spec['rows']} data rows, got {len(rows)}")
+    if "labels_in" in spec:
+        column = header.index("labels") if "labels" in header else -1
+        bad = sorted({r[column] for r in rows if r and r[column] not in spec["labels_in"]})
+        if bad:
+            failures.append(f"csv {path}: labels outside {spec['labels_in']}: {bad}")
+    failures += [f"csv {path}: expected a row {row}" for row in spec.get("contains", []) if row not in rows]
+    return failures
+
+
+CSV_FIELD = re.compile(r'"(?:[^"]|"")*"|[^",\r\n]*')
+
+
+def rfc4180_problem(text):
+    """A description of the first RFC 4180 violation in `text` (LF line ends allowed), or None."""
+    pos, record = 0, 1
+    while pos < len(text):
+        pos = CSV_FIELD.match(text, pos).end()
+        if pos == len(text):
+            break
+        if text[pos] == ",":
+            pos += 1
+        elif text.startswith("\r\n", pos) or text[pos] == "\n":
+            pos += 2 if text[pos] == "\r" else 1
+            record += 1
+        else:
+            snippet = text[max(0, pos - 30):pos + 30]
+            return (f"record {record}: unexpected {text[pos]!r} (a quote inside an unquoted field, text after a "
+                    f"closing quote, or a bare CR) near {snippet!r}")
+    return None
+
+
+def lookup(obj, dotted):
+    """obj[dotted] if that key exists, else the value at the dotted path; KeyError if missing."""
+    if isinstance(obj, dict) and dotted in obj:
+        return obj[dotted]
+    for part in dotted.split("."):
+        if isinstance(obj, list) and part.isdigit() and int(part) < len(obj):
+            obj = obj[int(part)]
+        elif isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        else:
+            raise KeyError(dotted)
+    return obj
+
+
+def matches(expected, actual):
+    """Equality (bools only equal bools), or a {"min": a, "max": b} range for numbers."""
+    if isinstance(expected, dict) and expected and set(expected) <= {"min", "max"}:
+        return (isinstance(actual, (int, float)) and not isinstance(actual, bool)
+                and expected.get("min", actual) <= actual <= expected.get("max", actual))
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    return expected == actual
+
+
+def compare_values(what, expected, actual_obj):
+    failures = []
+    for key, want in expected.items():
+        try:
+            got = lookup(actual_obj, key)
+        except KeyError:
+            failures.append(f"{what}: {key} expected {want!r}, but it is missing")
+            continue
+        if not matches(want, got):
+            failures.append(f"{what}: {key} expected {want!r}, got {got!r}")
+    return failures
+
+
+JSON_KEYS = {"path", "equals", "approx", "has_keys"}
+
+
+def check_json(spec, o):
+    unknown = set(spec) - JSON_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown json check key(s) {sorted(unknown)}")
+    path = o.path(spec["path"])
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"json {path}: cannot read: {exc}"]
+    failures = compare_values(f"json {path}", spec.get("equals", {}), document)
+    for key, (want, tolerance) in spec.get("approx", {}).items():
+        try:
+            got = lookup(document, key)
+        except KeyError:
+            failures.append(f"json {path}: {key} expected ~{want}, but it is missing")
+            continue
+        if not isinstance(got, (int, float)) or isinstance(got, bool) or abs(got - want) > tolerance:
+            failures.append(f"json {path}: {key} expected {want} +- {tolerance}, got {got!r}")
+    for key in spec.get("has_keys", []):
+        try:
+            lookup(document, key)
+        except KeyError:
+            failures.append(f"json {path}: expected key {key!r}; keys are {sorted(document)}")
+    return failures
+
+
+def check_stats(spec, o):
+    return compare_values("fake stats", spec, o.stats)
+
+
+INFERENCE_KEYS = {"count", "all", "distinct_seeds_per_text", "distinct_texts", "all_authorized"}
+
+
+def check_inference(spec, o):
+    unknown = set(spec) - INFERENCE_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown inference check key(s) {sorted(unknown)}")
+    log = o.stats["inference"]
+    failures = []
+    if "count" in spec and len(log) != spec["count"]:
+        failures.append(f"inference: expected {spec['count']} requests, got {len(log)}")
+    for key, want in spec.get("all", {}).items():
+        bad = [e.get(key) for e in log if not matches(want, e.get(key))]
+        if bad:
+            failures.append(f"inference: every {key} expected {want!r}; {len(bad)} differ, e.g. {bad[:3]!r}")
+    texts = {}
+    for entry in log:
+        texts.setdefault(entry["text"], []).append(entry["seed"])
+    if "distinct_texts" in spec and len(texts) != spec["distinct_texts"]:
+        failures.append(f"inference: expected {spec['distinct_texts']} distinct texts, got {len(texts)}")
+    if "distinct_seeds_per_text" in spec:
+        k = spec["distinct_seeds_per_text"]
+        bad = {t: s for t, s in texts.items() if len(s) != k or len(set(s)) != k}
+        if bad:
+            text, seeds = next(iter(bad.items()))
+            failures.append(f"inference: every text expected {k} requests with {k} distinct seeds; "
+                            f"{len(bad)} texts differ, e.g. {text!r} got seeds {seeds}")
+    if spec.get("all_authorized") and not all(e["authorized"] for e in log):
+        failures.append(f"inference: {sum(not e['authorized'] for e in log)} requests lacked the token")
+    return failures
+
+
+def check_secret_absent(spec, o):
+    secret = spec.encode("utf-8")
+    places = [name for name, data in (("stdout", o.stdout), ("stderr", o.stderr)) if secret in data]
+    fake_dir = (o.tmp / FAKE_DIR).resolve()
+    for path in sorted(o.tmp.rglob("*")):
+        resolved = path.resolve()
+        if path.is_file() and resolved not in o.written and fake_dir not in resolved.parents:
+            if secret in path.read_bytes():
+                places.append(str(path))
+    return [f"secret {spec!r} leaked into {place}" for place in places]
+
+
+def stream_checks():
+    checks = {}
+    for stream in ("stdout", "stderr"):
+        checks[f"{stream}_contains"] = lambda spec, o, s=stream: check_contains(s, spec, o)
+        checks[f"{stream}_not_contains"] = lambda spec, o, s=stream: check_not_contains(s, spec, o)
+        checks[f"{stream}_regex"] = lambda spec, o, s=stream: check_regex(s, spec, o)
+    return checks
+
+
+CHECKS = {
+    "exit": check_exit,
+    **stream_checks(),
+    "stderr_single_error_line": check_single_error_line,
+    "files_absent": check_files_absent,
+    "files_present": check_files_present,
+    "file_unchanged": check_file_unchanged,
+    "csv": check_csv,
+    "json": check_json,
+    "stats": check_stats,
+    "inference": check_inference,
+    "secret_absent": check_secret_absent,
+}
+
+
+def judge(expect, outcome):
+    failures = []
+    for key, spec in expect.items():
+        failures += CHECKS[key](spec, outcome)
+    return failures
+
+
+# ---------------------------------------------------------------- scenario
+
+
+def load_scenario(path):
+    try:
+        scenario = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"cannot read scenario {path}: {exc}")
+    if not isinstance(scenario, dict) or not isinstance(scenario.get("runs"), list) or not scenario["runs"]:
+        raise ScenarioError(f"{path}: a scenario is an object with a non-empty \"runs\" list")
+    unknown = set(scenario) - SCENARIO_KEYS
+    for run in scenario["runs"]:
+        unknown |= {f"runs[].{k}" for k in set(run) - RUN_KEYS}
+        unknown |= {f"expect.{k}" for k in set(run.get("expect", {})) - set(CHECKS)}
+    if unknown:
+        raise ScenarioError(f"{path}: unknown key(s) {sorted(unknown)}")
+    return scenario
+
+
+def truncated(text):
+    if len(text) <= SHOWN_OUTPUT_CHARS:
+        return text
+    half = SHOWN_OUTPUT_CHARS // 2
+    return f"{text[:half]}\n[... {len(text) - SHOWN_OUTPUT_CHARS} characters left out ...]\n{text[-half:]}"
+
+
+def report_failure(name, index, total, run, outcome, failures):
+    print(f"FAIL {name}: run {index + 1}/{total}{': ' + run['description'] if 'description' in run else ''}")
+    for failure in failures:
+        print(f"  - {failure}")
+    print(f"  command: {' '.join(outcome.command)}")
+    print(f"  cwd: {outcome.cwd}")
+    print(f"  exit code: {'timeout' if outcome.exit_code is None else outcome.exit_code}")
+    for stream in ("stdout", "stderr"):
+        print(f"--- {stream} ---\n{truncated(outcome.out(stream))}")
+
+
+def run_scenario(scenario_path, binary, tmp):
+    """Runs every run in order; returns the process exit code."""
+    name = scenario_path.stem
+    scenario = load_scenario(scenario_path)
+    fake_dir = tmp / FAKE_DIR
+    fake_dir.mkdir()
+    home = tmp / "home"
+    for sub in (home / ".cache", home / ".config"):
+        sub.mkdir(parents=True)
+    fake_scenario, base_dir = server_source(scenario, scenario_path.parent, fake_dir)
+    with FakeServer(fake_scenario, base_dir, fake_dir) as server:
+        placeholders = {"base": server.base, "port": str(server.port), "tmp": str(tmp),
+                        "scenario_dir": str(scenario_path.parent), "home": str(home)}
+        ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set()}
+        runs = scenario["runs"]
+        for index, raw_run in enumerate(runs):
+            run = expand(raw_run, placeholders)
+            outcome = execute(run, binary, ctx, server)
+            failures = judge(run.get("expect", {}), outcome)
+            if failures:
+                report_failure(name, index, len(runs), run, outcome, failures)
+                return 1
+    print(f"PASS {name}")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", required=True, type=Path, help="the synthgen binary")
+    parser.add_argument("--scenario", required=True, type=Path, help="scenario JSON file")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the scenario's temp dir and print it")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix=f"synthgen-{args.scenario.stem}-")).resolve()
+    try:
+        return run_scenario(args.scenario.resolve(), str(args.binary.resolve()), tmp)
+    except ScenarioError as exc:
+        print(f"ERROR {args.scenario.stem}: {exc}")
+        return 1
+    finally:
+        if args.keep_tmp:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
