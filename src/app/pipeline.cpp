@@ -133,13 +133,16 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const VotingPlan plan{rows, dataset.labels, prompt, *api, config, auth_headers(token, headers)};
   spdlog::info("sending {} requests ({} rows x {} votes) to {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
                config.votes, api->url());
+  const auto requests_started = std::chrono::steady_clock::now();
   const auto votes = collect_votes(plan, pool);
+  const auto requests_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - requests_started).count();
   fail_if_nothing_answered(votes);
   // 5. Majority vote.
   const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);
   // 6. Write the training file and the metrics.
   auto summary = summarize(rows, dataset, votes, labeled);
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.request_wall_s = requests_s;
   write_outputs(config, training_csv(rows, labeled, dataset.labels), format_metrics_json(summary, dataset.labels));
   // 7. Report.
   warn_about_losses(summary);

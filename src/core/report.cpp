@@ -70,6 +70,7 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   j["prompt_tokens"] = s.prompt_tokens;
   j["completion_tokens"] = s.completion_tokens;
   j["wall_s"] = s.wall_s;
+  j["request_wall_s"] = s.request_wall_s;
   j["labels"] = labels.names;
   auto& per_class = j["per_class"] = nlohmann::ordered_json::object();
   for (std::size_t c = 0; c < labels.size() && c < s.metrics.per_class.size(); ++c) {

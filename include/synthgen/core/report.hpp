@@ -27,7 +27,8 @@ struct RunSummary {
   std::size_t invalid_answers = 0;  // answers that named no label
   long prompt_tokens = 0;
   long completion_tokens = 0;
-  double wall_s = 0;
+  double wall_s = 0;          // the whole run
+  double request_wall_s = 0;  // the request phase alone (what peer clients' benchmarks time)
 };
 
 std::string format_report(const RunSummary& summary, const LabelSet& labels);
