@@ -1,99 +1,201 @@
-// The request loop: rows are rendered lazily, one row's votes after another, so memory holds only
-// the requests in flight; answers are parsed as they arrive.
+// The request loop. Rows are rendered lazily, one row's votes after another, so memory holds only
+// the requests in flight and those waiting for a retry; answers are parsed and stored as they arrive.
 #include "synthgen/app/collect_votes.hpp"
 
+#include <curl/curl.h>
 #include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <queue>
 
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/random.hpp"
+#include "synthgen/core/retry.hpp"
 
 namespace synthgen {
 namespace {
 
-// An answer after which no further request can succeed: stop at once rather than pay for more.
-std::optional<RunError> fatal_answer(const HttpResponse& r) {
-  if (!r.transport_error.empty()) return std::nullopt;
-  const auto what = "the inference endpoint answered " + std::to_string(r.status) + ": " + service_error_text(r.body);
-  switch (r.status) {
-    case 401:
-    case 403: return RunError(ExitCode::auth, what + "; check HF_TOKEN (it needs the 'Make calls to Inference Providers' permission)");
-    case 402: return RunError(ExitCode::auth, what + "; the account is out of credits: add credits or choose another --endpoint");
-    case 404: return RunError(ExitCode::service, what + "; check --endpoint, --api and --model");
-    default: break;
-  }
-  if (r.status == 400 && r.body.find("model_not_supported") != std::string::npos) {
-    return RunError(ExitCode::service, what + "; choose a --model this endpoint serves");
-  }
-  return std::nullopt;
+using Clock = std::chrono::steady_clock;
+
+// After this many failures in a row the service is taken to be down: pause all sending.
+constexpr int failures_before_pause = 10;
+
+std::optional<double> seconds_until_http_date(std::string_view date) {
+  const auto when = curl_getdate(std::string(date).c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  return std::difftime(when, std::time(nullptr));
 }
 
-std::string failure_kind(const HttpResponse& r) {
+std::string failure_kind(const HttpResponse& r, bool readable_2xx_expected) {
   if (!r.transport_error.empty()) return "transport";
+  if (readable_2xx_expected) return "bad_body";
   return "http_" + std::to_string(r.status);
 }
 
+RunError stop_error(Verdict verdict, const HttpResponse& r) {
+  const auto what = "the inference endpoint answered " + std::to_string(r.status) + ": " + service_error_text(r.body);
+  switch (verdict) {
+    case Verdict::stop_auth: return RunError(ExitCode::auth, what + "; check HF_TOKEN (it needs the 'Make calls to Inference Providers' permission)");
+    case Verdict::stop_credits: return RunError(ExitCode::auth, what + "; the account is out of credits or quota: add credits or choose another --endpoint");
+    default: return RunError(ExitCode::service, what + "; check --endpoint, --api and --model");
+  }
+}
+
+struct RetryItem {
+  Clock::time_point ready;
+  std::uint64_t tag;
+  std::string body;
+  bool operator>(const RetryItem& other) const { return ready > other.ready; }
+};
+
 class VoteCollector {
  public:
-  VoteCollector(const VotingPlan& plan, CollectedVotes& out) : plan_(plan), out_(out) {}
+  VoteCollector(const VotingPlan& plan, CollectedVotes& out)
+      : plan_(plan), out_(out), per_row_(static_cast<std::size_t>(plan.config.votes)), total_(plan.rows.size() * per_row_) {}
 
-  std::optional<HttpRequest> next() {
-    const auto per_row = static_cast<std::size_t>(plan_.config.votes);
-    const auto position = issued_ / per_row;
-    if (position >= plan_.rows.size()) return std::nullopt;
-    const auto vote = static_cast<int>(issued_ % per_row);
-    const auto& row = plan_.rows[position];
-    if (vote == 0) rendered_ = plan_.prompt.render(row.text);
-    HttpRequest request;
-    request.tag = issued_++;
-    request.url = plan_.api.url();
-    request.body = vote_request_body(plan_, rendered_, row, vote);
-    request.headers = plan_.headers;
-    ++out_.requests;
-    return request;
+  Pulled next() {
+    const auto now = Clock::now();
+    if (paused_until_ > now) return WaitUntil{paused_until_};
+    if (!retries_.empty() && retries_.top().ready <= now) {
+      auto item = retries_.top();
+      retries_.pop();
+      return request(item.tag, std::move(item.body));
+    }
+    while (issued_ < total_) {
+      const auto tag = issued_++;
+      auto body = body_for(tag);
+      if (answer_from_store(tag, body)) continue;
+      return request(tag, std::move(body));
+    }
+    if (!retries_.empty()) return WaitUntil{retries_.top().ready};
+    return Exhausted{};
   }
 
   Next finish(const HttpRequest& request, HttpResponse&& response) {
+    std::optional<InferenceAnswer> answer;
     if (response.ok()) {
-      take_answer(request.tag, response.body);
-      return Next::proceed;
+      if (auto read = plan_.api.read_answer(response.body)) answer = std::move(*read);
     }
-    if (auto fatal = fatal_answer(response)) {
-      fatal_ = std::move(fatal);
-      return Next::stop;
+    const long status = response.transport_error.empty() ? response.status : 0;
+    const auto verdict = classify_response(status, response.body, answer.has_value());
+    switch (verdict) {
+      case Verdict::answer:
+        consecutive_failures_ = 0;
+        pauses_ = 0;
+        if (plan_.store != nullptr) plan_.store->add(key_for(request.tag, request.body), *answer);
+        take_answer(request.tag, *answer);
+        return Next::proceed;
+      case Verdict::retry:
+        retry_or_fail(request, response);
+        return Next::proceed;
+      case Verdict::fail:
+        count_failure(failure_kind(response, false), response);
+        return Next::proceed;
+      default:
+        fatal_ = stop_error(verdict, response);
+        return Next::stop;
     }
-    count_failure(failure_kind(response), response.transport_error.empty() ? service_error_text(response.body) : response.transport_error);
-    return Next::proceed;
   }
 
   [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
 
  private:
-  void take_answer(std::uint64_t tag, const std::string& body) {
-    auto answer = plan_.api.read_answer(body);
-    if (!answer) {
-      count_failure("bad_body", answer.error());
-      return;
+  HttpRequest request(std::uint64_t tag, std::string body) {
+    HttpRequest r;
+    r.tag = tag;
+    r.url = plan_.api.url();
+    r.body = std::move(body);
+    r.headers = plan_.headers;
+    ++out_.requests;
+    return r;
+  }
+
+  std::string body_for(std::uint64_t tag) {
+    const auto position = tag / per_row_;
+    const auto vote = static_cast<int>(tag % per_row_);
+    const auto& row = plan_.rows[position];
+    if (rendered_position_ != position || rendered_.empty()) {
+      rendered_ = plan_.prompt.render(row.text);
+      rendered_position_ = position;
     }
-    out_.prompt_tokens += answer->usage.prompt;
-    out_.completion_tokens += answer->usage.completion;
-    const auto parsed = parse_answer(answer->text, plan_.labels, plan_.config.parser, plan_.config.answer_format);
+    return vote_request_body(plan_, rendered_, row, vote);
+  }
+
+  StoreKey key_for(std::uint64_t tag, const std::string& body) const {
+    return make_store_key(plan_.config.api, plan_.config.generation.model, body, static_cast<int>(tag % per_row_));
+  }
+
+  bool answer_from_store(std::uint64_t tag, const std::string& body) {
+    if (plan_.store == nullptr) return false;
+    auto stored = plan_.store->find(key_for(tag, body));
+    if (!stored) return false;
+    ++out_.cached;
+    take_answer(tag, *stored);
+    return true;
+  }
+
+  void take_answer(std::uint64_t tag, const InferenceAnswer& answer) {
+    ++out_.answered;
+    out_.prompt_tokens += answer.usage.prompt;
+    out_.completion_tokens += answer.usage.completion;
+    const auto parsed = parse_answer(answer.text, plan_.labels, plan_.config.parser, plan_.config.answer_format);
     if (!parsed.label) {
       ++out_.invalid_answers;
-      spdlog::debug("no label in answer: {}", answer->text.substr(0, 120));
+      spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
     }
     out_.votes[tag] = parsed.label;
   }
 
-  void count_failure(const std::string& kind, const std::string& detail) {
+  void retry_or_fail(const HttpRequest& request, const HttpResponse& response) {
+    const auto kind = failure_kind(response, response.ok());
+    auto& attempt = attempts_[request.tag];
+    note_consecutive_failure(kind, response);
+    if (attempt >= plan_.config.max_retries) {
+      attempts_.erase(request.tag);
+      count_failure(kind, response);
+      return;
+    }
+    const RetryHints hints{response.retry_after, response.retry_after_ms, response.ratelimit, response.body};
+    const auto delay = retry_delay(attempt, server_requested_wait(hints, seconds_until_http_date),
+                                   derive_seed(plan_.config.seed, request.tag, static_cast<std::uint64_t>(attempt)),
+                                   Millis(plan_.config.max_retry_wait_ms));
+    ++attempt;
+    ++out_.retries;
+    ++out_.retried[kind];
+    spdlog::debug("retry {} of request {} in {} ms after {}", attempt, request.tag, delay.count(), kind);
+    retries_.push({Clock::now() + delay, request.tag, request.body});
+  }
+
+  // Many failures in a row mean the service is down or overloaded: stop hammering it for a while.
+  void note_consecutive_failure(const std::string& kind, const HttpResponse& response) {
+    if (++consecutive_failures_ < failures_before_pause) return;
+    consecutive_failures_ = 0;
+    const auto pause = std::min(backoff_delay(pauses_++, derive_seed(plan_.config.seed, out_.requests)), Millis(plan_.config.max_retry_wait_ms));
+    paused_until_ = Clock::now() + pause;
+    spdlog::warn("warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more", failures_before_pause, kind,
+                 response.transport_error.empty() ? "" : ", " + response.transport_error, static_cast<double>(pause.count()) / 1000.0);
+  }
+
+  void count_failure(const std::string& kind, const HttpResponse& response) {
     ++out_.failed_requests;
     ++out_.failures[kind];
-    if (out_.first_failure.empty()) out_.first_failure = kind + ": " + detail;
+    if (out_.first_failure.empty()) {
+      out_.first_failure = kind + ": " + (response.transport_error.empty() ? service_error_text(response.body) : response.transport_error);
+    }
   }
 
   const VotingPlan& plan_;
   CollectedVotes& out_;
+  const std::size_t per_row_;
+  const std::uint64_t total_;
   std::uint64_t issued_ = 0;
   std::string rendered_;
+  std::size_t rendered_position_ = 0;
+  std::priority_queue<RetryItem, std::vector<RetryItem>, std::greater<>> retries_;
+  std::unordered_map<std::uint64_t, int> attempts_;
+  int consecutive_failures_ = 0;
+  int pauses_ = 0;
+  Clock::time_point paused_until_{};
   std::optional<RunError> fatal_;
 };
 
@@ -110,7 +212,11 @@ CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool) {
   out.votes.assign(plan.rows.size() * out.votes_per_row, std::nullopt);
   VoteCollector collector(plan, out);
   pool.run([&] { return collector.next(); },
-           [&](const HttpRequest& request, HttpResponse&& response) { return collector.finish(request, std::move(response)); });
+           [&](const HttpRequest& request, HttpResponse&& response) { return collector.finish(request, std::move(response)); }, plan.stop);
+  out.interrupted = plan.stop.requested && plan.stop.requested();
+  if (plan.store != nullptr) {
+    if (auto flushed = plan.store->flush(); !flushed) spdlog::warn("warning: the response store could not be written: {}", flushed.error());
+  }
   if (collector.fatal()) throw *collector.fatal();
   return out;
 }

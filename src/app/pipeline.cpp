@@ -11,7 +11,9 @@
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/report.hpp"
+#include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
+#include "synthgen/io/interrupt.hpp"
 
 namespace synthgen {
 namespace {
@@ -63,9 +65,31 @@ std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config) {
   return sample;
 }
 
+std::string default_cache_path() {
+  const auto env = process_environment();
+  if (auto cache = env("XDG_CACHE_HOME"); cache && !cache->empty()) return *cache + "/synthgen/responses.sqlite3";
+  return env("HOME").value_or(".") + "/.cache/synthgen/responses.sqlite3";
+}
+
+std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
+  if (!config.use_cache) return nullptr;
+  auto store = ResponseStore::open(config.cache_path.empty() ? default_cache_path() : config.cache_path);
+  if (!store) throw RunError(ExitCode::output, store.error());
+  return std::move(*store);
+}
+
+void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store) {
+  if (!votes.interrupted) return;
+  const auto kept = store != nullptr ? "; " + std::to_string(votes.answered) + " answers are kept in " + store->path() +
+                                           ": run the same command again to resume"
+                                     : std::string("; nothing was stored (--no-cache)");
+  throw RunError(ExitCode::interrupted, "interrupted after " + std::to_string(votes.answered) + " of " +
+                                            std::to_string(votes.votes.size()) + " answers; no output was written" + kept);
+}
+
 void fail_if_nothing_answered(const CollectedVotes& votes) {
-  if (votes.requests == 0 || votes.failed_requests < votes.requests) return;
-  throw RunError(ExitCode::service, "all " + std::to_string(votes.requests) + " requests failed (first: " + votes.first_failure +
+  if (votes.votes.empty() || votes.failed_requests < votes.votes.size()) return;
+  throw RunError(ExitCode::service, "all " + std::to_string(votes.votes.size()) + " requests failed (first: " + votes.first_failure +
                                         "); check --endpoint and that the server is up");
 }
 
@@ -80,8 +104,11 @@ RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const
   s.has_gold = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.gold.has_value(); });
   s.metrics = score_labels(rows, labeled, dataset.labels.size());
   s.requests = votes.requests;
+  s.retries = votes.retries;
+  s.cached = votes.cached;
   s.failed_requests = votes.failed_requests;
   s.failures = votes.failures;
+  s.retried = votes.retried;
   s.invalid_answers = votes.invalid_answers;
   s.prompt_tokens = votes.prompt_tokens;
   s.completion_tokens = votes.completion_tokens;
@@ -94,8 +121,10 @@ void write_outputs(const RunConfig& config, const std::string& csv, const std::s
   if (auto ok = write_file_atomically(config.metrics_json, metrics_json); !ok) throw RunError(ExitCode::output, ok.error());
 }
 
-void warn_about_losses(const RunSummary& s) {
-  if (s.failed_requests > 0) spdlog::warn("warning: {} of {} requests failed; their votes are missing", s.failed_requests, s.requests);
+void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
+  if (s.failed_requests > 0) {
+    spdlog::warn("warning: {} of {} votes failed after retries; their votes are missing", s.failed_requests, s.rows * votes_per_row);
+  }
   if (s.no_votes == 0) return;
   std::string listed;
   for (std::size_t i = 0; i < s.no_vote_rows.size() && i < 10; ++i) listed += (listed.empty() ? "" : ", ") + std::to_string(s.no_vote_rows[i]);
@@ -120,6 +149,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   require_token_where_needed(config, token);
   const auto prompt = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms});
+  const auto store = open_store(config);
 
   // 1. Load rows.
   auto dataset = load_rows(config, pool, auth_headers(token));
@@ -130,12 +160,13 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
   std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
   for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
-  const VotingPlan plan{rows, dataset.labels, prompt, *api, config, auth_headers(token, headers)};
-  spdlog::info("sending {} requests ({} rows x {} votes) to {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
+  const VotingPlan plan{rows, dataset.labels, prompt, *api, config, auth_headers(token, headers), store.get(), install_interrupt_handlers()};
+  spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
                config.votes, api->url());
   const auto requests_started = std::chrono::steady_clock::now();
   const auto votes = collect_votes(plan, pool);
   const auto requests_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - requests_started).count();
+  stop_if_interrupted(votes, store.get());
   fail_if_nothing_answered(votes);
   // 5. Majority vote.
   const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);
@@ -145,7 +176,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   summary.request_wall_s = requests_s;
   write_outputs(config, training_csv(rows, labeled, dataset.labels), format_metrics_json(summary, dataset.labels));
   // 7. Report.
-  warn_about_losses(summary);
+  warn_about_losses(summary, votes.votes_per_row);
   spdlog::info("wrote {} labeled rows to {}", summary.labeled, config.output);
   if (config.print_report) std::fputs(format_report(summary, dataset.labels).c_str(), stdout);
   return ExitCode::ok;

@@ -6,7 +6,7 @@
 namespace synthgen {
 namespace {
 
-constexpr std::array<OptionSpec, 28> options{{
+constexpr std::array<OptionSpec, 32> options{{
     {"subset", "sentences_allagree", "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
     {"dataset", "takala/financial_phrasebank", "Hugging Face dataset id, read through the dataset viewer's /rows"},
     {"split", "train", "dataset split"},
@@ -32,6 +32,10 @@ constexpr std::array<OptionSpec, 28> options{{
     {"hub-endpoint", "https://huggingface.co", "Hub base URL", "HF_ENDPOINT"},
     {"connect-timeout", "10", "seconds to wait for a connection"},
     {"timeout", "120", "seconds a whole request may take"},
+    {"max-retries", "5", "retries of a request that failed for a passing reason (429, 5xx, network)"},
+    {"max-retry-wait", "60", "the longest wait in seconds before one retry, whatever the server asks"},
+    {"cache", "", "the response store (SQLite) [default: $XDG_CACHE_HOME/synthgen/responses.sqlite3]"},
+    {"no-cache", "false", "neither read nor write the response store"},
     {"log-level", "info", "stderr detail: trace, debug, info, warn, error or off"},
     {"quiet", "false", "print nothing on stderr but errors"},
     {"no-report", "false", "do not print the metrics report on stdout"},

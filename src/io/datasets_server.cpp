@@ -122,8 +122,8 @@ std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const Viewe
   std::optional<SourceError> failure;
   std::size_t next_offset = page_length;
   pool.run(
-      [&]() -> std::optional<HttpRequest> {
-        if (next_offset >= first->total) return std::nullopt;
+      [&]() -> Pulled {
+        if (next_offset >= first->total) return Exhausted{};
         const auto offset = std::exchange(next_offset, next_offset + page_length);
         return get(rows_url(query, offset), headers, offset);
       },

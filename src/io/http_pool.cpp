@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "synthgen/core/secrets.hpp"
@@ -42,19 +43,25 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
+// "Name: value" -> value, when the line's name is `name` (lower case), else nothing.
+std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return std::nullopt;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if ((line[i] | 0x20) != name[i]) return std::nullopt;
+  }
+  auto value = line.substr(name.size() + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  return value;
+}
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
+  auto& r = static_cast<Transfer*>(user)->response;
   const std::string_view line(data, size * count);
-  constexpr std::string_view name = "retry-after:";
-  if (line.size() > name.size()) {
-    bool match = true;
-    for (std::size_t i = 0; i < name.size() && match; ++i) match = (line[i] | 0x20) == name[i];
-    if (match) {
-      auto value = line.substr(name.size());
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
-      t->response.retry_after = std::string(value);
-    }
+  const std::pair<std::string_view, std::string*> wanted[] = {
+      {"retry-after", &r.retry_after}, {"retry-after-ms", &r.retry_after_ms}, {"ratelimit", &r.ratelimit}};
+  for (const auto& [name, field] : wanted) {
+    if (auto value = header_value(line, name)) *field = *value;
   }
   return size * count;
 }
@@ -180,23 +187,31 @@ HttpPool::~HttpPool() {
   if (impl_) impl_->abandon_all();
 }
 
-void HttpPool::run(const Source& source, const Sink& sink) {
+void HttpPool::run(const Source& source, const Sink& sink, const StopSignal& stop) {
   auto& m = *impl_;
-  bool source_done = false;
+  const auto limit = static_cast<std::size_t>(m.options.concurrency);
+  bool exhausted = false;
+  std::optional<std::chrono::steady_clock::time_point> stop_deadline;
+  std::optional<std::chrono::steady_clock::time_point> wait_until;
+
+  // Exhaustion is not final while transfers are in flight: a sink call may queue a retry.
   auto refill = [&] {
-    while (!source_done && m.active < static_cast<std::size_t>(m.options.concurrency)) {
-      auto request = source();
-      if (!request) {
-        source_done = true;
+    wait_until.reset();
+    exhausted = false;
+    while (!exhausted && !stop_deadline && m.active < limit) {
+      auto pulled = source();
+      if (auto* request = std::get_if<HttpRequest>(&pulled)) {
+        m.start(m.take_idle(), std::move(*request));
+      } else if (auto* wait = std::get_if<WaitUntil>(&pulled)) {
+        wait_until = wait->when;
         break;
+      } else {
+        exhausted = true;
       }
-      m.start(m.take_idle(), std::move(*request));
     }
   };
-  refill();
-  while (m.active > 0) {
-    int still_running = 0;
-    check(curl_multi_perform(m.multi.get(), &still_running), "curl_multi_perform");
+  // Hands every finished transfer to the sink; false when the sink asked to stop.
+  auto drain = [&] {
     int queued = 0;
     while (CURLMsg* msg = curl_multi_info_read(m.multi.get(), &queued)) {
       if (msg->msg != CURLMSG_DONE) continue;
@@ -209,22 +224,40 @@ void HttpPool::run(const Source& source, const Sink& sink) {
       auto owned = m.release(raw->slot);
       const auto next = sink(owned->request, std::move(owned->response));
       m.idle.push_back(std::move(owned));
-      if (next == Next::stop) {
-        m.abandon_all();
-        return;
-      }
+      if (next == Next::stop) return false;
     }
+    return true;
+  };
+
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!stop_deadline && stop.requested && stop.requested()) stop_deadline = now + stop.grace;
     refill();
-    if (m.active == 0) break;
-    check(curl_multi_poll(m.multi.get(), nullptr, 0, 1000, nullptr), "curl_multi_poll");
+    if (m.active == 0 && (exhausted || stop_deadline)) return;
+    if (stop_deadline && now >= *stop_deadline) break;
+    int still_running = 0;
+    check(curl_multi_perform(m.multi.get(), &still_running), "curl_multi_perform");
+    if (!drain()) break;
+    if (m.active == 0 && (exhausted || stop_deadline)) return;
+    if (!stop_deadline && m.active < limit && !exhausted && !wait_until) continue;  // slots freed: refill first
+
+    auto timeout = std::chrono::milliseconds(1000);
+    const auto until = stop_deadline ? stop_deadline : wait_until;
+    if (until) timeout = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(*until - now), std::chrono::milliseconds(0), timeout);
+    // Watch the stop descriptor until the stop is seen (it stays readable after that).
+    const bool watch = stop.fd >= 0 && !stop_deadline;
+    curl_waitfd extra{stop.fd, CURL_WAIT_POLLIN, 0};
+    check(curl_multi_poll(m.multi.get(), watch ? &extra : nullptr, watch ? 1u : 0u, static_cast<int>(timeout.count()), nullptr),
+          "curl_multi_poll");
   }
+  m.abandon_all();
 }
 
 HttpResponse HttpPool::fetch(HttpRequest request) {
   HttpResponse out;
   bool sent = false;
-  run([&]() -> std::optional<HttpRequest> {
-        if (sent) return std::nullopt;
+  run([&]() -> Pulled {
+        if (sent) return Exhausted{};
         sent = true;
         return std::move(request);
       },

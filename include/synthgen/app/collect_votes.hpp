@@ -1,5 +1,6 @@
 // Step 4 of a run: every vote of every row as one request through the HTTP pool. A request is a
-// value (row, vote, body); its answer becomes a parsed vote or a counted failure.
+// value (row, vote, body): answered from the response store when it is there, else sent, retried
+// on passing failures, stored as it arrives, and turned into a parsed vote or a counted failure.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/io/http_pool.hpp"
 #include "synthgen/io/inference_api.hpp"
+#include "synthgen/io/response_store.hpp"
 
 namespace synthgen {
 
@@ -23,25 +25,32 @@ struct VotingPlan {
   const InferenceApi& api;
   const RunConfig& config;
   HeaderList headers;
+  ResponseStore* store = nullptr;  // null: --no-cache
+  StopSignal stop;
 };
 
 struct CollectedVotes {
   std::size_t votes_per_row = 0;
   std::vector<std::optional<LabelId>> votes;  // [row position * votes_per_row + vote]; empty: no vote
-  std::size_t requests = 0;
-  std::size_t failed_requests = 0;
-  std::map<std::string, std::size_t> failures;
-  std::string first_failure;  // one example, for the user
+  std::size_t answered = 0;         // votes with an answer, sent or stored
+  std::size_t requests = 0;         // HTTP requests sent, retries included
+  std::size_t retries = 0;
+  std::size_t cached = 0;           // votes answered from the response store
+  std::size_t failed_requests = 0;  // votes whose request failed for good
+  std::map<std::string, std::size_t> failures;  // final failures by kind
+  std::map<std::string, std::size_t> retried;   // retries by the kind of failure that caused them
+  std::string first_failure;        // one example, for the user
   std::size_t invalid_answers = 0;
   long prompt_tokens = 0;
   long completion_tokens = 0;
+  bool interrupted = false;
 };
 
 // The body of one vote's request: the prompt for the row and that vote's own seed.
 std::string vote_request_body(const VotingPlan& plan, const std::string& rendered_prompt, const Row& row, int vote);
 
 // Throws RunError when an answer shows the run cannot succeed (refused token, no credits, no such
-// endpoint or model); any other failure is counted and the batch goes on.
+// endpoint or model), after storing what arrived; any other failure is retried or counted.
 CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool);
 
 }  // namespace synthgen

@@ -15,6 +15,7 @@ enum class ExitCode : int {
   auth = 4,      // no token where one is needed, a refused token (401/403), out of credits (402)
   service = 5,   // a service failed: unreachable, 5xx, unreadable answers, every request failed
   output = 6,    // an output file cannot be written
+  interrupted = 130,  // Ctrl-C or SIGTERM: answers so far are stored, outputs untouched
 };
 
 class RunError : public std::runtime_error {

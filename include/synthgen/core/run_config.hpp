@@ -44,6 +44,11 @@ struct RunConfig {
   int concurrency = 64;
   long connect_timeout_ms = 10000;
   long timeout_ms = 120000;
+  int max_retries = 5;
+  long max_retry_wait_ms = 60000;
+  // The response store; empty path: the default location.
+  std::string cache_path;
+  bool use_cache = true;
   std::string datasets_server;
   std::string hub_endpoint;
   // What is written.

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace synthgen {
@@ -46,7 +47,10 @@ struct HttpResponse {
   long status = 0;                 // 0 when no HTTP answer arrived
   std::string body;
   std::string transport_error;     // empty when the exchange completed
-  std::string retry_after;         // the Retry-After header, kept for callers that honour it
+  // Headers a retrying caller honours.
+  std::string retry_after;
+  std::string retry_after_ms;
+  std::string ratelimit;
   std::chrono::milliseconds elapsed{0};
 
   [[nodiscard]] bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
@@ -60,9 +64,23 @@ struct PoolOptions {
   long timeout_ms = 120000;
 };
 
+// What a source gives when asked for the next request.
+struct WaitUntil {
+  std::chrono::steady_clock::time_point when;  // nothing to send before then (e.g. a retry's backoff)
+};
+struct Exhausted {};
+using Pulled = std::variant<HttpRequest, WaitUntil, Exhausted>;
+
+// Stops the sending loop from outside: a file descriptor that becomes readable, and the check.
+struct StopSignal {
+  int fd = -1;
+  std::function<bool()> requested;
+  std::chrono::milliseconds grace{5000};  // how long transfers in flight may still finish
+};
+
 class HttpPool {
  public:
-  using Source = std::function<std::optional<HttpRequest>()>;
+  using Source = std::function<Pulled()>;
   using Sink = std::function<Next(const HttpRequest&, HttpResponse&&)>;
 
   explicit HttpPool(PoolOptions options);
@@ -70,9 +88,10 @@ class HttpPool {
   HttpPool(const HttpPool&) = delete;
   HttpPool& operator=(const HttpPool&) = delete;
 
-  // Runs until the source is empty and every transfer has finished, or a sink says stop (then the
-  // transfers still in flight are abandoned without a sink call).
-  void run(const Source& source, const Sink& sink);
+  // Runs until the source is exhausted and every transfer has finished, or a sink says stop (then
+  // the transfers still in flight are abandoned without a sink call). When `stop` is requested no
+  // new request is started; transfers in flight get `stop.grace` to finish and reach the sink.
+  void run(const Source& source, const Sink& sink, const StopSignal& stop = {});
 
   // One request, start to finish.
   HttpResponse fetch(HttpRequest request);
