@@ -17,6 +17,8 @@ import json
 import os
 import re
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -55,7 +57,9 @@ DATASET_KEYS = {"viewer", "configs", "zip"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
-MODEL_KEYS = {"policy", "flip_rate", "style", "script", "fixed", "error", "fail_rate"}
+MODEL_KEYS = {"policy", "flip_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults"}
+FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s"}
+FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms"}
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
 CATEGORIES = ("chat", "generate", "rows", "splits", "info", "size", "zip", "cdn", "other")
@@ -69,6 +73,8 @@ class Reply:
     status: int
     body: bytes = b""
     headers: dict = field(default_factory=dict)
+    action: str | None = None  # "reset": close with a TCP RST; "hang": answer nothing for hang_s
+    hang_s: float = 0.0
 
 
 class Abort(Exception):
@@ -202,6 +208,10 @@ def load_scenario(path, base_dir):
     check_keys(model, MODEL_KEYS, "model")
     if "error" in model:
         check_keys(model["error"], REPLY_KEYS | {"after"}, "model.error")
+    faults = model.get("faults", {})
+    check_keys(faults, FAULT_KEYS, "model.faults")
+    if set(faults.get("kinds", [])) - FAULT_KINDS:
+        raise SystemExit(f"fake_hf: model.faults.kinds must be among {sorted(FAULT_KINDS)}")
     if model.get("policy", "gold") not in POLICIES or model.get("style", "auto") not in STYLES:
         raise SystemExit(f"fake_hf: model.policy must be one of {sorted(POLICIES)}, style one of {sorted(STYLES)}")
     datasets = {n: load_dataset(n, s, base_dir) for n, s in spec.get("datasets", {}).items()}
@@ -267,6 +277,43 @@ class Model:
         with self.lock:
             self.answered = 0
             self.script_pos = {}
+            self.attempts = {}  # (text, seed) -> requests seen, for faults on first attempts only
+            self.faults = {}    # kind -> count injected
+
+    def fault(self, text, seed, digest):
+        """The fault to inject for this attempt, if any: a chosen fraction of (text, seed) pairs fail
+        their first `attempts` tries, so a client that retries gets every answer in the end."""
+        spec = self.spec.get("faults")
+        if not spec or unit(digest, 24) >= spec.get("rate", 0.0):
+            return None
+        key = (text, seed)
+        tries = self.attempts.get(key, 0)
+        self.attempts[key] = tries + 1
+        if tries >= spec.get("attempts", 1):
+            return None
+        kinds = spec.get("kinds", sorted(FAULT_KINDS))
+        kind = kinds[sum(self.faults.values()) % len(kinds)]  # in turn, so that every kind occurs
+        self.faults[kind] = self.faults.get(kind, 0) + 1
+        return kind
+
+    def fault_reply(self, kind):
+        spec = self.spec["faults"]
+        if kind == "429":
+            return json_reply(429, {"error": "Model is overloaded", "error_type": "overloaded"},
+                              {"Retry-After": str(spec.get("retry_after", 1))})
+        if kind == "ratelimit":
+            return json_reply(429, {"error": "Rate limit reached"}, {"RateLimit": f'"api";r=0;t={spec.get("retry_after", 1)}'})
+        if kind == "retry_ms":
+            return json_reply(429, {"error": "Rate limit reached"}, {"retry-after-ms": str(int(1000 * float(spec.get("retry_after", 1))))})
+        if kind == "503":
+            return json_reply(503, {"error": "Model mistralai/Mixtral-8x7B-Instruct-v0.1 is currently loading",
+                                    "estimated_time": spec.get("loading_s", 0.2)})
+        if kind == "500":
+            return text_reply(500, "Internal Server Error")
+        if kind == "truncated":
+            whole = json.dumps({"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "positive"}}]})
+            return Reply(200, whole[: len(whole) // 2].encode(), {"Content-Type": "application/json"})
+        return Reply(0, action=kind, hang_s=spec.get("hang_s", 3.0))  # reset, hang
 
     def respond(self, text, seed, prompt):
         """The answer's content (str), or a Reply for an injected failure."""
@@ -277,6 +324,8 @@ class Model:
                 return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
             if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
                 return text_reply(500, "Internal Server Error")
+            if (kind := self.fault(text, seed, digest)) is not None:
+                return self.fault_reply(kind)
             self.answered += 1
             return self.content(text, digest, prompt)
 
@@ -542,6 +591,9 @@ class Handler(BaseHTTPRequestHandler):
         return b"".join(chunks)
 
     def send(self, reply):
+        if reply.action is not None:
+            self.misbehave(reply)
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -549,6 +601,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply.body)
+
+    def misbehave(self, reply):
+        """An injected network fault: a reset connection, or a server that hangs and then hangs up."""
+        self.close_connection = True
+        if reply.action == "hang":
+            time.sleep(reply.hang_s)
+        else:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
 
     def log_message(self, format, *args):
         if self.server.log_path is None:
@@ -561,7 +622,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def on_fake(self, path):
         if path == "/_fake/stats" and self.command == "GET":
-            return json_reply(200, self.server.stats.snapshot())
+            with self.server.model.lock:
+                faults = dict(self.server.model.faults)
+            return json_reply(200, {**self.server.stats.snapshot(), "faults": faults})
         if path == "/_fake/reset" and self.command == "POST":
             self.server.stats.reset()
             self.server.model.reset()
@@ -690,6 +753,9 @@ class Handler(BaseHTTPRequestHandler):
         return reply
 
     def model_reply(self, request, answer):
+        latency_ms = self.server.model.spec.get("latency_ms", 0)
+        if latency_ms:
+            time.sleep(latency_ms / 1000)  # the model's generation time
         outcome = self.server.model.respond(request.text, request.seed, request.prompt)
         return outcome if isinstance(outcome, Reply) else answer(request, outcome)
 

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,8 @@ STRIPPED_ENV_PREFIXES = ("HF_", "HUGGING_FACE", "SYNTHGEN_", "OPENAI_")
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
 SCENARIO_KEYS = {"description", "server", "server_file", "runs"}
-RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect"}
+RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal"}
+SIGNAL_KEYS = {"after_requests", "name"}
 FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
 
 
@@ -147,6 +149,8 @@ class Outcome:
     stats: dict
     before: dict  # path -> bytes or None, for file_unchanged
     written: set = field(default_factory=set)  # files the test itself wrote
+    variables: dict = field(default_factory=dict)  # values saved by earlier checks ("save_as")
+    signalled: bool = False  # the "signal" of the run was sent
 
     def out(self, stream):
         return getattr(self, stream).decode("utf-8", errors="replace")
@@ -194,17 +198,35 @@ def read_or_none(path):
     return path.read_bytes() if path.is_file() else None
 
 
-def run_binary(command, cwd, env):
-    """(exit code or None on timeout, stdout, stderr); on timeout its whole process group is killed."""
+def inference_requests(server):
+    requests = server.control("GET", "/_fake/stats")["requests"]
+    return requests.get("chat", 0) + requests.get("generate", 0)
+
+
+def signal_when_due(proc, server, spec):
+    """Polls the fake until it has seen `after_requests` inference requests, then signals the binary.
+    True if the signal was sent (False: the binary ended first)."""
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while proc.poll() is None and time.monotonic() < deadline:
+        if inference_requests(server) >= spec["after_requests"]:
+            proc.send_signal(getattr(signal, spec.get("name", "SIGKILL")))
+            return True
+        time.sleep(0.005)  # a poll interval, not a wait for readiness
+    return False
+
+
+def run_binary(command, cwd, env, server=None, signal_spec=None):
+    """(exit code or None on timeout, stdout, stderr, signalled); on timeout its process group is killed."""
     with subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, start_new_session=True) as proc:
+        signalled = signal_when_due(proc, server, signal_spec) if signal_spec else False
         try:
             stdout, stderr = proc.communicate(timeout=RUN_TIMEOUT_S)
-            return proc.returncode, stdout, stderr
+            return proc.returncode, stdout, stderr, signalled
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             stdout, stderr = proc.communicate()
-            return None, stdout, stderr
+            return None, stdout, stderr, signalled
 
 
 def execute(run, binary, ctx, server):
@@ -216,9 +238,12 @@ def execute(run, binary, ctx, server):
     expect = run.get("expect", {})
     before = {p: read_or_none(cwd / p) for p in expect.get("file_unchanged", [])}
     command = [binary] + [str(a) for a in run.get("args", [])]
-    exit_code, stdout, stderr = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]))
+    signal_spec = run.get("signal")
+    if signal_spec is not None and set(signal_spec) - SIGNAL_KEYS:
+        raise ScenarioError(f"unknown signal key(s) {sorted(set(signal_spec) - SIGNAL_KEYS)}")
+    exit_code, stdout, stderr, signalled = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]), server, signal_spec)
     return Outcome(command, cwd, ctx["scenario_dir"], ctx["tmp"], exit_code, stdout, stderr,
-                   server.control("GET", "/_fake/stats"), before, set(ctx["written"]))
+                   server.control("GET", "/_fake/stats"), before, set(ctx["written"]), ctx["variables"], signalled)
 
 
 # ---------------------------------------------------------------- checks
@@ -355,6 +380,16 @@ def lookup(obj, dotted):
     return obj
 
 
+def resolve(expected, variables):
+    """{"expr": "90 - stored"} -> its value over the variables saved so far; anything else as it is."""
+    if isinstance(expected, dict) and set(expected) == {"expr"}:
+        try:
+            return eval(expected["expr"], {"__builtins__": {}}, dict(variables))  # test data, not user input
+        except Exception as exc:
+            raise ScenarioError(f"cannot evaluate {expected['expr']!r} over {variables}: {exc}")
+    return expected
+
+
 def matches(expected, actual):
     """Equality (bools only equal bools), or a {"min": a, "max": b} range for numbers."""
     if isinstance(expected, dict) and expected and set(expected) <= {"min", "max"}:
@@ -365,9 +400,10 @@ def matches(expected, actual):
     return expected == actual
 
 
-def compare_values(what, expected, actual_obj):
+def compare_values(what, expected, actual_obj, variables=None):
     failures = []
     for key, want in expected.items():
+        want = resolve(want, variables or {})
         try:
             got = lookup(actual_obj, key)
         except KeyError:
@@ -390,7 +426,7 @@ def check_json(spec, o):
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [f"json {path}: cannot read: {exc}"]
-    failures = compare_values(f"json {path}", spec.get("equals", {}), document)
+    failures = compare_values(f"json {path}", spec.get("equals", {}), document, o.variables)
     for key, (want, tolerance) in spec.get("approx", {}).items():
         try:
             got = lookup(document, key)
@@ -408,7 +444,7 @@ def check_json(spec, o):
 
 
 def check_stats(spec, o):
-    return compare_values("fake stats", spec, o.stats)
+    return compare_values("fake stats", spec, o.stats, o.variables)
 
 
 INFERENCE_KEYS = {"count", "all", "distinct_seeds_per_text", "distinct_texts", "all_authorized"}
@@ -455,6 +491,38 @@ def check_secret_absent(spec, o):
     return [f"secret {spec!r} leaked into {place}" for place in places]
 
 
+SQLITE_KEYS = {"path", "query", "equals", "save_as"}
+
+
+def check_sqlite(spec, o):
+    """Runs a query on a database the binary wrote; compares its single value and/or saves it."""
+    unknown = set(spec) - SQLITE_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown sqlite key(s) {sorted(unknown)}")
+    path = o.path(spec["path"])
+    if not path.is_file():
+        return [f"sqlite {path}: no such file"]
+    try:
+        db = sqlite3.connect(path)  # read-write: a read-only reader cannot recover a WAL left by a killed writer
+        try:
+            value = db.execute(spec["query"]).fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return [f"sqlite {path}: {spec['query']!r} failed: {exc}"]
+    if "save_as" in spec:
+        o.variables[spec["save_as"]] = value
+    if "equals" in spec and not matches(resolve(spec["equals"], o.variables), value):
+        return [f"sqlite {path}: {spec['query']!r} expected {spec['equals']!r}, got {value!r}"]
+    return []
+
+
+def check_signalled(spec, o):
+    if bool(spec) != o.signalled:
+        return [f"signal: expected it {'to be sent' if spec else 'not to be sent'}, but the binary {'was signalled' if o.signalled else 'ended before the signal was due'}"]
+    return []
+
+
 def stream_checks():
     checks = {}
     for stream in ("stdout", "stderr"):
@@ -476,6 +544,8 @@ CHECKS = {
     "stats": check_stats,
     "inference": check_inference,
     "secret_absent": check_secret_absent,
+    "sqlite": check_sqlite,
+    "signalled": check_signalled,
 }
 
 
@@ -536,7 +606,7 @@ def run_scenario(scenario_path, binary, tmp):
     with FakeServer(fake_scenario, base_dir, fake_dir) as server:
         placeholders = {"base": server.base, "port": str(server.port), "tmp": str(tmp),
                         "scenario_dir": str(scenario_path.parent), "home": str(home)}
-        ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set()}
+        ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set(), "variables": {}}
         runs = scenario["runs"]
         for index, raw_run in enumerate(runs):
             run = expand(raw_run, placeholders)
