@@ -11,6 +11,7 @@
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/retry.hpp"
+#include "synthgen/core/vote_schedule.hpp"
 
 namespace synthgen {
 namespace {
@@ -51,7 +52,10 @@ struct RetryItem {
 class VoteCollector {
  public:
   VoteCollector(const VotingPlan& plan, CollectedVotes& out)
-      : plan_(plan), out_(out), per_row_(static_cast<std::size_t>(plan.config.votes)), total_(plan.rows.size() * per_row_) {}
+      : plan_(plan),
+        out_(out),
+        per_row_(static_cast<std::size_t>(plan.config.votes)),
+        schedule_(plan.rows.size(), per_row_, plan.labels.size(), plan.config.early_stop) {}
 
   Pulled next() {
     const auto now = Clock::now();
@@ -61,11 +65,10 @@ class VoteCollector {
       retries_.pop();
       return request(item.tag, std::move(item.body));
     }
-    while (issued_ < total_) {
-      const auto tag = issued_++;
-      auto body = body_for(tag);
-      if (answer_from_store(tag, body)) continue;
-      return request(tag, std::move(body));
+    while (const auto tag = schedule_.next()) {
+      auto body = body_for(*tag);
+      if (answer_from_store(*tag, body)) continue;
+      return request(*tag, std::move(body));
     }
     if (!retries_.empty()) return WaitUntil{retries_.top().ready};
     return Exhausted{};
@@ -89,7 +92,7 @@ class VoteCollector {
         retry_or_fail(request, response);
         return Next::proceed;
       case Verdict::fail:
-        count_failure(failure_kind(response, false), response);
+        count_failure(request.tag, failure_kind(response, false), response);
         return Next::proceed;
       default:
         fatal_ = stop_error(verdict, response);
@@ -98,6 +101,7 @@ class VoteCollector {
   }
 
   [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
+  [[nodiscard]] std::size_t skipped() const { return schedule_.skipped(); }
 
  private:
   HttpRequest request(std::uint64_t tag, std::string body) {
@@ -144,6 +148,7 @@ class VoteCollector {
       spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
     }
     out_.votes[tag] = parsed.label;
+    schedule_.settle(tag, out_.votes);
   }
 
   void retry_or_fail(const HttpRequest& request, const HttpResponse& response) {
@@ -152,7 +157,7 @@ class VoteCollector {
     note_consecutive_failure(kind, response);
     if (attempt >= plan_.config.max_retries) {
       attempts_.erase(request.tag);
-      count_failure(kind, response);
+      count_failure(request.tag, kind, response);
       return;
     }
     const RetryHints hints{response.retry_after, response.retry_after_ms, response.ratelimit, response.body};
@@ -176,7 +181,8 @@ class VoteCollector {
                  response.transport_error.empty() ? "" : ", " + response.transport_error, static_cast<double>(pause.count()) / 1000.0);
   }
 
-  void count_failure(const std::string& kind, const HttpResponse& response) {
+  void count_failure(std::uint64_t tag, const std::string& kind, const HttpResponse& response) {
+    schedule_.settle(tag, out_.votes);
     ++out_.failed_requests;
     ++out_.failures[kind];
     if (out_.first_failure.empty()) {
@@ -187,8 +193,7 @@ class VoteCollector {
   const VotingPlan& plan_;
   CollectedVotes& out_;
   const std::size_t per_row_;
-  const std::uint64_t total_;
-  std::uint64_t issued_ = 0;
+  VoteSchedule schedule_;
   std::string rendered_;
   std::size_t rendered_position_ = 0;
   std::priority_queue<RetryItem, std::vector<RetryItem>, std::greater<>> retries_;
@@ -217,6 +222,7 @@ CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool) {
   if (plan.store != nullptr) {
     if (auto flushed = plan.store->flush(); !flushed) spdlog::warn("warning: the response store could not be written: {}", flushed.error());
   }
+  out.skipped_votes = collector.skipped();
   if (collector.fatal()) throw *collector.fatal();
   return out;
 }

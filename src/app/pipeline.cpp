@@ -88,8 +88,8 @@ void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store
 }
 
 void fail_if_nothing_answered(const CollectedVotes& votes) {
-  if (votes.votes.empty() || votes.failed_requests < votes.votes.size()) return;
-  throw RunError(ExitCode::service, "all " + std::to_string(votes.votes.size()) + " requests failed (first: " + votes.first_failure +
+  if (votes.answered > 0 || votes.failed_requests == 0) return;
+  throw RunError(ExitCode::service, "all " + std::to_string(votes.failed_requests) + " requests failed (first: " + votes.first_failure +
                                         "); check --endpoint and that the server is up");
 }
 
@@ -106,6 +106,7 @@ RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const
   s.requests = votes.requests;
   s.retries = votes.retries;
   s.cached = votes.cached;
+  s.skipped_votes = votes.skipped_votes;
   s.failed_requests = votes.failed_requests;
   s.failures = votes.failures;
   s.retried = votes.retried;

@@ -19,10 +19,13 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
   for (const auto& spec : option_table()) {
     const std::string name(spec.name);
     std::string help(spec.help);
-    if (!spec.default_value.empty() && spec.default_value != "false") help += " [default: " + std::string(spec.default_value) + "]";
+    const bool is_switch = spec.default_value == "false" || spec.default_value == "true";
+    if (!spec.default_value.empty() && !is_switch) help += " [default: " + std::string(spec.default_value) + "]";
     if (!spec.fallback_env.empty()) help += " [env: " + std::string(spec.fallback_env) + "]";
     if (spec.default_value == "false") {
       options_[name] = app_.add_flag(name == "quiet" ? "-q,--quiet" : "--" + name, switches_[name], help);
+    } else if (spec.default_value == "true") {
+      options_[name] = app_.add_flag("--" + name + ",!--no-" + name, switches_[name], help);
     } else {
       // The last of repeated flags wins, so a script can append overrides to a list of defaults.
       options_[name] = app_.add_option("--" + name, values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);

@@ -40,8 +40,8 @@ std::string failure_breakdown(const std::map<std::string, std::size_t>& failures
 std::string format_report(const RunSummary& s, const LabelSet& labels) {
   std::string out = fmt::format("rows        {} from {}\n", s.rows, s.source);
   out += fmt::format("labeled     {}   no vote {}   ties {}\n", s.labeled, s.no_votes, s.ties);
-  out += fmt::format("requests    {} sent   {} retries{}   {} from the store\n", s.requests, s.retries, failure_breakdown(s.retried),
-                     s.cached);
+  out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.requests, s.retries,
+                     failure_breakdown(s.retried), s.cached, s.skipped_votes);
   out += fmt::format("failed      {}{}   answers with no label {}\n", s.failed_requests, failure_breakdown(s.failures), s.invalid_answers);
   if (s.prompt_tokens + s.completion_tokens > 0) out += fmt::format("tokens      {} prompt, {} completion\n", s.prompt_tokens, s.completion_tokens);
   out += fmt::format("wall time   {:.2f} s\n", s.wall_s);
@@ -67,6 +67,7 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   j["retries"] = s.retries;
   j["retried"] = s.retried;
   j["cached"] = s.cached;
+  j["skipped_votes"] = s.skipped_votes;
   j["invalid_answers"] = s.invalid_answers;
   j["no_votes"] = s.no_votes;
   j["no_vote_rows"] = s.no_vote_rows;

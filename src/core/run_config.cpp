@@ -109,6 +109,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(one_of(s, "parser", {"strict", "legacy"}), parser, error);
   c.parser = parser == "legacy" ? ParserKind::legacy : ParserKind::strict;
   take(whole<int>(s, "votes", 1, 100), c.votes, error);
+  take(boolean(s, "early-stop"), c.early_stop, error);
   std::string api;
   take(one_of(s, "api", {"openai", "tgi"}), api, error);
   c.api = api == "tgi" ? ApiKind::tgi : ApiKind::openai;

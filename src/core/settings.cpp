@@ -6,7 +6,7 @@
 namespace synthgen {
 namespace {
 
-constexpr std::array<OptionSpec, 32> options{{
+constexpr std::array<OptionSpec, 33> options{{
     {"subset", "sentences_allagree", "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
     {"dataset", "takala/financial_phrasebank", "Hugging Face dataset id, read through the dataset viewer's /rows"},
     {"split", "train", "dataset split"},
@@ -18,6 +18,7 @@ constexpr std::array<OptionSpec, 32> options{{
     {"prompt", "cot", "prompt and answer format: simple (a label word) or cot (a JSON object with reason and label)"},
     {"prompt-file", "", "use this template instead of the built-in one; it must contain {text}"},
     {"votes", "3", "requests per row; the majority label wins (self-consistency)"},
+    {"early-stop", "true", "ask for a row's further votes only while its majority is still open (--no-early-stop: all)"},
     {"concurrency", "64", "requests in flight at once"},
     {"api", "openai", "wire format: openai (POST {endpoint}/chat/completions) or tgi (POST {endpoint}, raw text generation)"},
     {"endpoint", "https://router.huggingface.co/v1", "inference endpoint base URL"},

@@ -210,7 +210,8 @@ void HttpPool::run(const Source& source, const Sink& sink, const StopSignal& sto
       }
     }
   };
-  // Hands every finished transfer to the sink; false when the sink asked to stop.
+  // Hands every finished transfer to the sink; counts them in `finished`; false when the sink asked to stop.
+  std::size_t finished = 0;
   auto drain = [&] {
     int queued = 0;
     while (CURLMsg* msg = curl_multi_info_read(m.multi.get(), &queued)) {
@@ -220,6 +221,7 @@ void HttpPool::run(const Source& source, const Sink& sink, const StopSignal& sto
       const CURLcode result = msg->data.result;
       check(curl_multi_remove_handle(m.multi.get(), raw->easy.get()), "curl_multi_remove_handle");
       --m.active;
+      ++finished;
       m.finish(*raw, result);
       auto owned = m.release(raw->slot);
       const auto next = sink(owned->request, std::move(owned->response));
@@ -235,11 +237,13 @@ void HttpPool::run(const Source& source, const Sink& sink, const StopSignal& sto
     refill();
     if (m.active == 0 && (exhausted || stop_deadline)) return;
     if (stop_deadline && now >= *stop_deadline) break;
-    int still_running = 0;
-    check(curl_multi_perform(m.multi.get(), &still_running), "curl_multi_perform");
-    if (!drain()) break;
-    if (m.active == 0 && (exhausted || stop_deadline)) return;
-    if (!stop_deadline && m.active < limit && !exhausted && !wait_until) continue;  // slots freed: refill first
+    if (m.active > 0) {
+      int still_running = 0;
+      check(curl_multi_perform(m.multi.get(), &still_running), "curl_multi_perform");
+      finished = 0;
+      if (!drain()) break;
+      if (finished > 0) continue;  // slots freed, and a sink call may have made more work: refill first
+    }
 
     auto timeout = std::chrono::milliseconds(1000);
     const auto until = stop_deadline ? stop_deadline : wait_until;

@@ -36,6 +36,7 @@ struct CollectedVotes {
   std::size_t requests = 0;         // HTTP requests sent, retries included
   std::size_t retries = 0;
   std::size_t cached = 0;           // votes answered from the response store
+  std::size_t skipped_votes = 0;    // votes not asked for: the row's majority was already settled
   std::size_t failed_requests = 0;  // votes whose request failed for good
   std::map<std::string, std::size_t> failures;  // final failures by kind
   std::map<std::string, std::size_t> retried;   // retries by the kind of failure that caused them

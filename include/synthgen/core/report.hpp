@@ -24,6 +24,7 @@ struct RunSummary {
   std::size_t requests = 0;      // inference requests sent, retries included
   std::size_t retries = 0;
   std::size_t cached = 0;        // votes answered from the response store
+  std::size_t skipped_votes = 0; // votes not asked for (early stop)
   std::size_t failed_requests = 0;  // votes whose request failed for good
   std::map<std::string, std::size_t> failures;  // by kind: "http_500", "transport", "bad_body", ...
   std::map<std::string, std::size_t> retried;   // retries by the kind of failure behind them

@@ -37,6 +37,7 @@ struct RunConfig {
   AnswerFormat answer_format = AnswerFormat::json_object;
   ParserKind parser = ParserKind::strict;
   int votes = 3;
+  bool early_stop = true;  // ask for a row's further votes only while its majority is open
   // Where and how it is asked.
   ApiKind api = ApiKind::openai;
   std::string endpoint;
