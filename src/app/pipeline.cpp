@@ -149,7 +149,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   check_outputs_writable(config);
   require_token_where_needed(config, token);
   const auto prompt = load_prompt(config);
-  HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms});
+  HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store(config);
 
   // 1. Load rows.

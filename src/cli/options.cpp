@@ -22,6 +22,11 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
     const bool is_switch = spec.default_value == "false" || spec.default_value == "true";
     if (!spec.default_value.empty() && !is_switch) help += " [default: " + std::string(spec.default_value) + "]";
     if (!spec.fallback_env.empty()) help += " [env: " + std::string(spec.fallback_env) + "]";
+    if (name == "log-level") {
+      options_[name] = app_.add_option("--log-level", values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      app_.add_flag_callback("-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug");
+      continue;
+    }
     if (spec.default_value == "false") {
       options_[name] = app_.add_flag(name == "quiet" ? "-q,--quiet" : "--" + name, switches_[name], help);
     } else if (spec.default_value == "true") {
@@ -38,7 +43,10 @@ void CommandLine::parse(int argc, char** argv) { app_.parse(argc, argv); }
 FlagValues CommandLine::given_flags() const {
   FlagValues given;
   for (const auto& [name, option] : options_) {
-    if (option->count() == 0) continue;
+    if (option->count() == 0) {
+      if (name == "log-level" && verbose_) given[name] = "debug";
+      continue;
+    }
     const auto value = values_.find(name);
     given[name] = value != values_.end() ? value->second : (switches_.at(name) ? "true" : "false");
   }

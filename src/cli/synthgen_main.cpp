@@ -1,8 +1,9 @@
 // Entry point of the tool: parse, merge, configure logging, run, and map failures to exit codes.
 #include "synthgen/cli/synthgen_main.hpp"
 
+#include <spdlog/details/null_mutex.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -31,8 +32,27 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
   [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
 };
 
-void set_up_logging(const RunConfig& config) {
-  auto logger = std::make_shared<spdlog::logger>("synthgen", std::make_shared<spdlog::sinks::stderr_sink_st>());
+// Writes log lines to stderr with the token (and anything shaped like one) redacted: a server
+// may echo the Authorization header in an error body that a log line quotes.
+class RedactingStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+ public:
+  explicit RedactingStderrSink(std::string secret) : secret_(std::move(secret)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    const auto line = redact(std::string_view(formatted.data(), formatted.size()), secret_);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+
+ private:
+  std::string secret_;
+};
+
+void set_up_logging(const RunConfig& config, const std::string& secret) {
+  auto logger = std::make_shared<spdlog::logger>("synthgen", std::make_shared<RedactingStderrSink>(secret));
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<LevelPrefix>('*').set_pattern("synthgen: %*%v");
   logger->set_formatter(std::move(formatter));
@@ -64,7 +84,7 @@ int synthgen_main(int argc, char** argv) {
     if (token) secret = token->value;
     auto config = make_run_config(merge_settings(option_table(), env, command_line.given_flags()));
     if (!config) return fail(ExitCode::usage, config.error() + "; see synthgen --help", secret);
-    set_up_logging(*config);
+    set_up_logging(*config, secret);
     return static_cast<int>(run_labeling(*config, token));
   } catch (const RunError& e) {
     return fail(e.code(), e.what(), secret);

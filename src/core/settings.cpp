@@ -3,10 +3,12 @@
 
 #include <array>
 
+#include "synthgen/core/text.hpp"
+
 namespace synthgen {
 namespace {
 
-constexpr std::array<OptionSpec, 33> options{{
+constexpr std::array<OptionSpec, 34> options{{
     {"subset", "sentences_allagree", "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
     {"dataset", "takala/financial_phrasebank", "Hugging Face dataset id, read through the dataset viewer's /rows"},
     {"split", "train", "dataset split"},
@@ -33,6 +35,7 @@ constexpr std::array<OptionSpec, 33> options{{
     {"hub-endpoint", "https://huggingface.co", "Hub base URL", "HF_ENDPOINT"},
     {"connect-timeout", "10", "seconds to wait for a connection"},
     {"timeout", "120", "seconds a whole request may take"},
+    {"ca-bundle", "", "PEM file of CA certificates to verify TLS peers with (verification is always on)", "CURL_CA_BUNDLE SSL_CERT_FILE"},
     {"max-retries", "5", "retries of a request that failed for a passing reason (429, 5xx, network)"},
     {"max-retry-wait", "60", "the longest wait in seconds before one retry, whatever the server asks"},
     {"cache", "", "the response store (SQLite) [default: $XDG_CACHE_HOME/synthgen/responses.sqlite3]"},
@@ -56,9 +59,10 @@ Settings merge_settings(std::span<const OptionSpec> table, const EnvLookup& env,
   Settings settings;
   for (const auto& spec : table) {
     SettingValue value{std::string(spec.default_value), ValueSource::default_value, "default"};
-    if (!spec.fallback_env.empty()) {
-      if (auto fallback = env(spec.fallback_env); fallback && !fallback->empty()) {
-        value = {*fallback, ValueSource::environment, std::string(spec.fallback_env)};
+    for (const auto& name : split_list(spec.fallback_env, ' ')) {
+      if (auto fallback = env(name); fallback && !fallback->empty()) {
+        value = {*fallback, ValueSource::environment, name};
+        break;
       }
     }
     const auto variable = env_name(spec.name);

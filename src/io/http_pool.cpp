@@ -140,6 +140,10 @@ void HttpPool::Impl::start(std::unique_ptr<Transfer> t, HttpRequest&& request) {
   curl_easy_setopt(e, CURLOPT_USERAGENT, "synthgen/" SYNTHGEN_VERSION);
   curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
+  // TLS peer and host verification stay on (libcurl's default); a private CA is added, never a bypass.
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_bundle.c_str());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);

@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -644,7 +645,7 @@ class Handler(BaseHTTPRequestHandler):
             raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
         if dataset.viewer is not None:
             viewer = dataset.viewer
-            raise Abort(payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers")))
+            raise Abort(self.echo_auth(payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers"))))
         config = dataset.configs.get(self.query.get("config")) if need_config else None
         if need_config and config is None:
             raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
@@ -757,7 +758,15 @@ class Handler(BaseHTTPRequestHandler):
         if latency_ms:
             time.sleep(latency_ms / 1000)  # the model's generation time
         outcome = self.server.model.respond(request.text, request.seed, request.prompt)
-        return outcome if isinstance(outcome, Reply) else answer(request, outcome)
+        return self.echo_auth(outcome) if isinstance(outcome, Reply) else answer(request, outcome)
+
+    def echo_auth(self, reply):
+        """Puts the request's Authorization header where a scenario body says {auth}: servers that
+        echo credentials in error messages exist, and synthgen must not repeat them."""
+        if b"{auth}" not in reply.body:
+            return reply
+        echoed = reply.body.replace(b"{auth}", self.headers.get("Authorization", "").encode())
+        return Reply(reply.status, echoed, reply.headers, reply.action, reply.hang_s)
 
 
 def rows_bytes(config):
@@ -780,9 +789,15 @@ def main():
     parser.add_argument("--port-file", required=True, help="where to write the port once listening")
     parser.add_argument("--log", help="append one line per request to this file")
     parser.add_argument("--base-dir", type=Path, help="resolve fixture paths here (default: the scenario's dir)")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (needs --tls-key)")
+    parser.add_argument("--tls-key", help="the certificate's PEM private key")
     args = parser.parse_args()
     scenario = load_scenario(args.scenario, args.base_dir or args.scenario.resolve().parent)
     server = FakeServer(scenario, args.log)
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     for signum in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: background jobs may inherit it ignored
         signal.signal(signum, lambda *_: sys.exit(0))
     write_port_file(args.port_file, server.server_address[1])

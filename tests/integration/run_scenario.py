@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,7 @@ SHOWN_OUTPUT_CHARS = 4000
 STRIPPED_ENV_PREFIXES = ("HF_", "HUGGING_FACE", "SYNTHGEN_", "OPENAI_")
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
-SCENARIO_KEYS = {"description", "server", "server_file", "runs"}
+SCENARIO_KEYS = {"description", "server", "server_file", "runs", "tls"}
 RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal"}
 SIGNAL_KEYS = {"after_requests", "name"}
 FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
@@ -58,10 +59,14 @@ class ScenarioError(Exception):
 class FakeServer:
     """fake_hf.py as a subprocess; stopped on exit whatever happened."""
 
-    def __init__(self, scenario_file, base_dir, workdir):
+    def __init__(self, scenario_file, base_dir, workdir, tls=False):
         self.workdir = workdir
         self.command = [sys.executable, str(FAKE), "--scenario", str(scenario_file), "--base-dir", str(base_dir),
                         "--port-file", str(workdir / "port"), "--log", str(workdir / "requests.log")]
+        self.tls = tls
+        if tls:
+            self.cert, key = make_self_signed_certificate(workdir)
+            self.command += ["--tls-cert", str(self.cert), "--tls-key", str(key)]
         self.proc = None
         self.port = None
 
@@ -105,11 +110,15 @@ class FakeServer:
 
     @property
     def base(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def control(self, method, path):
         """A /_fake/ request (direct, never through a proxy); the JSON answer."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        if self.tls:
+            context = ssl.create_default_context(cafile=str(self.cert))
+            connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=10, context=context)
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.request(method, path)
             response = connection.getresponse()
@@ -119,6 +128,17 @@ class FakeServer:
         if response.status != 200:
             raise ScenarioError(f"fake_hf {method} {path} answered {response.status}: {body[:200]!r}")
         return json.loads(body)
+
+
+def make_self_signed_certificate(workdir):
+    """A throw-away certificate for 127.0.0.1, made with the openssl CLI; (cert, key) paths."""
+    cert, key = workdir / "tls-cert.pem", workdir / "tls-key.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+               "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    if result.returncode != 0:
+        raise ScenarioError(f"openssl could not make a certificate: {result.stderr.decode(errors='replace')}")
+    return cert, key
 
 
 def server_source(scenario, scenario_dir, fake_dir):
@@ -603,9 +623,11 @@ def run_scenario(scenario_path, binary, tmp):
     for sub in (home / ".cache", home / ".config"):
         sub.mkdir(parents=True)
     fake_scenario, base_dir = server_source(scenario, scenario_path.parent, fake_dir)
-    with FakeServer(fake_scenario, base_dir, fake_dir) as server:
+    with FakeServer(fake_scenario, base_dir, fake_dir, scenario.get("tls", False)) as server:
         placeholders = {"base": server.base, "port": str(server.port), "tmp": str(tmp),
                         "scenario_dir": str(scenario_path.parent), "home": str(home)}
+        if server.tls:
+            placeholders["ca"] = str(server.cert)
         ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set(), "variables": {}}
         runs = scenario["runs"]
         for index, raw_run in enumerate(runs):

@@ -24,6 +24,7 @@ class CommandLine {
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> switches_;
   std::map<std::string, CLI::Option*> options_;
+  bool verbose_ = false;
 };
 
 }  // namespace synthgen

@@ -45,6 +45,7 @@ struct RunConfig {
   int concurrency = 64;
   long connect_timeout_ms = 10000;
   long timeout_ms = 120000;
+  std::string ca_bundle;  // empty: the system's CA store
   int max_retries = 5;
   long max_retry_wait_ms = 60000;
   // The response store; empty path: the default location.

@@ -18,7 +18,7 @@ struct OptionSpec {
   std::string_view name;           // flag --name, environment SYNTHGEN_NAME (dashes become underscores)
   std::string_view default_value;
   std::string_view help;
-  std::string_view fallback_env{};  // a conventional variable below SYNTHGEN_* (e.g. HF_ENDPOINT)
+  std::string_view fallback_env{};  // conventional variables below SYNTHGEN_*, first set wins (e.g. "HF_ENDPOINT")
 };
 
 std::span<const OptionSpec> option_table();

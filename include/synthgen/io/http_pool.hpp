@@ -62,6 +62,7 @@ struct PoolOptions {
   int concurrency = 64;
   long connect_timeout_ms = 10000;
   long timeout_ms = 120000;
+  std::string ca_bundle;  // PEM CA file for TLS peer verification; empty: the system's store
 };
 
 // What a source gives when asked for the next request.
