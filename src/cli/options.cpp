@@ -36,9 +36,28 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
       options_[name] = app_.add_option("--" + name, values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
   }
+  config_file_option_ = app_.add_option("--config-file", config_file_,
+                                        "TOML file of option = value lines [default: ./synthgen.toml, else "
+                                        "$XDG_CONFIG_HOME/synthgen/config.toml] [env: SYNTHGEN_CONFIG_FILE]");
+  auto* config = app_.add_subcommand("config", "inspect the configuration")->require_subcommand(1);
+  config_show_ = config->add_subcommand("show", "print every option's value and where it came from (token redacted)");
+  plan_ = app_.add_subcommand("plan", "count rows, requests and prompt tokens, and estimate the cost; sends no inference request");
+  price_option_ = plan_->add_option("--price-per-mtok", price_per_mtok_, "price per million tokens, for a cost estimate")
+                      ->check(CLI::NonNegativeNumber);
+  for (auto* sub : {config, config_show_, plan_}) sub->fallthrough();
 }
 
 void CommandLine::parse(int argc, char** argv) { app_.parse(argc, argv); }
+
+std::optional<std::string> CommandLine::config_file() const {
+  if (config_file_option_->count() == 0) return std::nullopt;
+  return config_file_;
+}
+
+std::optional<double> CommandLine::price_per_mtok() const {
+  if (price_option_->count() == 0) return std::nullopt;
+  return price_per_mtok_;
+}
 
 FlagValues CommandLine::given_flags() const {
   FlagValues given;

@@ -9,6 +9,9 @@
 #include <cstdio>
 
 #include "synthgen/app/pipeline.hpp"
+#include "synthgen/app/plan.hpp"
+#include "synthgen/core/settings_report.hpp"
+#include "synthgen/io/config_file.hpp"
 #include "synthgen/cli/options.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/io/environment.hpp"
@@ -82,9 +85,20 @@ int synthgen_main(int argc, char** argv) {
     const auto env = process_environment();
     const auto token = find_token(env, disk_reader());
     if (token) secret = token->value;
-    auto config = make_run_config(merge_settings(option_table(), env, command_line.given_flags()));
+    const auto config_file = find_config_file(command_line.config_file() ? command_line.config_file() : env("SYNTHGEN_CONFIG_FILE"), env);
+    FileValues file;
+    if (config_file) {
+      auto read = read_config_file(*config_file);
+      if (!read) return fail(ExitCode::usage, read.error(), secret);
+      file = std::move(*read);
+    }
+    const auto settings = merge_settings(option_table(), file, env, command_line.given_flags());
+    if (command_line.wants_config_show()) std::fputs(format_settings(settings, token, config_file).c_str(), stdout);
+    auto config = make_run_config(settings);
     if (!config) return fail(ExitCode::usage, config.error() + "; see synthgen --help", secret);
+    if (command_line.wants_config_show()) return 0;
     set_up_logging(*config, secret);
+    if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token, command_line.price_per_mtok()));
     return static_cast<int>(run_labeling(*config, token));
   } catch (const RunError& e) {
     return fail(e.code(), e.what(), secret);

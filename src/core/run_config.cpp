@@ -15,7 +15,8 @@ const std::string& raw(const Settings& s, std::string_view option) { return s.fi
 std::string named(const Settings& s, std::string_view option) {
   const auto& setting = s.find(option)->second;
   const auto flag = "--" + std::string(option);
-  return setting.source == ValueSource::environment ? flag + " (from " + setting.origin + ")" : flag;
+  const bool elsewhere = setting.source == ValueSource::environment || setting.source == ValueSource::file;
+  return elsewhere ? flag + " (from " + setting.origin + ")" : flag;
 }
 
 std::string bad(const Settings& s, std::string_view option, const std::string& value, std::string_view wanted) {

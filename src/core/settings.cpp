@@ -56,9 +56,26 @@ std::string env_name(std::string_view option) {
 }
 
 Settings merge_settings(std::span<const OptionSpec> table, const EnvLookup& env, const FlagValues& flags) {
+  return merge_settings(table, FileValues{}, env, flags);
+}
+
+std::optional<std::string_view> option_for_key(std::span<const OptionSpec> table, std::string_view key) {
+  for (const auto& spec : table) {
+    if (spec.name.size() != key.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < key.size() && same; ++i) same = spec.name[i] == key[i] || (spec.name[i] == '-' && key[i] == '_');
+    if (same) return spec.name;
+  }
+  return std::nullopt;
+}
+
+Settings merge_settings(std::span<const OptionSpec> table, const FileValues& file, const EnvLookup& env, const FlagValues& flags) {
   Settings settings;
   for (const auto& spec : table) {
     SettingValue value{std::string(spec.default_value), ValueSource::default_value, "default"};
+    if (auto from_file = file.values.find(spec.name); from_file != file.values.end()) {
+      value = {from_file->second, ValueSource::file, file.path};
+    }
     for (const auto& name : split_list(spec.fallback_env, ' ')) {
       if (auto fallback = env(name); fallback && !fallback->empty()) {
         value = {*fallback, ValueSource::environment, name};

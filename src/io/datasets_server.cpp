@@ -8,6 +8,7 @@
 #include "synthgen/core/text.hpp"
 #include "synthgen/io/dataset_source.hpp"
 #include "synthgen/io/inference_api.hpp"
+#include "synthgen/io/rows_page.hpp"
 
 namespace synthgen {
 namespace {
@@ -24,18 +25,35 @@ std::string rows_url(const ViewerQuery& q, std::size_t offset) {
          "&offset=" + std::to_string(offset) + "&length=" + std::to_string(page_length);
 }
 
-struct PageLayout {
-  LabelSet labels;
-  bool class_label = false;
-};
+// The page's parts are read in place (find, never value() or a copy): a body is untrusted, and
+// value() throws on a type it did not expect while copying a deeply nested value recurses.
+const nlohmann::json* member(const nlohmann::json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
 
-std::expected<PageLayout, std::string> read_features(const nlohmann::json& features, const ColumnNames& columns) {
-  if (!features.is_array()) return std::unexpected("the page has no features");
+std::string string_member(const nlohmann::json& object, std::string_view key) {
+  const auto* value = member(object, key);
+  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string{};
+}
+
+// A row count or index: absent is `fallback`; present, it must be a whole number >= 0.
+std::optional<std::size_t> count_member(const nlohmann::json& object, std::string_view key, std::size_t fallback) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return fallback;
+  if (!value->is_number_unsigned()) return std::nullopt;
+  return value->get<std::size_t>();
+}
+
+std::expected<PageLayout, std::string> read_features(const nlohmann::json* features, const ColumnNames& columns) {
+  if (features == nullptr || !features->is_array()) return std::unexpected("the page has no features");
   std::string names;
   const nlohmann::json* text = nullptr;
   const nlohmann::json* label = nullptr;
-  for (const auto& f : features) {
-    const auto name = f.value("name", std::string{});
+  for (const auto& f : *features) {
+    const auto name = string_member(f, "name");
+    if (name.empty()) continue;
     names += (names.empty() ? "" : ", ") + name;
     if (name == columns.text) text = &f;
     if (name == columns.label) label = &f;
@@ -43,50 +61,59 @@ std::expected<PageLayout, std::string> read_features(const nlohmann::json& featu
   if (text == nullptr) return std::unexpected("the dataset has no column '" + columns.text + "' (columns: " + names + "); set --text-column");
   if (label == nullptr) return std::unexpected("the dataset has no column '" + columns.label + "' (columns: " + names + "); set --label-column");
   PageLayout layout{sentiment_labels(), false};
-  const auto type = label->value("type", nlohmann::json::object());
-  if (type.value("_type", std::string{}) == "ClassLabel" && type.contains("names") && type["names"].is_array()) {
-    layout.labels.names = type["names"].get<std::vector<std::string>>();
+  const auto* type = member(*label, "type");
+  const auto* class_names = type != nullptr && string_member(*type, "_type") == "ClassLabel" ? member(*type, "names") : nullptr;
+  if (class_names != nullptr && class_names->is_array()) {
+    layout.labels.names.clear();
+    for (const auto& name : *class_names) {
+      if (!name.is_string()) return std::unexpected("the ClassLabel column '" + columns.label + "' has a name that is not a string");
+      layout.labels.names.push_back(name.get<std::string>());
+    }
     layout.class_label = true;
   }
   return layout;
 }
 
-std::expected<std::optional<LabelId>, std::string> gold_of(const nlohmann::json& cell, const LabelSet& labels) {
-  if (cell.is_null()) return std::nullopt;
-  if (cell.is_number_integer()) {
-    const auto index = cell.get<long long>();
+std::expected<std::optional<LabelId>, std::string> gold_of(const nlohmann::json* cell, const LabelSet& labels) {
+  if (cell == nullptr || cell->is_null()) return std::nullopt;
+  if (cell->is_number_integer()) {
+    const auto index = cell->get<long long>();
     if (index == -1) return std::nullopt;  // datasets' "no label"
     if (index >= 0 && static_cast<std::size_t>(index) < labels.size()) return static_cast<LabelId>(index);
-  } else if (cell.is_string()) {
-    if (auto id = labels.find(trim(cell.get_ref<const std::string&>()))) return id;
-    return std::unexpected("label '" + excerpt(cell.get<std::string>(), 40) + "' is not one of " + labels.joined());
+  } else if (cell->is_string()) {
+    if (auto id = labels.find(trim(cell->get_ref<const std::string&>()))) return id;
+    return std::unexpected("label '" + excerpt(cell->get<std::string>(), 40) + "' is not one of " + labels.joined());
   }
-  return std::unexpected("label " + excerpt(cell.dump(), 40) + " is not one of " + labels.joined());
+  // dump() recurses: an array or object is named by its type.
+  const auto shown = cell->is_structured() ? std::string("(a JSON ") + cell->type_name() + ")" : excerpt(cell->dump(), 40);
+  return std::unexpected("label " + shown + " is not one of " + labels.joined());
 }
 
-struct Page {
-  PageLayout layout;
-  std::vector<Row> rows;
-  std::size_t total = 0;
-};
+}  // namespace
 
 std::expected<Page, std::string> parse_rows_page(std::string_view body, const ColumnNames& columns) {
   const auto doc = nlohmann::json::parse(body, nullptr, false);
-  if (!doc.is_object() || !doc.contains("rows") || !doc["rows"].is_array()) return std::unexpected("the /rows page is not in the viewer's shape");
-  auto layout = read_features(doc.value("features", nlohmann::json{}), columns);
+  const auto* rows = member(doc, "rows");
+  if (rows == nullptr || !rows->is_array()) return std::unexpected("the /rows page is not in the viewer's shape");
+  auto layout = read_features(member(doc, "features"), columns);
   if (!layout) return std::unexpected(layout.error());
-  Page page{*layout, {}, doc.value("num_rows_total", std::size_t{0})};
-  for (const auto& item : doc["rows"]) {
-    const auto index = item.value("row_idx", std::size_t{0});
-    const auto row = item.value("row", nlohmann::json::object());
-    const auto text = row.find(columns.text);
-    if (text == row.end() || !text->is_string()) return std::unexpected("row " + std::to_string(index) + " has no text in '" + columns.text + "'");
-    auto gold = gold_of(row.value(columns.label, nlohmann::json{}), page.layout.labels);
-    if (!gold) return std::unexpected("row " + std::to_string(index) + ": " + gold.error());
-    page.rows.push_back({index, text->get<std::string>(), *gold});
+  const auto total = count_member(doc, "num_rows_total", 0);
+  if (!total) return std::unexpected("the /rows page's num_rows_total is not a row count");
+  Page page{*layout, {}, *total};
+  for (const auto& item : *rows) {
+    const auto index = count_member(item, "row_idx", 0);
+    if (!item.is_object() || !index) return std::unexpected("the /rows page has a row that is not in the viewer's shape");
+    const auto* row = member(item, "row");
+    const auto* text = row != nullptr ? member(*row, columns.text) : nullptr;
+    if (text == nullptr || !text->is_string()) return std::unexpected("row " + std::to_string(*index) + " has no text in '" + columns.text + "'");
+    auto gold = gold_of(member(*row, columns.label), page.layout.labels);
+    if (!gold) return std::unexpected("row " + std::to_string(*index) + ": " + gold.error());
+    page.rows.push_back({*index, text->get<std::string>(), *gold});
   }
   return page;
 }
+
+namespace {
 
 std::expected<Page, SourceError> page_from(const HttpResponse& response, const ColumnNames& columns) {
   if (!response.ok()) return std::unexpected(http_failure(response, "the dataset viewer"));

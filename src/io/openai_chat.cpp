@@ -9,6 +9,14 @@
 namespace synthgen {
 namespace {
 
+// A usage count: a whole number from 0 to 2^31 - 1, else 0 (servers send null, or nothing sensible).
+long token_count(const nlohmann::json& usage, const char* key) {
+  const auto it = usage.find(key);
+  if (it == usage.end() || !it->is_number_unsigned()) return 0;
+  const auto count = it->get<std::uint64_t>();
+  return count <= 0x7fffffffu ? static_cast<long>(count) : 0;
+}
+
 class OpenAiChatApi final : public InferenceApi {
  public:
   explicit OpenAiChatApi(const std::string& endpoint) : url_(endpoint + "/chat/completions") {}
@@ -21,6 +29,8 @@ class OpenAiChatApi final : public InferenceApi {
                        json_string(p.model), json_string(prompt), p.temperature, p.top_p, p.max_tokens, seed);
   }
 
+  // Read in place (find, never value() or a copy): value() throws on a null or string token count,
+  // and copying a deeply nested message recurses until the stack overflows.
   [[nodiscard]] std::expected<InferenceAnswer, std::string> read_answer(std::string_view body) const override {
     const auto doc = nlohmann::json::parse(body, nullptr, false);
     if (!doc.is_object()) return std::unexpected("the answer is not a JSON object");
@@ -28,13 +38,15 @@ class OpenAiChatApi final : public InferenceApi {
     if (choices == doc.end() || !choices->is_array() || choices->empty() || !(*choices)[0].is_object()) {
       return std::unexpected("the answer has no choices");
     }
-    const auto& message = (*choices)[0].value("message", nlohmann::json::object());
-    const auto content = message.find("content");
-    if (content == message.end() || !content->is_string()) return std::unexpected("the answer's message has no content");
+    const auto& choice = (*choices)[0];
+    const auto message = choice.find("message");
+    if (message == choice.end() || !message->is_object()) return std::unexpected("the answer's message has no content");
+    const auto content = message->find("content");
+    if (content == message->end() || !content->is_string()) return std::unexpected("the answer's message has no content");
     InferenceAnswer answer{content->get<std::string>(), {}};
     if (const auto usage = doc.find("usage"); usage != doc.end() && usage->is_object()) {
-      answer.usage.prompt = usage->value("prompt_tokens", 0L);
-      answer.usage.completion = usage->value("completion_tokens", 0L);
+      answer.usage.prompt = token_count(*usage, "prompt_tokens");
+      answer.usage.completion = token_count(*usage, "completion_tokens");
     }
     return answer;
   }

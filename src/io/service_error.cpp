@@ -7,16 +7,20 @@
 namespace synthgen {
 namespace {
 
-std::string message_of(const nlohmann::json& value) {
+// Real messages sit a level or two deep; the limit keeps a deeply nested body from overflowing the stack.
+constexpr int max_depth = 8;
+
+std::string message_of(const nlohmann::json& value, int depth = 0) {
   if (value.is_string()) return value.get<std::string>();
+  if (depth == max_depth) return {};
   if (value.is_array()) {
     std::string joined;
-    for (const auto& item : value) joined += (joined.empty() ? "" : "; ") + message_of(item);
+    for (const auto& item : value) joined += (joined.empty() ? "" : "; ") + message_of(item, depth + 1);
     return joined;
   }
   if (value.is_object()) {
     for (const char* key : {"message", "error", "detail"}) {
-      if (const auto it = value.find(key); it != value.end()) return message_of(*it);
+      if (const auto it = value.find(key); it != value.end()) return message_of(*it, depth + 1);
     }
   }
   return {};

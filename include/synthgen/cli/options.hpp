@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "synthgen/core/settings.hpp"
@@ -17,6 +18,10 @@ class CommandLine {
   // Throws CLI::ParseError subclasses as CLI11 does (help and version included).
   void parse(int argc, char** argv);
   [[nodiscard]] FlagValues given_flags() const;
+  [[nodiscard]] std::optional<std::string> config_file() const;
+  [[nodiscard]] bool wants_config_show() const { return config_show_->parsed(); }
+  [[nodiscard]] bool wants_plan() const { return plan_->parsed(); }
+  [[nodiscard]] std::optional<double> price_per_mtok() const;
   CLI::App& app() { return app_; }
 
  private:
@@ -25,6 +30,12 @@ class CommandLine {
   std::map<std::string, bool> switches_;
   std::map<std::string, CLI::Option*> options_;
   bool verbose_ = false;
+  std::string config_file_;
+  CLI::Option* config_file_option_ = nullptr;
+  double price_per_mtok_ = 0;
+  CLI::Option* price_option_ = nullptr;
+  CLI::App* config_show_ = nullptr;
+  CLI::App* plan_ = nullptr;
 };
 
 }  // namespace synthgen

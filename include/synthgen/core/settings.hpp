@@ -26,17 +26,28 @@ std::span<const OptionSpec> option_table();
 // "n-sample" -> "SYNTHGEN_N_SAMPLE".
 std::string env_name(std::string_view option);
 
-enum class ValueSource { default_value, environment, flag };
+enum class ValueSource { default_value, file, environment, flag };
 
 struct SettingValue {
   std::string value;
   ValueSource source = ValueSource::default_value;
-  std::string origin;  // "default", the variable's name, or "--flag"
+  std::string origin;  // "default", the config file's path, the variable's name, or "--flag"
+};
+
+// Values read from a config file, by option name, with the file they came from.
+struct FileValues {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> values;
 };
 
 using Settings = std::map<std::string, SettingValue, std::less<>>;
 using FlagValues = std::map<std::string, std::string, std::less<>>;
 
+// default < config file < environment (.env included: it never overrides a set variable) < flag.
+Settings merge_settings(std::span<const OptionSpec> table, const FileValues& file, const EnvLookup& env, const FlagValues& flags);
 Settings merge_settings(std::span<const OptionSpec> table, const EnvLookup& env, const FlagValues& flags);
+
+// The option a config-file key names ("n_sample" and "n-sample" both name --n-sample), if any.
+std::optional<std::string_view> option_for_key(std::span<const OptionSpec> table, std::string_view key);
 
 }  // namespace synthgen

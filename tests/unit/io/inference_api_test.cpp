@@ -44,6 +44,31 @@ TEST(OpenAiChat, MalformedAnswersAreErrorsNotExceptions) {
   EXPECT_EQ(api->read_answer("[1,2]").error(), "the answer is not a JSON object");
 }
 
+// Found by fuzz/openai_chat_fuzz.cpp: value() threw on a null token count (exit 1 instead of a counted
+// bad answer), and a count beyond `long` was undefined behaviour.
+TEST(OpenAiChat, OddTokenCountsAreZeroNotAnException) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  for (const auto* usage : {R"({"prompt_tokens":null,"completion_tokens":"12"})", R"({"prompt_tokens":1e300,"completion_tokens":-5})",
+                            R"({"prompt_tokens":4294967296,"completion_tokens":[1]})"}) {
+    const auto answer = api->read_answer(std::string(R"({"choices":[{"message":{"content":"positive"}}],"usage":)") + usage + "}");
+    ASSERT_TRUE(answer.has_value()) << usage;
+    EXPECT_EQ(answer->text, "positive");
+    EXPECT_EQ(answer->usage.prompt, 0) << usage;
+    EXPECT_EQ(answer->usage.completion, 0) << usage;
+  }
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":"positive"}]})").error(), "the answer's message has no content");
+}
+
+std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+// Found with the fuzz targets' stack-overflow check: the message was copied, and a copy recurses once
+// per level, so a 400 kB answer crashed the process.
+TEST(OpenAiChat, DeeplyNestedMessageIsABadAnswerNotACrash) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  const auto answer = api->read_answer(R"({"choices":[{"message":)" + nested_arrays(200'000) + "}]}");
+  EXPECT_EQ(answer.error(), "the answer's message has no content");
+}
+
 TEST(TextGeneration, BodyUsesTheMixtralTemplateAndSwitchesTheCacheOff) {
   const auto api = make_text_generation_api("http://h/models/m");
   EXPECT_EQ(api->url(), "http://h/models/m");
@@ -73,6 +98,13 @@ TEST(ServiceErrorText, EveryShapeOfWireFormats) {
   EXPECT_EQ(service_error_text(R"({"error":"Model X is currently loading","estimated_time":118.03})"), "Model X is currently loading");
   EXPECT_EQ(service_error_text("Internal Server Error\n"), "Internal Server Error");
   EXPECT_EQ(service_error_text(std::string(500, 'x')).size(), 303u);
+}
+
+// Found with the fuzz targets' stack-overflow check: message_of recursed once per level of nesting.
+TEST(ServiceErrorText, DeeplyNestedBodyDoesNotOverflowTheStack) {
+  const auto text = service_error_text(R"({"error":)" + nested_arrays(200'000) + "}");
+  EXPECT_TRUE(text.starts_with(R"({"error":[[[)")) << text.substr(0, 40);
+  EXPECT_EQ(service_error_text(R"({"error":[[["deep"]]]})"), "deep");
 }
 
 TEST(JsonString, EscapesAndSurvivesInvalidUtf8) {

@@ -1,0 +1,24 @@
+// Steps shared by the labeling run and `synthgen plan`: the prompt, the sample, the auth header.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synthgen/core/prompt.hpp"
+#include "synthgen/core/run_config.hpp"
+#include "synthgen/core/secrets.hpp"
+#include "synthgen/io/dataset_source.hpp"
+
+namespace synthgen {
+
+// The built-in template named by --prompt, or --prompt-file's; throws RunError (usage) when unusable.
+PromptTemplate load_prompt(const RunConfig& config);
+
+// `extra` header lines plus the Authorization header when there is a token.
+HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra = {});
+
+// The seeded sample of --n-sample rows (all when 0), moved out of the dataset, in dataset order.
+std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config);
+
+}  // namespace synthgen

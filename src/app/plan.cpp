@@ -1,0 +1,36 @@
+// The plan: load and sample the rows, render every prompt, count. Tokens are estimated at four
+// characters each (the model's tokenizer is not at hand); completions at --max-tokens, the most.
+#include "synthgen/app/plan.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "synthgen/app/load_rows.hpp"
+#include "synthgen/app/steps.hpp"
+
+namespace synthgen {
+
+ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token, std::optional<double> price_per_mtok) {
+  const auto prompt = load_prompt(config);
+  HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
+  auto dataset = load_rows(config, pool, auth_headers(token));
+  const auto rows = sample_rows(dataset, config);
+  std::size_t prompt_chars = 0;
+  for (const auto& row : rows) prompt_chars += prompt.render(row.text).size();
+  const auto votes = static_cast<std::size_t>(config.votes);
+  const auto first_wave = config.early_stop ? votes / 2 + 1 : votes;
+  const auto prompt_tokens = prompt_chars / 4;
+  const auto max_requests = rows.size() * votes;
+  const auto max_tokens = prompt_tokens * votes + max_requests * static_cast<std::size_t>(config.generation.max_tokens);
+  std::string out = fmt::format("rows            {} from {}\n", rows.size(), dataset.description);
+  out += fmt::format("requests        {} at most ({} votes per row); at least {} with early stop\n", max_requests, votes, rows.size() * first_wave);
+  out += fmt::format("prompt tokens   about {} per vote, {} in all (4 characters a token)\n", rows.empty() ? 0 : prompt_tokens / rows.size(),
+                     prompt_tokens * votes);
+  out += fmt::format("tokens          at most about {} with completions of --max-tokens {}\n", max_tokens, config.generation.max_tokens);
+  if (price_per_mtok) out += fmt::format("cost            at most about {:.2f} at {} per million tokens\n", static_cast<double>(max_tokens) * *price_per_mtok / 1e6, *price_per_mtok);
+  std::fputs(out.c_str(), stdout);
+  return ExitCode::ok;
+}
+
+}  // namespace synthgen

@@ -1,0 +1,38 @@
+// Steps shared by the labeling run and `synthgen plan`.
+#include "synthgen/app/steps.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "synthgen/app/run_error.hpp"
+#include "synthgen/core/random.hpp"
+#include "synthgen/io/files.hpp"
+
+namespace synthgen {
+
+PromptTemplate load_prompt(const RunConfig& config) {
+  if (config.prompt_file.empty()) {
+    auto builtin = PromptTemplate::builtin(config.prompt_name);
+    if (!builtin) throw RunError(ExitCode::internal, builtin.error());
+    return std::move(*builtin);
+  }
+  auto text = read_file(config.prompt_file);
+  if (!text) throw RunError(ExitCode::usage, "--prompt-file " + config.prompt_file + ": " + text.error());
+  auto custom = PromptTemplate::from_text(std::move(*text));
+  if (!custom) throw RunError(ExitCode::usage, "--prompt-file " + config.prompt_file + ": " + custom.error());
+  return std::move(*custom);
+}
+
+HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra) {
+  if (token) extra.push_back("Authorization: Bearer " + token->value);
+  return HeaderList(extra);
+}
+
+std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config) {
+  const auto total = dataset.rows.size();
+  if (config.n_sample > total) spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
+  std::vector<Row> sample;
+  for (const auto index : sample_indices(total, config.n_sample, config.seed)) sample.push_back(std::move(dataset.rows[index]));
+  return sample;
+}
+
+}  // namespace synthgen

@@ -1,0 +1,104 @@
+// The TOML config file: reading, errors that name the file and key, precedence, and the example.
+#include "synthgen/io/config_file.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "synthgen/core/run_config.hpp"
+#include "synthgen/io/files.hpp"
+
+namespace synthgen {
+namespace {
+
+class ConfigFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto pattern = (std::filesystem::temp_directory_path() / "synthgen-config-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string write(const std::string& text) {
+    const auto path = (dir_ / "synthgen.toml").string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::filesystem::path dir_;
+};
+
+EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    const auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST_F(ConfigFile, ReadsScalarsUnderEitherKeySpelling) {
+  const auto file = read_config_file(write("votes = 5\nn_sample = 10\ntemperature = 0.5\nno-cache = true\nmodel = \"m\"\n"));
+  ASSERT_TRUE(file.has_value()) << file.error();
+  EXPECT_EQ(file->values.at("votes"), "5");
+  EXPECT_EQ(file->values.at("n-sample"), "10");
+  EXPECT_EQ(file->values.at("temperature"), "0.5");
+  EXPECT_EQ(file->values.at("no-cache"), "true");
+  EXPECT_EQ(file->values.at("model"), "m");
+}
+
+TEST_F(ConfigFile, UnknownKeysTablesAndSyntaxErrorsAreNamed) {
+  const auto path = write("votez = 5\n");
+  EXPECT_EQ(read_config_file(path).error(), "config file " + path + ": unknown key 'votez'; the keys are the long option names, see synthgen --help");
+  EXPECT_EQ(read_config_file(write("votes = [1, 2]\n")).error(), "config file " + path + ": 'votes' must be a string, a number or true/false");
+  const auto broken = read_config_file(write("votes = \n"));
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_TRUE(broken.error().starts_with("config file " + path + ":1:")) << broken.error();
+  EXPECT_FALSE(read_config_file(write("token = \"hf_x\"\n")).has_value()) << "the token is never read from a config file";
+}
+
+TEST_F(ConfigFile, PrecedenceDefaultFileEnvironmentFlag) {
+  const auto file = read_config_file(write("votes = 5\nn-sample = 10\nseed = 1\n"));
+  ASSERT_TRUE(file.has_value());
+  const auto s = merge_settings(option_table(), *file, env_of({{"SYNTHGEN_N_SAMPLE", "20"}, {"SYNTHGEN_SEED", "2"}}), {{"seed", "3"}});
+  EXPECT_EQ(s.at("votes").value, "5");
+  EXPECT_EQ(s.at("votes").source, ValueSource::file);
+  EXPECT_EQ(s.at("n-sample").value, "20");
+  EXPECT_EQ(s.at("seed").value, "3");
+  EXPECT_EQ(s.at("concurrency").source, ValueSource::default_value);
+}
+
+TEST_F(ConfigFile, ATypeErrorNamesTheFile) {
+  const auto path = write("votes = \"three\"\n");
+  const auto file = read_config_file(path);
+  ASSERT_TRUE(file.has_value());
+  const auto config = make_run_config(merge_settings(option_table(), *file, env_of({}), {}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error(), "--votes (from " + path + ") must be a whole number from 1 to 100, got 'three'");
+}
+
+TEST_F(ConfigFile, FoundInTheWorkingDirectoryOrXdgConfigHome) {
+  EXPECT_EQ(find_config_file(std::string("given.toml"), env_of({})), "given.toml");
+  const auto xdg = dir_ / "xdg";
+  std::filesystem::create_directories(xdg / "synthgen");
+  std::ofstream(xdg / "synthgen" / "config.toml") << "votes = 1\n";
+  EXPECT_EQ(find_config_file(std::nullopt, env_of({{"XDG_CONFIG_HOME", xdg.string()}})), (xdg / "synthgen" / "config.toml").string());
+  EXPECT_EQ(find_config_file(std::nullopt, env_of({{"HOME", "/nonexistent"}})), std::nullopt);
+}
+
+TEST(ConfigExample, DocumentsEveryOptionAndParses) {
+  const auto path = std::string(SYNTHGEN_SOURCE_DIR) + "/config/synthgen.toml";
+  const auto text = read_file(path);
+  ASSERT_TRUE(text.has_value()) << path;
+  for (const auto& spec : option_table()) {
+    const auto key = std::string(spec.name) + " = ";
+    EXPECT_NE(text->find(key), std::string::npos) << "config/synthgen.toml does not document " << spec.name;
+  }
+  const auto file = read_config_file(path);
+  ASSERT_TRUE(file.has_value()) << file.error();
+  EXPECT_TRUE(make_run_config(merge_settings(option_table(), *file, env_of({}), {})).has_value());
+}
+
+}  // namespace
+}  // namespace synthgen
