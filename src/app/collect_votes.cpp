@@ -60,17 +60,19 @@ class VoteCollector {
   Pulled next() {
     const auto now = Clock::now();
     if (paused_until_ > now) return WaitUntil{paused_until_};
-    if (!retries_.empty() && retries_.top().ready <= now) {
+    if (!retries_.empty() && retries_.top().ready <= now && !budget_spent()) {
       auto item = retries_.top();
       retries_.pop();
       return request(item.tag, std::move(item.body));
     }
-    while (const auto tag = schedule_.next()) {
+    while (!budget_spent()) {
+      const auto tag = schedule_.next();
+      if (!tag) break;
       auto body = body_for(*tag);
       if (answer_from_store(*tag, body)) continue;
       return request(*tag, std::move(body));
     }
-    if (!retries_.empty()) return WaitUntil{retries_.top().ready};
+    if (!retries_.empty() && !budget_spent()) return WaitUntil{retries_.top().ready};
     return Exhausted{};
   }
 
@@ -104,6 +106,13 @@ class VoteCollector {
   [[nodiscard]] std::size_t skipped() const { return schedule_.skipped(); }
 
  private:
+  // --max-requests: no request beyond it (answers from the store cost nothing and go on).
+  bool budget_spent() {
+    if (plan_.config.max_requests == 0 || out_.requests < plan_.config.max_requests) return false;
+    out_.budget_spent = true;
+    return true;
+  }
+
   HttpRequest request(std::uint64_t tag, std::string body) {
     HttpRequest r;
     r.tag = tag;
@@ -148,6 +157,8 @@ class VoteCollector {
       spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
     }
     out_.votes[tag] = parsed.label;
+    out_.status[tag] = VoteStatus::answered;
+    if (!out_.answers.empty()) out_.answers[tag] = answer.text;
     schedule_.settle(tag, out_.votes);
   }
 
@@ -182,6 +193,7 @@ class VoteCollector {
   }
 
   void count_failure(std::uint64_t tag, const std::string& kind, const HttpResponse& response) {
+    out_.status[tag] = VoteStatus::failed;
     schedule_.settle(tag, out_.votes);
     ++out_.failed_requests;
     ++out_.failures[kind];
@@ -215,6 +227,8 @@ CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool) {
   CollectedVotes out;
   out.votes_per_row = static_cast<std::size_t>(plan.config.votes);
   out.votes.assign(plan.rows.size() * out.votes_per_row, std::nullopt);
+  out.status.assign(out.votes.size(), VoteStatus::not_asked);
+  if (plan.keep_answers) out.answers.assign(out.votes.size(), std::string{});
   VoteCollector collector(plan, out);
   pool.run([&] { return collector.next(); },
            [&](const HttpRequest& request, HttpResponse&& response) { return collector.finish(request, std::move(response)); }, plan.stop);

@@ -1,6 +1,7 @@
 // The run: check -> load rows -> sample -> send and collect votes -> vote -> write -> report.
 #include "synthgen/app/pipeline.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -28,7 +29,7 @@ std::string host_of(const std::string& url) {
 }
 
 void check_outputs_writable(const RunConfig& config) {
-  for (const auto* path : {&config.output, &config.metrics_json}) {
+  for (const auto* path : {&config.output, &config.metrics_json, &config.details}) {
     if (path->empty()) continue;
     if (auto ok = check_writable(*path); !ok) throw RunError(ExitCode::output, "cannot write " + *path + ": " + ok.error());
   }
@@ -65,6 +66,25 @@ void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store
                                             std::to_string(votes.votes.size()) + " answers; no output was written" + kept);
 }
 
+void stop_if_over_budget(const CollectedVotes& votes, const RunConfig& config, const ResponseStore* store) {
+  if (!votes.budget_spent) return;
+  const auto kept = store != nullptr ? std::to_string(votes.answered) + " answers are kept in " + store->path() +
+                                           ": raise --max-requests and run the same command to go on"
+                                     : std::string("nothing was stored (--no-cache)");
+  throw RunError(ExitCode::budget, "--max-requests " + std::to_string(config.max_requests) + " reached with " +
+                                       std::to_string(votes.answered) + " of " + std::to_string(votes.votes.size() - votes.skipped_votes) +
+                                       " answers; no output was written; " + kept);
+}
+
+void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
+  if (!s.has_gold || s.metrics.scored == 0) return;
+  const auto below = [](const char* what, double value, const char* flag, double floor) {
+    return fmt::format("{} {:.4f} is below {} {}; the outputs were written", what, value, flag, floor);
+  };
+  if (s.metrics.accuracy < config.min_accuracy) throw RunError(ExitCode::quality, below("accuracy", s.metrics.accuracy, "--min-accuracy", config.min_accuracy));
+  if (s.metrics.macro_f1 < config.min_macro_f1) throw RunError(ExitCode::quality, below("macro-F1", s.metrics.macro_f1, "--min-macro-f1", config.min_macro_f1));
+}
+
 void fail_if_nothing_answered(const CollectedVotes& votes) {
   if (votes.answered > 0 || votes.failed_requests == 0) return;
   throw RunError(ExitCode::service, "all " + std::to_string(votes.failed_requests) + " requests failed (first: " + votes.first_failure +
@@ -78,6 +98,7 @@ RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const
   s.no_votes = labeled.no_vote_rows.size();
   s.labeled = s.rows - s.no_votes;
   s.ties = labeled.ties;
+  s.unanimous = labeled.unanimous;
   s.no_vote_rows = labeled.no_vote_rows;
   s.has_gold = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.gold.has_value(); });
   s.metrics = score_labels(rows, labeled, dataset.labels.size());
@@ -94,10 +115,17 @@ RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const
   return s;
 }
 
-void write_outputs(const RunConfig& config, const std::string& csv, const std::string& metrics_json) {
-  if (auto ok = write_file_atomically(config.output, csv); !ok) throw RunError(ExitCode::output, ok.error());
-  if (config.metrics_json.empty()) return;
-  if (auto ok = write_file_atomically(config.metrics_json, metrics_json); !ok) throw RunError(ExitCode::output, ok.error());
+void write_outputs(const RunConfig& config, const std::vector<Row>& rows, const Dataset& dataset, const CollectedVotes& votes,
+                   const LabeledRows& labeled, const RunSummary& summary) {
+  const auto write = [](const std::string& path, const std::string& content) {
+    if (auto ok = write_file_atomically(path, content); !ok) throw RunError(ExitCode::output, ok.error());
+  };
+  write(config.output, training_csv(rows, labeled, dataset.labels, config.with_confidence));
+  if (!config.metrics_json.empty()) write(config.metrics_json, format_metrics_json(summary, dataset.labels));
+  if (!config.details.empty()) {
+    const VoteRecords records{votes.votes, votes.status, votes.answers, votes.votes_per_row};
+    write(config.details, details_jsonl(rows, labeled, records, dataset.labels, config.answer_format));
+  }
 }
 
 void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
@@ -139,13 +167,15 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
   std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
   for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
-  const VotingPlan plan{rows, dataset.labels, prompt, *api, config, auth_headers(token, headers), store.get(), install_interrupt_handlers()};
+  const VotingPlan plan{rows,           dataset.labels, prompt, *api, config, auth_headers(token, headers), store.get(), install_interrupt_handlers(),
+                        !config.details.empty()};
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
                config.votes, api->url());
   const auto requests_started = std::chrono::steady_clock::now();
   const auto votes = collect_votes(plan, pool);
   const auto requests_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - requests_started).count();
   stop_if_interrupted(votes, store.get());
+  stop_if_over_budget(votes, config, store.get());
   fail_if_nothing_answered(votes);
   // 5. Majority vote.
   const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);
@@ -153,11 +183,12 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   auto summary = summarize(rows, dataset, votes, labeled);
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   summary.request_wall_s = requests_s;
-  write_outputs(config, training_csv(rows, labeled, dataset.labels), format_metrics_json(summary, dataset.labels));
+  write_outputs(config, rows, dataset, votes, labeled, summary);
   // 7. Report.
   warn_about_losses(summary, votes.votes_per_row);
   spdlog::info("wrote {} labeled rows to {}", summary.labeled, config.output);
   if (config.print_report) std::fputs(format_report(summary, dataset.labels).c_str(), stdout);
+  fail_below_quality_floor(summary, config);
   return ExitCode::ok;
 }
 

@@ -7,6 +7,25 @@ namespace {
 
 double ratio(std::size_t num, std::size_t den) { return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den); }
 
+// (p_o - p_e) / (1 - p_e), with p_e from the row and column sums; 0 when p_e is 1.
+double cohen_kappa(const std::vector<std::vector<std::size_t>>& confusion, std::size_t n) {
+  if (n == 0) return 0.0;
+  const auto total = static_cast<double>(n);
+  double observed = 0;
+  double expected = 0;
+  for (std::size_t c = 0; c < confusion.size(); ++c) {
+    std::size_t gold = 0;
+    std::size_t predicted = 0;
+    for (std::size_t k = 0; k < confusion.size(); ++k) {
+      gold += confusion[c][k];
+      predicted += confusion[k][c];
+    }
+    observed += static_cast<double>(confusion[c][c]) / total;
+    expected += (static_cast<double>(gold) / total) * (static_cast<double>(predicted) / total);
+  }
+  return expected >= 1.0 ? 0.0 : (observed - expected) / (1.0 - expected);
+}
+
 }  // namespace
 
 Metrics compute_metrics(std::span<const LabeledPair> pairs, std::size_t label_count) {
@@ -40,6 +59,7 @@ Metrics compute_metrics(std::span<const LabeledPair> pairs, std::size_t label_co
   }
   m.accuracy = ratio(correct, pairs.size());
   m.macro_f1 = present == 0 ? 0.0 : f1_sum / static_cast<double>(present);
+  m.kappa = cohen_kappa(m.confusion, pairs.size());
   return m;
 }
 

@@ -39,15 +39,16 @@ std::string failure_breakdown(const std::map<std::string, std::size_t>& failures
 
 std::string format_report(const RunSummary& s, const LabelSet& labels) {
   std::string out = fmt::format("rows        {} from {}\n", s.rows, s.source);
-  out += fmt::format("labeled     {}   no vote {}   ties {}\n", s.labeled, s.no_votes, s.ties);
+  out += fmt::format("labeled     {}   no vote {}   ties {}   unanimous {:.1f} %\n", s.labeled, s.no_votes, s.ties,
+                     s.labeled == 0 ? 0.0 : 100.0 * static_cast<double>(s.unanimous) / static_cast<double>(s.labeled));
   out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.requests, s.retries,
                      failure_breakdown(s.retried), s.cached, s.skipped_votes);
   out += fmt::format("failed      {}{}   answers with no label {}\n", s.failed_requests, failure_breakdown(s.failures), s.invalid_answers);
   if (s.prompt_tokens + s.completion_tokens > 0) out += fmt::format("tokens      {} prompt, {} completion\n", s.prompt_tokens, s.completion_tokens);
   out += fmt::format("wall time   {:.2f} s\n", s.wall_s);
   if (!s.has_gold || s.metrics.scored == 0) return out + "no gold labels to score against\n";
-  out += fmt::format("accuracy    {:.4f}   macro-F1 {:.4f}   (over {} rows with gold and model labels)\n", s.metrics.accuracy,
-                     s.metrics.macro_f1, s.metrics.scored);
+  out += fmt::format("accuracy    {:.4f}   macro-F1 {:.4f}   Cohen's kappa {:.4f}   (over {} rows with gold and model labels)\n",
+                     s.metrics.accuracy, s.metrics.macro_f1, s.metrics.kappa, s.metrics.scored);
   out += "\n" + class_table(s.metrics, labels) + "\n" + confusion_table(s.metrics, labels);
   return out;
 }
@@ -60,7 +61,9 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   const bool scored = s.has_gold && s.metrics.scored > 0;
   j["accuracy"] = scored ? nlohmann::ordered_json(s.metrics.accuracy) : nlohmann::ordered_json();
   j["macro_f1"] = scored ? nlohmann::ordered_json(s.metrics.macro_f1) : nlohmann::ordered_json();
+  j["kappa"] = scored ? nlohmann::ordered_json(s.metrics.kappa) : nlohmann::ordered_json();
   j["scored"] = s.metrics.scored;
+  j["unanimous"] = s.unanimous;
   j["requests"] = s.requests;
   j["failed_requests"] = s.failed_requests;
   j["failures"] = s.failures;

@@ -139,6 +139,11 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(url(s, "hub-endpoint"), c.hub_endpoint, error);
   take(non_empty(s, "output"), c.output, error);
   c.metrics_json = std::string(trim(raw(s, "metrics-json")));
+  c.details = std::string(trim(raw(s, "details")));
+  take(boolean(s, "with-confidence"), c.with_confidence, error);
+  take(real(s, "min-accuracy", 0.0, 1.0, "a number from 0 to 1"), c.min_accuracy, error);
+  take(real(s, "min-macro-f1", 0.0, 1.0, "a number from 0 to 1"), c.min_macro_f1, error);
+  take(whole<std::size_t>(s, "max-requests", 0, SIZE_MAX), c.max_requests, error);
   take(one_of(s, "log-level", {"trace", "debug", "info", "warn", "error", "off"}), c.log_level, error);
   take(boolean(s, "quiet"), c.quiet, error);
   bool no_report = false;

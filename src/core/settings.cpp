@@ -8,7 +8,8 @@
 namespace synthgen {
 namespace {
 
-constexpr std::array<OptionSpec, 34> options{{
+// Size deduced, so a new option cannot leave a blank entry behind.
+constexpr OptionSpec options[] = {
     {"subset", "sentences_allagree", "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
     {"dataset", "takala/financial_phrasebank", "Hugging Face dataset id, read through the dataset viewer's /rows"},
     {"split", "train", "dataset split"},
@@ -31,6 +32,11 @@ constexpr std::array<OptionSpec, 34> options{{
     {"parser", "strict", "answer parser: strict (hedges are no vote) or legacy (the notebook's substring rule)"},
     {"output", "df_train.csv", "training file to write (text,labels)"},
     {"metrics-json", "", "also write the metrics as JSON to this file"},
+    {"details", "", "also write one JSON line per row to this file: text, gold, label, agreement, each vote's label, answer and reason"},
+    {"with-confidence", "false", "add an agreement column (share of votes for the label) to the training CSV"},
+    {"min-accuracy", "0", "exit with code 7 (after writing everything) when accuracy is below this"},
+    {"min-macro-f1", "0", "exit with code 7 (after writing everything) when macro-F1 is below this"},
+    {"max-requests", "0", "send at most this many requests, retries included (0: no limit); exit 8 when reached"},
     {"datasets-server", "https://datasets-server.huggingface.co", "dataset viewer API base URL"},
     {"hub-endpoint", "https://huggingface.co", "Hub base URL", "HF_ENDPOINT"},
     {"connect-timeout", "10", "seconds to wait for a connection"},
@@ -43,7 +49,7 @@ constexpr std::array<OptionSpec, 34> options{{
     {"log-level", "info", "stderr detail: trace, debug, info, warn, error or off"},
     {"quiet", "false", "print nothing on stderr but errors"},
     {"no-report", "false", "do not print the metrics report on stdout"},
-}};
+};
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "synthgen/core/label_parser.hpp"
+#include "synthgen/core/labeling.hpp"
 #include "synthgen/core/prompt.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/io/http_pool.hpp"
@@ -27,11 +28,14 @@ struct VotingPlan {
   HeaderList headers;
   ResponseStore* store = nullptr;  // null: --no-cache
   StopSignal stop;
+  bool keep_answers = false;       // for --details
 };
 
 struct CollectedVotes {
   std::size_t votes_per_row = 0;
   std::vector<std::optional<LabelId>> votes;  // [row position * votes_per_row + vote]; empty: no vote
+  std::vector<VoteStatus> status;             // same index
+  std::vector<std::string> answers;           // same index, the raw answer; kept only for --details
   std::size_t answered = 0;         // votes with an answer, sent or stored
   std::size_t requests = 0;         // HTTP requests sent, retries included
   std::size_t retries = 0;
@@ -45,6 +49,7 @@ struct CollectedVotes {
   long prompt_tokens = 0;
   long completion_tokens = 0;
   bool interrupted = false;
+  bool budget_spent = false;  // --max-requests stopped the sending
 };
 
 // The body of one vote's request: the prompt for the row and that vote's own seed.

@@ -15,6 +15,8 @@ enum class ExitCode : int {
   auth = 4,      // no token where one is needed, a refused token (401/403), out of credits (402)
   service = 5,   // a service failed: unreachable, 5xx, unreadable answers, every request failed
   output = 6,    // an output file cannot be written
+  quality = 7,   // --min-accuracy / --min-macro-f1 not met (everything was written)
+  budget = 8,    // --max-requests reached: answers so far are stored, outputs untouched
   interrupted = 130,  // Ctrl-C or SIGTERM: answers so far are stored, outputs untouched
 };
 

@@ -18,6 +18,7 @@ struct RunSummary {
   std::size_t labeled = 0;       // rows that got a label (written to the training file)
   std::size_t no_votes = 0;      // rows where no vote named a label
   std::size_t ties = 0;          // rows whose label was drawn among tied labels
+  std::size_t unanimous = 0;     // labeled rows whose valid votes all agree
   std::vector<std::size_t> no_vote_rows;  // their row indices in the source
   bool has_gold = false;
   Metrics metrics;               // over rows with both a gold and a predicted label

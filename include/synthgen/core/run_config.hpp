@@ -56,6 +56,12 @@ struct RunConfig {
   // What is written.
   std::string output;
   std::string metrics_json;
+  std::string details;
+  bool with_confidence = false;
+  // For CI: quality floors, and a spending ceiling.
+  double min_accuracy = 0;
+  double min_macro_f1 = 0;
+  std::size_t max_requests = 0;  // 0: no limit
   std::string log_level;
   bool quiet = false;
   bool print_report = true;

@@ -35,6 +35,30 @@ TEST(Labeling, TiesAreCountedAndReproducible) {
   EXPECT_EQ(first.results[1].label, again.results[1].label);
 }
 
+TEST(Labeling, AgreementColumnAndUnanimousRows) {
+  const std::vector<Row> rows{{0, "a", 2}, {1, "b", 1}};
+  const std::vector<std::optional<LabelId>> votes{2, 2, 2, 1, 0, 1};
+  const auto labeled = decide_labels(rows, votes, 3, 3, 42);
+  EXPECT_EQ(labeled.unanimous, 1u);
+  EXPECT_EQ(training_csv(rows, labeled, labels, true), "text,labels,agreement\na,positive,1.000\nb,neutral,0.667\n");
+}
+
+TEST(Labeling, DetailsHaveOneLinePerRowWithEveryAskedVote) {
+  const std::vector<Row> rows{{7, "a", 2}};
+  const std::vector<std::optional<LabelId>> votes{2, std::nullopt, std::nullopt};
+  const std::vector<VoteStatus> status{VoteStatus::answered, VoteStatus::answered, VoteStatus::not_asked};
+  const std::vector<std::string> answers{R"({"reason": "Up.", "label": "positive"})", "n/a", ""};
+  const auto labeled = decide_labels(rows, votes, 3, 3, 42);
+  const auto line = nlohmann::json::parse(details_jsonl(rows, labeled, {votes, status, answers, 3}, labels, AnswerFormat::json_object));
+  EXPECT_EQ(line["row"], 7);
+  EXPECT_EQ(line["gold"], "positive");
+  EXPECT_EQ(line["label"], "positive");
+  ASSERT_EQ(line["votes"].size(), 2u) << "the vote never asked is not listed";
+  EXPECT_EQ(line["votes"][0]["reason"], "Up.");
+  EXPECT_TRUE(line["votes"][1]["label"].is_null());
+  EXPECT_EQ(line["votes"][1]["answer"], "n/a");
+}
+
 TEST(Report, MetricsJsonHasTheRequiredKeys) {
   RunSummary s;
   s.rows = 3;
@@ -71,7 +95,7 @@ TEST(Report, TextReportShowsTheFigures) {
   s.has_gold = true;
   s.metrics = compute_metrics(std::vector<LabeledPair>{{0, 0}, {2, 2}}, 3);
   const auto text = format_report(s, labels);
-  EXPECT_NE(text.find("accuracy    1.0000   macro-F1 1.0000"), std::string::npos) << text;
+  EXPECT_NE(text.find("accuracy    1.0000   macro-F1 1.0000   Cohen's kappa 1.0000"), std::string::npos) << text;
   EXPECT_NE(text.find("gold \\ model"), std::string::npos);
 }
 

@@ -30,6 +30,14 @@ TEST(Metrics, AccuracyAndMacroF1MatchHandComputedValues) {
   EXPECT_NEAR(m.macro_f1, 2.0 / 3.0, 1e-12);
 }
 
+TEST(Metrics, CohenKappaMatchesHandComputedValue) {
+  // p_o = 0.7; gold sums 2,4,4 and predicted sums 2,4,4 over 10: p_e = .04 + .16 + .16 = 0.36;
+  // kappa = (0.7 - 0.36) / 0.64 = 0.53125.
+  EXPECT_NEAR(compute_metrics(pairs, 3).kappa, 0.53125, 1e-12);
+  EXPECT_DOUBLE_EQ(compute_metrics(std::vector<LabeledPair>{{0, 0}, {1, 1}}, 2).kappa, 1.0);
+  EXPECT_DOUBLE_EQ(compute_metrics(std::vector<LabeledPair>{{0, 0}, {0, 0}}, 2).kappa, 0.0) << "p_e = 1";
+}
+
 TEST(Metrics, PerClassScores) {
   const auto m = compute_metrics(pairs, 3);
   EXPECT_DOUBLE_EQ(m.per_class[0].precision, 0.5);

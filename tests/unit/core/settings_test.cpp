@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "synthgen/core/run_config.hpp"
 
@@ -102,6 +103,21 @@ TEST(RunConfig, ValueFromEnvironmentIsCheckedToo) {
   const auto c = make_run_config(merge_settings(option_table(), env_of({{"SYNTHGEN_VOTES", "many"}}), {}));
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error(), "--votes (from SYNTHGEN_VOTES) must be a whole number from 1 to 100, got 'many'");
+}
+
+}  // namespace
+}  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+TEST(OptionTable, EveryEntryHasANameAndHelpAndNamesAreUnique) {
+  std::set<std::string_view> names;
+  for (const auto& spec : option_table()) {
+    EXPECT_FALSE(spec.name.empty());
+    EXPECT_FALSE(spec.help.empty()) << spec.name;
+    EXPECT_TRUE(names.insert(spec.name).second) << "duplicate " << spec.name;
+  }
 }
 
 }  // namespace
