@@ -8,6 +8,7 @@
 #include <ctime>
 #include <queue>
 
+#include "synthgen/app/progress.hpp"
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/retry.hpp"
@@ -55,7 +56,8 @@ class VoteCollector {
       : plan_(plan),
         out_(out),
         per_row_(static_cast<std::size_t>(plan.config.votes)),
-        schedule_(plan.rows.size(), per_row_, plan.labels.size(), plan.config.early_stop) {}
+        schedule_(plan.rows.size(), per_row_, plan.labels.size(), plan.config.early_stop),
+        progress_(plan.show_progress) {}
 
   Pulled next() {
     const auto now = Clock::now();
@@ -77,6 +79,19 @@ class VoteCollector {
   }
 
   Next finish(const HttpRequest& request, HttpResponse&& response) {
+    const auto next = judge(request, std::move(response));
+    progress_.update({out_.answered + out_.failed_requests, out_.votes.size() - schedule_.skipped(), out_.requests, out_.failed_requests,
+                      out_.retries});
+    return next;
+  }
+
+  void finish_progress() { progress_.finish(); }
+
+  [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
+  [[nodiscard]] std::size_t skipped() const { return schedule_.skipped(); }
+
+ private:
+  Next judge(const HttpRequest& request, HttpResponse&& response) {
     std::optional<InferenceAnswer> answer;
     if (response.ok()) {
       if (auto read = plan_.api.read_answer(response.body)) answer = std::move(*read);
@@ -102,10 +117,6 @@ class VoteCollector {
     }
   }
 
-  [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
-  [[nodiscard]] std::size_t skipped() const { return schedule_.skipped(); }
-
- private:
   // --max-requests: no request beyond it (answers from the store cost nothing and go on).
   bool budget_spent() {
     if (plan_.config.max_requests == 0 || out_.requests < plan_.config.max_requests) return false;
@@ -206,6 +217,7 @@ class VoteCollector {
   CollectedVotes& out_;
   const std::size_t per_row_;
   VoteSchedule schedule_;
+  ProgressLine progress_;
   std::string rendered_;
   std::size_t rendered_position_ = 0;
   std::priority_queue<RetryItem, std::vector<RetryItem>, std::greater<>> retries_;
@@ -232,6 +244,7 @@ CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool) {
   VoteCollector collector(plan, out);
   pool.run([&] { return collector.next(); },
            [&](const HttpRequest& request, HttpResponse&& response) { return collector.finish(request, std::move(response)); }, plan.stop);
+  collector.finish_progress();
   out.interrupted = plan.stop.requested && plan.stop.requested();
   if (plan.store != nullptr) {
     if (auto flushed = plan.store->flush(); !flushed) spdlog::warn("warning: the response store could not be written: {}", flushed.error());

@@ -168,7 +168,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
   for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
   const VotingPlan plan{rows,           dataset.labels, prompt, *api, config, auth_headers(token, headers), store.get(), install_interrupt_handlers(),
-                        !config.details.empty()};
+                        !config.details.empty(), !config.quiet && config.log_level == "info"};
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
                config.votes, api->url());
   const auto requests_started = std::chrono::steady_clock::now();

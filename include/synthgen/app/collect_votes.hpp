@@ -29,6 +29,7 @@ struct VotingPlan {
   ResponseStore* store = nullptr;  // null: --no-cache
   StopSignal stop;
   bool keep_answers = false;       // for --details
+  bool show_progress = false;      // the progress line on stderr
 };
 
 struct CollectedVotes {
