@@ -12,6 +12,7 @@
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/retry.hpp"
+#include "synthgen/core/text.hpp"
 #include "synthgen/core/vote_schedule.hpp"
 
 namespace synthgen {
@@ -93,8 +94,13 @@ class VoteCollector {
  private:
   Next judge(const HttpRequest& request, HttpResponse&& response) {
     std::optional<InferenceAnswer> answer;
+    std::string unreadable;  // why a 2xx body held no answer
     if (response.ok()) {
-      if (auto read = plan_.api.read_answer(response.body)) answer = std::move(*read);
+      if (auto read = plan_.api.read_answer(response.body)) {
+        answer = std::move(*read);
+      } else {
+        unreadable = read.error();
+      }
     }
     const long status = response.transport_error.empty() ? response.status : 0;
     const auto verdict = classify_response(status, response.body, answer.has_value());
@@ -106,15 +112,21 @@ class VoteCollector {
         take_answer(request.tag, *answer);
         return Next::proceed;
       case Verdict::retry:
-        retry_or_fail(request, response);
+        retry_or_fail(request, response, unreadable);
         return Next::proceed;
       case Verdict::fail:
-        count_failure(request.tag, failure_kind(response, false), response);
+        count_failure(request.tag, failure_kind(response, false), failure_detail(response, unreadable));
         return Next::proceed;
       default:
         fatal_ = stop_error(verdict, response);
         return Next::stop;
     }
+  }
+
+  static std::string failure_detail(const HttpResponse& response, const std::string& unreadable) {
+    if (!response.transport_error.empty()) return response.transport_error;
+    if (!unreadable.empty()) return unreadable + " (" + excerpt(response.body, 80) + ")";
+    return service_error_text(response.body);
   }
 
   // --max-requests: no request beyond it (answers from the store cost nothing and go on).
@@ -173,13 +185,13 @@ class VoteCollector {
     schedule_.settle(tag, out_.votes);
   }
 
-  void retry_or_fail(const HttpRequest& request, const HttpResponse& response) {
+  void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const std::string& unreadable) {
     const auto kind = failure_kind(response, response.ok());
     auto& attempt = attempts_[request.tag];
     note_consecutive_failure(kind, response);
     if (attempt >= plan_.config.max_retries) {
       attempts_.erase(request.tag);
-      count_failure(request.tag, kind, response);
+      count_failure(request.tag, kind, failure_detail(response, unreadable));
       return;
     }
     const RetryHints hints{response.retry_after, response.retry_after_ms, response.ratelimit, response.body};
@@ -199,18 +211,17 @@ class VoteCollector {
     consecutive_failures_ = 0;
     const auto pause = std::min(backoff_delay(pauses_++, derive_seed(plan_.config.seed, out_.requests)), Millis(plan_.config.max_retry_wait_ms));
     paused_until_ = Clock::now() + pause;
-    spdlog::warn("warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more", failures_before_pause, kind,
+    // The first pauses are news; after that the service is known to be down: keep the log short.
+    spdlog::log(pauses_ <= 3 ? spdlog::level::warn : spdlog::level::debug, "warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more", failures_before_pause, kind,
                  response.transport_error.empty() ? "" : ", " + response.transport_error, static_cast<double>(pause.count()) / 1000.0);
   }
 
-  void count_failure(std::uint64_t tag, const std::string& kind, const HttpResponse& response) {
+  void count_failure(std::uint64_t tag, const std::string& kind, const std::string& detail) {
     out_.status[tag] = VoteStatus::failed;
     schedule_.settle(tag, out_.votes);
     ++out_.failed_requests;
     ++out_.failures[kind];
-    if (out_.first_failure.empty()) {
-      out_.first_failure = kind + ": " + (response.transport_error.empty() ? service_error_text(response.body) : response.transport_error);
-    }
+    if (out_.first_failure.empty()) out_.first_failure = kind + ": " + detail;
   }
 
   const VotingPlan& plan_;

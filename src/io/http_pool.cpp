@@ -137,6 +137,8 @@ void HttpPool::Impl::start(std::unique_ptr<Transfer> t, HttpRequest&& request) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, options.timeout_ms);
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  // A Content-Length beyond the limit fails before a byte is read; a body that grows past it, in on_body.
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->request.max_body_bytes));
   curl_easy_setopt(e, CURLOPT_USERAGENT, "synthgen/" SYNTHGEN_VERSION);
   curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
@@ -166,7 +168,9 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started);
   if (result != CURLE_OK) {
     r.transport_error = t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(result);
-    if (result == CURLE_WRITE_ERROR) r.transport_error = "the answer is larger than " + std::to_string(t.request.max_body_bytes >> 20) + " MiB";
+    if (result == CURLE_WRITE_ERROR || result == CURLE_FILESIZE_EXCEEDED) {
+      r.transport_error = "the answer is larger than " + std::to_string(t.request.max_body_bytes >> 20) + " MiB";
+    }
   }
   spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status,
                 r.elapsed.count(), r.transport_error.empty() ? "" : " (" + r.transport_error + ")");

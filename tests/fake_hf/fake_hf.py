@@ -54,13 +54,13 @@ COT_REASON = "The sentence reports company news and its likely effect on the sha
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
 SCENARIO_KEYS = {"token", "datasets", "model"}
-DATASET_KEYS = {"viewer", "configs", "zip"}
+DATASET_KEYS = {"viewer", "configs", "zip", "rows_body"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
 MODEL_KEYS = {"policy", "flip_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults"}
 FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s"}
-FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms"}
+FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge"}
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
 CATEGORIES = ("chat", "generate", "rows", "splits", "info", "size", "zip", "cdn", "other")
@@ -167,6 +167,7 @@ class Dataset:
     zip: dict | None
     zip_bytes: bytes | None = None
     cdn_path: str | None = None
+    rows_body: object = None  # served as-is by /rows: a page of the wrong shape
 
 
 @dataclass
@@ -192,7 +193,7 @@ def load_dataset(name, spec, base_dir):
     if "viewer" in spec:
         check_keys(spec["viewer"], REPLY_KEYS, f"viewer of dataset {name!r}")
     configs = {c: load_config(c, s, base_dir) for c, s in spec.get("configs", {}).items()}
-    dataset = Dataset(name, spec.get("viewer"), configs, spec.get("zip"))
+    dataset = Dataset(name, spec.get("viewer"), configs, spec.get("zip"), rows_body=spec.get("rows_body"))
     if dataset.zip is not None:
         check_keys(dataset.zip, ZIP_KEYS, f"zip of dataset {name!r}")
         dataset.zip_bytes = build_zip(configs, dataset.zip.get("line_ending", "\n"))
@@ -314,7 +315,7 @@ class Model:
         if kind == "truncated":
             whole = json.dumps({"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "positive"}}]})
             return Reply(200, whole[: len(whole) // 2].encode(), {"Content-Type": "application/json"})
-        return Reply(0, action=kind, hang_s=spec.get("hang_s", 3.0))  # reset, hang
+        return Reply(0, action=kind, hang_s=spec.get("hang_s", 3.0))  # reset, hang, huge
 
     def respond(self, text, seed, prompt):
         """The answer's content (str), or a Reply for an injected failure."""
@@ -606,7 +607,10 @@ class Handler(BaseHTTPRequestHandler):
     def misbehave(self, reply):
         """An injected network fault: a reset connection, or a server that hangs and then hangs up."""
         self.close_connection = True
-        if reply.action == "hang":
+        if reply.action == "huge":  # promises 2 GB, sends a few bytes, hangs up
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2000000000\r\n\r\n{\"choices\":")
+            self.wfile.flush()
+        elif reply.action == "hang":
             time.sleep(reply.hang_s)
         else:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -666,7 +670,9 @@ class Handler(BaseHTTPRequestHandler):
         length = self.int_param("length", MAX_PAGE)
         if length > MAX_PAGE:
             raise Abort(api_error(422, f"Parameter 'length' must not be greater than {MAX_PAGE}", "InvalidParameter"))
-        _, config = self.viewer_lookup(need_config=True, need_split=True)
+        dataset, config = self.viewer_lookup(need_config=True, need_split=True)
+        if dataset.rows_body is not None:
+            return payload_reply(200, dataset.rows_body)
         page = config.rows[offset:offset + length]
         return json_reply(200, {
             "features": config.features,
