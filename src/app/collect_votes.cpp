@@ -73,6 +73,12 @@ class VoteCollector {
       if (!tag) break;
       auto body = body_for(*tag);
       if (answer_from_store(*tag, body)) continue;
+      if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
+        ++out_.missing_offline;
+        out_.status[*tag] = VoteStatus::failed;
+        schedule_.settle(*tag, out_.votes);
+        continue;
+      }
       return request(*tag, std::move(body));
     }
     if (!retries_.empty() && !budget_spent()) return WaitUntil{retries_.top().ready};

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "synthgen/app/run_error.hpp"
+#include "synthgen/io/dataset_cache.hpp"
 
 namespace synthgen {
 namespace {
@@ -60,16 +61,23 @@ Dataset load_hub_dataset(const RunConfig& c, HttpPool& pool, const HeaderList& h
 
 }  // namespace
 
-Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub_headers) {
+Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub_headers, const std::string& cache_dir) {
   Dataset dataset;
+  const auto cached = dataset_cache_path(cache_dir, config);
   if (!config.input_file.empty()) {
     auto local = load_local_file(config.input_file, config.columns);
     if (!local) fail(local.error());
     dataset = std::move(*local);
-  } else if (is_phrasebank(config.dataset)) {
-    dataset = load_phrasebank(config, pool, hub_headers);
+  } else if (config.offline) {
+    auto from_cache = load_cached_dataset(cached);
+    if (!from_cache) {
+      throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and the rows of " + config.dataset + " (" + config.subset + "/" + config.split +
+                                          ") are not in the download cache (" + cached + "): run once online first");
+    }
+    dataset = std::move(*from_cache);
   } else {
-    dataset = load_hub_dataset(config, pool, hub_headers);
+    dataset = is_phrasebank(config.dataset) ? load_phrasebank(config, pool, hub_headers) : load_hub_dataset(config, pool, hub_headers);
+    if (auto saved = save_dataset(cached, dataset); !saved) spdlog::warn("warning: the download cache was not written: {}", saved.error());
   }
   if (dataset.rows.empty()) throw RunError(ExitCode::input, dataset.description + " has no rows; check the dataset, --subset and --split");
   spdlog::info("read {} rows from {}", dataset.rows.size(), dataset.description);

@@ -36,7 +36,7 @@ void check_outputs_writable(const RunConfig& config) {
 }
 
 void require_token_where_needed(const RunConfig& config, const std::optional<Token>& token) {
-  if (token || !endpoint_needs_token(config.endpoint)) return;
+  if (token || config.offline || !endpoint_needs_token(config.endpoint)) return;
   throw RunError(ExitCode::auth, "no Hugging Face token, and " + config.endpoint +
                                      " needs one: set HF_TOKEN in the environment or in .env (or log in with `hf auth login`)");
 }
@@ -44,15 +44,12 @@ void require_token_where_needed(const RunConfig& config, const std::optional<Tok
 
 
 
-std::string default_cache_path() {
-  const auto env = process_environment();
-  if (auto cache = env("XDG_CACHE_HOME"); cache && !cache->empty()) return *cache + "/synthgen/responses.sqlite3";
-  return env("HOME").value_or(".") + "/.cache/synthgen/responses.sqlite3";
-}
-
 std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
-  if (!config.use_cache) return nullptr;
-  auto store = ResponseStore::open(config.cache_path.empty() ? default_cache_path() : config.cache_path);
+  if (!config.use_cache) {
+    if (config.offline) throw RunError(ExitCode::usage, "HF_HUB_OFFLINE (--offline) takes answers from the response store only: drop --no-cache");
+    return nullptr;
+  }
+  auto store = ResponseStore::open(config.cache_path.empty() ? synthgen_cache_dir() + "/responses.sqlite3" : config.cache_path);
   if (!store) throw RunError(ExitCode::output, store.error());
   return std::move(*store);
 }
@@ -83,6 +80,12 @@ void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
   };
   if (s.metrics.accuracy < config.min_accuracy) throw RunError(ExitCode::quality, below("accuracy", s.metrics.accuracy, "--min-accuracy", config.min_accuracy));
   if (s.metrics.macro_f1 < config.min_macro_f1) throw RunError(ExitCode::quality, below("macro-F1", s.metrics.macro_f1, "--min-macro-f1", config.min_macro_f1));
+}
+
+void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* store) {
+  if (votes.missing_offline == 0) return;
+  throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and " + std::to_string(votes.missing_offline) + " answers are not in the response store (" +
+                                      (store != nullptr ? store->path() : std::string("none")) + "): run once online first");
 }
 
 void fail_if_nothing_answered(const CollectedVotes& votes) {
@@ -159,7 +162,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto store = open_store(config);
 
   // 1. Load rows.
-  auto dataset = load_rows(config, pool, auth_headers(token));
+  auto dataset = load_rows(config, pool, auth_headers(token), synthgen_cache_dir());
   // 2. Take the seeded sample.
   const auto rows = sample_rows(dataset, config);
   // 3-4. Build each vote's request and collect the answers.
@@ -176,6 +179,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto requests_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - requests_started).count();
   stop_if_interrupted(votes, store.get());
   stop_if_over_budget(votes, config, store.get());
+  fail_if_missing_offline(votes, store.get());
   fail_if_nothing_answered(votes);
   // 5. Majority vote.
   const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);

@@ -14,7 +14,7 @@ namespace synthgen {
 ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token, std::optional<double> price_per_mtok) {
   const auto prompt = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
-  auto dataset = load_rows(config, pool, auth_headers(token));
+  auto dataset = load_rows(config, pool, auth_headers(token), synthgen_cache_dir());
   const auto rows = sample_rows(dataset, config);
   std::size_t prompt_chars = 0;
   for (const auto& row : rows) prompt_chars += prompt.render(row.text).size();

@@ -5,6 +5,7 @@
 
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/random.hpp"
+#include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
 
 namespace synthgen {
@@ -33,6 +34,12 @@ std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config) {
   std::vector<Row> sample;
   for (const auto index : sample_indices(total, config.n_sample, config.seed)) sample.push_back(std::move(dataset.rows[index]));
   return sample;
+}
+
+std::string synthgen_cache_dir() {
+  const auto env = process_environment();
+  if (auto cache = env("XDG_CACHE_HOME"); cache && !cache->empty()) return *cache + "/synthgen";
+  return env("HOME").value_or(".") + "/.cache/synthgen";
 }
 
 }  // namespace synthgen

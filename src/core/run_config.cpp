@@ -135,6 +135,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   bool no_cache = false;
   take(boolean(s, "no-cache"), no_cache, error);
   c.use_cache = !no_cache;
+  take(boolean(s, "offline"), c.offline, error);
   take(url(s, "datasets-server"), c.datasets_server, error);
   take(url(s, "hub-endpoint"), c.hub_endpoint, error);
   take(non_empty(s, "output"), c.output, error);

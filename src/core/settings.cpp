@@ -46,6 +46,7 @@ constexpr OptionSpec options[] = {
     {"max-retry-wait", "60", "the longest wait in seconds before one retry, whatever the server asks"},
     {"cache", "", "the response store (SQLite) [default: $XDG_CACHE_HOME/synthgen/responses.sqlite3]"},
     {"no-cache", "false", "neither read nor write the response store"},
+    {"offline", "false", "no network call: rows from the download cache, answers from the response store only", "HF_HUB_OFFLINE"},
     {"log-level", "info", "stderr detail: trace, debug, info, warn, error or off"},
     {"quiet", "false", "print nothing on stderr but errors"},
     {"no-report", "false", "do not print the metrics report on stdout"},

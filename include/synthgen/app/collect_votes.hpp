@@ -51,6 +51,7 @@ struct CollectedVotes {
   long completion_tokens = 0;
   bool interrupted = false;
   bool budget_spent = false;  // --max-requests stopped the sending
+  std::size_t missing_offline = 0;  // HF_HUB_OFFLINE: votes whose answer is not in the store
 };
 
 // The body of one vote's request: the prompt for the row and that vote's own seed.

@@ -7,7 +7,9 @@
 
 namespace synthgen {
 
-// Throws RunError (input, auth or service) when no source gives the rows.
-Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub_headers);
+// Throws RunError (input, auth or service) when no source gives the rows. Rows read from the Hub
+// are kept in the download cache under `cache_dir`; with --offline (HF_HUB_OFFLINE) they come from
+// there and nothing is asked of the network.
+Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub_headers, const std::string& cache_dir);
 
 }  // namespace synthgen

@@ -21,4 +21,7 @@ HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::stri
 // The seeded sample of --n-sample rows (all when 0), moved out of the dataset, in dataset order.
 std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config);
 
+// $XDG_CACHE_HOME/synthgen, else ~/.cache/synthgen: the response store and the download cache.
+std::string synthgen_cache_dir();
+
 }  // namespace synthgen

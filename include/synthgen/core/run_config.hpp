@@ -51,6 +51,7 @@ struct RunConfig {
   // The response store; empty path: the default location.
   std::string cache_path;
   bool use_cache = true;
+  bool offline = false;  // HF_HUB_OFFLINE: rows from the download cache, answers from the store
   std::string datasets_server;
   std::string hub_endpoint;
   // What is written.

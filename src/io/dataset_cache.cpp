@@ -1,0 +1,62 @@
+// Cached datasets as JSONL: a header line with the labels and the source, then one line per row.
+#include "synthgen/io/dataset_cache.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "synthgen/core/text.hpp"
+#include "synthgen/io/files.hpp"
+
+namespace synthgen {
+namespace {
+
+// A file-name-safe rendering of a dataset id, config or column name.
+std::string safe(std::string_view text) {
+  std::string out;
+  for (const char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.') ? c : '_';
+  return out;
+}
+
+}  // namespace
+
+std::string dataset_cache_path(const std::string& cache_dir, const RunConfig& c) {
+  return cache_dir + "/datasets/" + safe(c.dataset) + "/" + safe(c.subset) + "-" + safe(c.split) + "-" + safe(c.columns.text) + "-" +
+         safe(c.columns.label) + ".jsonl";
+}
+
+std::expected<void, std::string> save_dataset(const std::string& path, const Dataset& dataset) {
+  std::error_code ec;
+  const auto dir = std::filesystem::path(path).parent_path();
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return std::unexpected("cannot create " + dir.string() + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  std::string out = nlohmann::json{{"labels", dataset.labels.names}, {"description", dataset.description}}.dump() + "\n";
+  for (const auto& row : dataset.rows) {
+    nlohmann::json line{{"i", row.index}, {"t", row.text}};
+    if (row.gold) line["g"] = *row.gold;
+    out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  return write_file_atomically(path, out);
+}
+
+std::optional<Dataset> load_cached_dataset(const std::string& path) {
+  const auto text = read_file(path);
+  if (!text) return std::nullopt;
+  const auto lines = split_lines(*text);
+  if (lines.empty()) return std::nullopt;
+  const auto header = nlohmann::json::parse(lines.front(), nullptr, false);
+  if (!header.is_object() || !header.contains("labels") || !header["labels"].is_array()) return std::nullopt;
+  Dataset dataset{LabelSet{header["labels"].get<std::vector<std::string>>()}, {}, header.value("description", std::string{}) + ", from the download cache"};
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto line = nlohmann::json::parse(lines[i], nullptr, false);
+    if (!line.is_object() || !line.contains("t") || !line["t"].is_string()) return std::nullopt;
+    Row row{line.value("i", std::size_t{0}), line["t"].get<std::string>(), std::nullopt};
+    if (line.contains("g") && line["g"].is_number_integer()) row.gold = line["g"].get<LabelId>();
+    dataset.rows.push_back(std::move(row));
+  }
+  return dataset;
+}
+
+}  // namespace synthgen
