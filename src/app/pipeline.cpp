@@ -10,6 +10,7 @@
 #include "synthgen/app/collect_votes.hpp"
 #include "synthgen/app/load_rows.hpp"
 #include "synthgen/app/steps.hpp"
+#include "synthgen/core/html_report.hpp"
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/report.hpp"
@@ -29,7 +30,7 @@ std::string host_of(const std::string& url) {
 }
 
 void check_outputs_writable(const RunConfig& config) {
-  for (const auto* path : {&config.output, &config.metrics_json, &config.details}) {
+  for (const auto* path : {&config.output, &config.metrics_json, &config.details, &config.html_report}) {
     if (path->empty()) continue;
     if (auto ok = check_writable(*path); !ok) throw RunError(ExitCode::output, "cannot write " + *path + ": " + ok.error());
   }
@@ -125,9 +126,10 @@ void write_outputs(const RunConfig& config, const std::vector<Row>& rows, const 
   };
   write(config.output, training_csv(rows, labeled, dataset.labels, config.with_confidence));
   if (!config.metrics_json.empty()) write(config.metrics_json, format_metrics_json(summary, dataset.labels));
-  if (!config.details.empty()) {
-    const VoteRecords records{votes.votes, votes.status, votes.answers, votes.votes_per_row};
-    write(config.details, details_jsonl(rows, labeled, records, dataset.labels, config.answer_format));
+  const VoteRecords records{votes.votes, votes.status, votes.answers, votes.votes_per_row};
+  if (!config.details.empty()) write(config.details, details_jsonl(rows, labeled, records, dataset.labels, config.answer_format));
+  if (!config.html_report.empty()) {
+    write(config.html_report, format_html_report(summary, dataset.labels, {rows, labeled, records, config.answer_format}));
   }
 }
 
@@ -171,7 +173,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
   for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
   const VotingPlan plan{rows,           dataset.labels, prompt, *api, config, auth_headers(token, headers), store.get(), install_interrupt_handlers(),
-                        !config.details.empty(), !config.quiet && config.log_level == "info"};
+                        !config.details.empty() || !config.html_report.empty(), !config.quiet && config.log_level == "info"};
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
                config.votes, api->url());
   const auto requests_started = std::chrono::steady_clock::now();

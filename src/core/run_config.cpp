@@ -141,6 +141,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(non_empty(s, "output"), c.output, error);
   c.metrics_json = std::string(trim(raw(s, "metrics-json")));
   c.details = std::string(trim(raw(s, "details")));
+  c.html_report = std::string(trim(raw(s, "report")));
   take(boolean(s, "with-confidence"), c.with_confidence, error);
   take(real(s, "min-accuracy", 0.0, 1.0, "a number from 0 to 1"), c.min_accuracy, error);
   take(real(s, "min-macro-f1", 0.0, 1.0, "a number from 0 to 1"), c.min_macro_f1, error);

@@ -33,6 +33,7 @@ constexpr OptionSpec options[] = {
     {"output", "df_train.csv", "training file to write (text,labels)"},
     {"metrics-json", "", "also write the metrics as JSON to this file"},
     {"details", "", "also write one JSON line per row to this file: text, gold, label, agreement, each vote's label, answer and reason"},
+    {"report", "", "also write a self-contained HTML report (heat map, per-class bars, agreement, disagreeing rows) to this file"},
     {"with-confidence", "false", "add an agreement column (share of votes for the label) to the training CSV"},
     {"min-accuracy", "0", "exit with code 7 (after writing everything) when accuracy is below this"},
     {"min-macro-f1", "0", "exit with code 7 (after writing everything) when macro-F1 is below this"},

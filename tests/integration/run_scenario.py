@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import zlib
 import ssl
 import subprocess
 import sys
@@ -537,6 +538,70 @@ def check_sqlite(spec, o):
     return []
 
 
+SCREENSHOT_KEYS = {"html", "min_distinct_colours"}
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--window-size=1200,1000"]
+
+
+def png_pixels(data):
+    """(width, height, rows of RGB(A) bytes) of an 8-bit RGB or RGBA PNG, filters undone (zlib only)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big"), body[8], body[9]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    if depth != 8 or colour not in (2, 6):
+        raise ValueError(f"PNG of depth {depth} and colour type {colour}")
+    bpp = 3 if colour == 2 else 4
+    raw, stride, rows, previous = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - bpp] if x >= bpp else 0
+            up, corner = previous[x], previous[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[x] = (line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        rows.append(bytes(line))
+        previous = line
+    return width, height, rows, bpp
+
+
+def check_screenshot(spec, o):
+    """Renders an HTML file in headless Chromium and checks the screenshot is not blank."""
+    unknown = set(spec) - SCREENSHOT_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown screenshot key(s) {sorted(unknown)}")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return ["screenshot: chromium is not installed (scripts/install-deps.sh installs it)"]
+    html, png = o.path(spec["html"]), o.tmp / "screenshot.png"
+    result = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={o.tmp / 'chromium-profile'}", f"--screenshot={png}",
+                             html.resolve().as_uri()], stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    if not png.is_file():
+        return [f"screenshot: chromium wrote no screenshot (exit {result.returncode}): {result.stderr[-500:]!r}"]
+    width, height, rows, bpp = png_pixels(png.read_bytes())
+    colours = {row[x:x + 3] for row in rows[::4] for x in range(0, width * bpp, bpp * 4)}
+    inked = sum(1 for row in rows[::4] for x in range(0, width * bpp, bpp * 4) if row[x:x + 3] != b"\xff\xff\xff")
+    wanted = spec.get("min_distinct_colours", 20)
+    if len(colours) < wanted or inked == 0:
+        return [f"screenshot {png}: {len(colours)} distinct colours and {inked} non-white samples: blank or nearly so (wanted {wanted}+)"]
+    return []
+
+
 def check_signalled(spec, o):
     if bool(spec) != o.signalled:
         return [f"signal: expected it {'to be sent' if spec else 'not to be sent'}, but the binary {'was signalled' if o.signalled else 'ended before the signal was due'}"]
@@ -566,6 +631,7 @@ CHECKS = {
     "secret_absent": check_secret_absent,
     "sqlite": check_sqlite,
     "signalled": check_signalled,
+    "screenshot": check_screenshot,
 }
 
 

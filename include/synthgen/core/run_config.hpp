@@ -58,6 +58,7 @@ struct RunConfig {
   std::string output;
   std::string metrics_json;
   std::string details;
+  std::string html_report;
   bool with_confidence = false;
   // For CI: quality floors, and a spending ceiling.
   double min_accuracy = 0;
