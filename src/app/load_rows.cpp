@@ -24,7 +24,12 @@ ExitCode exit_code_of(FailureKind kind) {
 
 std::string auth_advice() { return "check HF_TOKEN (a private or gated dataset needs a token with access)"; }
 
-ViewerQuery viewer_query(const RunConfig& c) { return {c.datasets_server, c.dataset, c.subset, c.split, c.columns}; }
+std::optional<LabelSet> chosen_labels(const RunConfig& c) {
+  if (c.labels.empty()) return std::nullopt;
+  return LabelSet{c.labels};
+}
+
+ViewerQuery viewer_query(const RunConfig& c) { return {c.datasets_server, c.dataset, c.subset, c.split, c.columns, chosen_labels(c)}; }
 
 // A 404 from /rows: say which configs and splits do exist.
 [[noreturn]] void fail_not_found(const SourceError& error, const RunConfig& c, HttpPool& pool, const HeaderList& headers) {
@@ -65,7 +70,7 @@ Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub
   Dataset dataset;
   const auto cached = dataset_cache_path(cache_dir, config);
   if (!config.input_file.empty()) {
-    auto local = load_local_file(config.input_file, config.columns);
+    auto local = load_local_file(config.input_file, config.columns, chosen_labels(config).value_or(sentiment_labels()));
     if (!local) fail(local.error());
     dataset = std::move(*local);
   } else if (config.offline) {
@@ -78,6 +83,9 @@ Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub
   } else {
     dataset = is_phrasebank(config.dataset) ? load_phrasebank(config, pool, hub_headers) : load_hub_dataset(config, pool, hub_headers);
     if (auto saved = save_dataset(cached, dataset); !saved) spdlog::warn("warning: the download cache was not written: {}", saved.error());
+  }
+  if (const auto target = chosen_labels(config); target && dataset.labels.names != target->names) {
+    if (auto relabeled = relabel(dataset, *target); !relabeled) throw RunError(ExitCode::input, dataset.description + ": " + relabeled.error());
   }
   if (dataset.rows.empty()) throw RunError(ExitCode::input, dataset.description + " has no rows; check the dataset, --subset and --split");
   spdlog::info("read {} rows from {}", dataset.rows.size(), dataset.description);

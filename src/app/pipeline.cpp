@@ -83,6 +83,15 @@ void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
   if (s.metrics.macro_f1 < config.min_macro_f1) throw RunError(ExitCode::quality, below("macro-F1", s.metrics.macro_f1, "--min-macro-f1", config.min_macro_f1));
 }
 
+// The template for this label set; the built-in ones are written for negative/neutral/positive.
+PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config, const LabelSet& labels) {
+  if (config.prompt_file.empty() && labels.names != sentiment_labels().names) {
+    spdlog::warn("warning: the built-in prompts ask for negative, neutral or positive, but the labels are {}: give --prompt-file with {{labels}}",
+                 labels.joined());
+  }
+  return prompt.with_labels(labels.names);
+}
+
 void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* store) {
   if (votes.missing_offline == 0) return;
   throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and " + std::to_string(votes.missing_offline) + " answers are not in the response store (" +
@@ -159,12 +168,13 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   // Everything that can be checked is checked before anything is paid for.
   check_outputs_writable(config);
   require_token_where_needed(config, token);
-  const auto prompt = load_prompt(config);
+  const auto prompt_template = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store(config);
 
   // 1. Load rows.
   auto dataset = load_rows(config, pool, auth_headers(token), synthgen_cache_dir());
+  const auto prompt = prompt_for(prompt_template, config, dataset.labels);
   // 2. Take the seeded sample.
   const auto rows = sample_rows(dataset, config);
   // 3-4. Build each vote's request and collect the answers.

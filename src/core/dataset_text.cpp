@@ -39,8 +39,10 @@ std::expected<Row, std::string> row_from_object(const nlohmann::json& object, st
     return std::unexpected("no text column '" + columns.text + "' (columns: " + column_list(object) + "); set --text-column");
   }
   const auto label = object.find(columns.label);
+  if (label == object.end() && columns.label_optional) return Row{index, text->get<std::string>(), std::nullopt};
   if (label == object.end()) {
-    return std::unexpected("no label column '" + columns.label + "' (columns: " + column_list(object) + "); set --label-column");
+    return std::unexpected("no label column '" + columns.label + "' (columns: " + column_list(object) +
+                           "); set --label-column, or --labels for unlabeled data");
   }
   auto id = label_from_json(*label, labels);
   if (!id) return std::unexpected(id.error());
@@ -98,7 +100,10 @@ std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view tex
   std::string names;
   for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
   if (text_col == header.size()) return std::unexpected("line 1: no text column '" + columns.text + "' (columns: " + names + "); set --text-column");
-  if (label_col == header.size()) return std::unexpected("line 1: no label column '" + columns.label + "' (columns: " + names + "); set --label-column");
+  const bool has_label = label_col < header.size();
+  if (!has_label && !columns.label_optional) {
+    return std::unexpected("line 1: no label column '" + columns.label + "' (columns: " + names + "); set --label-column, or --labels for unlabeled data");
+  }
 
   std::vector<Row> rows;
   for (std::size_t r = 1; r < records->size(); ++r) {
@@ -106,6 +111,10 @@ std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view tex
     if (record.fields.size() != header.size()) {
       return std::unexpected(at_line(record.line, std::to_string(record.fields.size()) + " fields where the header has " +
                                                       std::to_string(header.size())));
+    }
+    if (!has_label) {
+      rows.push_back({rows.size(), record.fields[text_col], std::nullopt});
+      continue;
     }
     auto label = label_from_name(record.fields[label_col], labels);
     if (!label) {

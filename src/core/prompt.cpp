@@ -26,6 +26,15 @@ std::expected<PromptTemplate, std::string> PromptTemplate::builtin(std::string_v
   return std::unexpected("there is no built-in prompt '" + std::string(name) + "' (built-in: " + names + ")");
 }
 
+PromptTemplate PromptTemplate::with_labels(const std::vector<std::string>& labels) const {
+  std::string names;
+  for (std::size_t i = 0; i < labels.size(); ++i) names += (i == 0 ? "" : i + 1 == labels.size() ? " or " : ", ") + labels[i];
+  std::string text = text_;
+  constexpr std::string_view marker = "{labels}";
+  for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + names.size())) text.replace(at, marker.size(), names);
+  return PromptTemplate(std::move(text));
+}
+
 std::string PromptTemplate::render(std::string_view sentence) const {
   const auto target = single_line(trim(sentence));
   std::string out;

@@ -101,6 +101,9 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   c.input_file = std::string(trim(raw(s, "input")));
   take(non_empty(s, "text-column"), c.columns.text, error);
   take(non_empty(s, "label-column"), c.columns.label, error);
+  c.labels = split_list(raw(s, "labels"), ',');
+  c.columns.label_optional = !c.labels.empty();
+  if (c.labels.size() == 1 && error.empty()) error = "--labels needs at least two labels, got '" + raw(s, "labels") + "'";
   take(whole<std::size_t>(s, "n-sample", 0, 100'000'000), c.n_sample, error);
   take(whole<std::uint64_t>(s, "seed", 0, UINT64_MAX), c.seed, error);
   take(one_of(s, "prompt", {"simple", "cot"}), c.prompt_name, error);

@@ -16,6 +16,7 @@ constexpr OptionSpec options[] = {
     {"input", "", "read rows from a local .jsonl or .csv file instead of the Hub"},
     {"text-column", "sentence", "column holding the text to label"},
     {"label-column", "label", "column holding the human (gold) label: a name or a ClassLabel index"},
+    {"labels", "", "the label set, comma-separated, for data whose labels are not a ClassLabel or that has none (then no gold)"},
     {"n-sample", "0", "label a seeded random sample of this many rows (0: all rows)"},
     {"seed", "42", "seed for the sample, each vote's generation seed and tie-breaks"},
     {"prompt", "cot", "prompt and answer format: simple (a label word) or cot (a JSON object with reason and label)"},

@@ -46,7 +46,8 @@ std::optional<std::size_t> count_member(const nlohmann::json& object, std::strin
   return value->get<std::size_t>();
 }
 
-std::expected<PageLayout, std::string> read_features(const nlohmann::json* features, const ColumnNames& columns) {
+std::expected<PageLayout, std::string> read_features(const nlohmann::json* features, const ColumnNames& columns,
+                                                    const std::optional<LabelSet>& labels) {
   if (features == nullptr || !features->is_array()) return std::unexpected("the page has no features");
   std::string names;
   const nlohmann::json* text = nullptr;
@@ -59,8 +60,11 @@ std::expected<PageLayout, std::string> read_features(const nlohmann::json* featu
     if (name == columns.label) label = &f;
   }
   if (text == nullptr) return std::unexpected("the dataset has no column '" + columns.text + "' (columns: " + names + "); set --text-column");
-  if (label == nullptr) return std::unexpected("the dataset has no column '" + columns.label + "' (columns: " + names + "); set --label-column");
-  PageLayout layout{sentiment_labels(), false};
+  if (label == nullptr && !columns.label_optional) {
+    return std::unexpected("the dataset has no column '" + columns.label + "' (columns: " + names + "); set --label-column, or --labels for unlabeled data");
+  }
+  PageLayout layout{labels.value_or(sentiment_labels()), false};
+  if (label == nullptr) return layout;
   const auto* type = member(*label, "type");
   const auto* class_names = type != nullptr && string_member(*type, "_type") == "ClassLabel" ? member(*type, "names") : nullptr;
   if (class_names != nullptr && class_names->is_array()) {
@@ -91,11 +95,11 @@ std::expected<std::optional<LabelId>, std::string> gold_of(const nlohmann::json*
 
 }  // namespace
 
-std::expected<Page, std::string> parse_rows_page(std::string_view body, const ColumnNames& columns) {
+std::expected<Page, std::string> parse_rows_page(std::string_view body, const ColumnNames& columns, const std::optional<LabelSet>& labels) {
   const auto doc = nlohmann::json::parse(body, nullptr, false);
   const auto* rows = member(doc, "rows");
   if (rows == nullptr || !rows->is_array()) return std::unexpected("the /rows page is not in the viewer's shape");
-  auto layout = read_features(member(doc, "features"), columns);
+  auto layout = read_features(member(doc, "features"), columns, labels);
   if (!layout) return std::unexpected(layout.error());
   const auto total = count_member(doc, "num_rows_total", 0);
   if (!total) return std::unexpected("the /rows page's num_rows_total is not a row count");
@@ -115,9 +119,9 @@ std::expected<Page, std::string> parse_rows_page(std::string_view body, const Co
 
 namespace {
 
-std::expected<Page, SourceError> page_from(const HttpResponse& response, const ColumnNames& columns) {
+std::expected<Page, SourceError> page_from(const HttpResponse& response, const ViewerQuery& query) {
   if (!response.ok()) return std::unexpected(http_failure(response, "the dataset viewer"));
-  auto page = parse_rows_page(response.body, columns);
+  auto page = parse_rows_page(response.body, query.columns, query.labels);
   if (!page) return std::unexpected(SourceError{FailureKind::input, page.error(), response.status});
   return std::move(*page);
 }
@@ -141,7 +145,7 @@ SourceError http_failure(const HttpResponse& r, const std::string& what) {
 }
 
 std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers) {
-  auto first = page_from(pool.fetch(get(rows_url(query, 0), headers)), query.columns);
+  auto first = page_from(pool.fetch(get(rows_url(query, 0), headers)), query);
   if (!first) return std::unexpected(first.error());
   Dataset dataset{first->layout.labels, std::move(first->rows), "the dataset viewer (" + query.dataset + ", " + query.config + "/" + query.split + ")"};
 
@@ -155,7 +159,7 @@ std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const Viewe
         return get(rows_url(query, offset), headers, offset);
       },
       [&](const HttpRequest& request, HttpResponse&& response) {
-        auto page = page_from(response, query.columns);
+        auto page = page_from(response, query);
         if (!page) {
           failure = page.error();
           return Next::stop;

@@ -7,16 +7,27 @@
 
 namespace synthgen {
 
-std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns) {
+std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns, const LabelSet& labels) {
   const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".json");
   const bool csv = path.ends_with(".csv");
   if (!jsonl && !csv) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": give a .jsonl or .csv file", 0});
   auto text = read_file(path);
   if (!text) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": " + text.error(), 0});
-  const auto labels = sentiment_labels();
   auto rows = jsonl ? parse_jsonl_rows(*text, columns, labels) : parse_csv_rows(*text, columns, labels);
   if (!rows) return std::unexpected(SourceError{FailureKind::input, path + ": " + rows.error(), 0});
   return Dataset{labels, std::move(*rows), "the local file " + path};
+}
+
+std::expected<void, std::string> relabel(Dataset& dataset, const LabelSet& target) {
+  for (auto& row : dataset.rows) {
+    if (!row.gold) continue;
+    const auto& name = dataset.labels.name(*row.gold);
+    const auto id = target.find(name);
+    if (!id) return std::unexpected("row " + std::to_string(row.index) + ": label '" + name + "' is not one of --labels " + target.joined());
+    row.gold = id;
+  }
+  dataset.labels = target;
+  return {};
 }
 
 }  // namespace synthgen

@@ -14,6 +14,7 @@ namespace synthgen {
 struct ColumnNames {
   std::string text = "sentence";
   std::string label = "label";
+  bool label_optional = false;  // unlabeled data (--labels given): a missing label column means no gold
 };
 
 // ISO-8859-1 text, one `sentence@label` per line, split on the last '@'; CRLF or LF.

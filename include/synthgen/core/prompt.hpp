@@ -1,11 +1,13 @@
 // Few-shot prompt templates: the built-in ones (compiled from config/prompts/) and a user's own.
-// A template holds `{text}` where the target sentence goes, on a line of its own as `TEXT: {text}`.
+// A template holds `{text}` where the target sentence goes, on a line of its own as `TEXT: {text}`,
+// and may hold `{labels}` where the label names go.
 #pragma once
 
 #include <expected>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace synthgen {
 
@@ -26,6 +28,9 @@ class PromptTemplate {
   // The prompt for one sentence; line breaks inside the sentence become spaces so that the
   // sentence stays alone on its `TEXT:` line.
   [[nodiscard]] std::string render(std::string_view sentence) const;
+
+  // The template with `{labels}` replaced by "a, b or c": for label sets other than sentiment.
+  [[nodiscard]] PromptTemplate with_labels(const std::vector<std::string>& labels) const;
 
  private:
   explicit PromptTemplate(std::string text) : text_(std::move(text)) {}

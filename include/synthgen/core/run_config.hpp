@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <vector>
 
 #include "synthgen/core/dataset_text.hpp"
 #include "synthgen/core/label_parser.hpp"
@@ -29,6 +30,7 @@ struct RunConfig {
   std::string split;
   std::string input_file;
   ColumnNames columns;
+  std::vector<std::string> labels;  // --labels; empty: the dataset's ClassLabel names, else negative/neutral/positive
   std::size_t n_sample = 0;
   std::uint64_t seed = 42;
   // What is asked.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct ViewerQuery {
   std::string config;
   std::string split;
   ColumnNames columns;
+  std::optional<LabelSet> labels;  // --labels: the set for string labels (a ClassLabel keeps its names)
 };
 
 // Every row of one split, read in pages of 100 (the first alone, the rest in parallel).
@@ -53,6 +55,9 @@ std::expected<Dataset, SourceError> load_phrasebank_zip(HttpPool& pool, const st
 std::expected<std::string, std::string> read_zip_member(const std::string& archive, const std::string& member);
 
 // A local .jsonl or .csv file.
-std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns);
+std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns, const LabelSet& labels);
+
+// Gold labels re-expressed in `target` (--labels), by name; a gold name not in it is an error.
+std::expected<void, std::string> relabel(Dataset& dataset, const LabelSet& target);
 
 }  // namespace synthgen

@@ -25,6 +25,7 @@ struct Page {
 };
 
 // The page, or what is wrong with it (a missing column names the columns there are).
-std::expected<Page, std::string> parse_rows_page(std::string_view body, const ColumnNames& columns);
+std::expected<Page, std::string> parse_rows_page(std::string_view body, const ColumnNames& columns,
+                                                 const std::optional<LabelSet>& labels = std::nullopt);
 
 }  // namespace synthgen

@@ -89,7 +89,7 @@ TEST(CsvRows, NamesTheLineOfAWrongFieldCount) {
 TEST(CsvRows, MissingLabelColumn) {
   const auto rows = parse_csv_rows("sentence,gold\na,positive\n", {}, labels);
   ASSERT_FALSE(rows.has_value());
-  EXPECT_EQ(rows.error(), "line 1: no label column 'label' (columns: sentence, gold); set --label-column");
+  EXPECT_EQ(rows.error(), "line 1: no label column 'label' (columns: sentence, gold); set --label-column, or --labels for unlabeled data");
 }
 
 TEST(CsvRows, UnknownLabel) {

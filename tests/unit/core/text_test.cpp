@@ -48,6 +48,13 @@ TEST(Prompt, UnknownBuiltinListsTheOthers) {
   EXPECT_EQ(prompt.error(), "there is no built-in prompt 'fancy' (built-in: simple, cot)");
 }
 
+TEST(Prompt, LabelsPlaceholder) {
+  const auto prompt = PromptTemplate::from_text("Answer {labels}.\nTEXT: {text}");
+  ASSERT_TRUE(prompt.has_value());
+  EXPECT_EQ(prompt->with_labels({"sports", "politics", "tech"}).render("x"), "Answer sports, politics or tech.\nTEXT: x");
+  EXPECT_EQ(prompt->with_labels({"yes", "no"}).render("x"), "Answer yes or no.\nTEXT: x");
+}
+
 TEST(Prompt, CustomTemplateNeedsThePlaceholder) {
   EXPECT_FALSE(PromptTemplate::from_text("no placeholder").has_value());
   const auto prompt = PromptTemplate::from_text("Label it.\nTEXT: {text}\nLabel:");
