@@ -63,6 +63,17 @@ void set_up_logging(const RunConfig& config, const std::string& secret) {
   spdlog::set_default_logger(std::move(logger));
 }
 
+// OpenAI's own endpoint (or the one OPENAI_BASE_URL names) takes OPENAI_API_KEY, not the HF token.
+std::optional<Token> openai_key_for(const std::string& endpoint, const EnvLookup& env) {
+  const auto key = env("OPENAI_API_KEY");
+  if (!key || key->empty()) return std::nullopt;
+  auto base = env("OPENAI_BASE_URL").value_or("");
+  while (base.ends_with('/')) base.pop_back();
+  const bool openai = endpoint.starts_with("https://api.openai.com/") || endpoint == "https://api.openai.com" || (!base.empty() && endpoint == base);
+  if (!openai) return std::nullopt;
+  return Token{*key, "OPENAI_API_KEY"};
+}
+
 int fail(ExitCode code, std::string_view message, std::string_view secret) {
   std::fprintf(stderr, "synthgen: error: %s\n", redact(message, secret).c_str());
   return static_cast<int>(code);
@@ -83,7 +94,7 @@ int synthgen_main(int argc, char** argv) {
     }
     apply_dotenv_file(".env");
     const auto env = process_environment();
-    const auto token = find_token(env, disk_reader());
+    auto token = find_token(env, disk_reader());
     if (token) secret = token->value;
     const auto config_file = find_config_file(command_line.config_file() ? command_line.config_file() : env("SYNTHGEN_CONFIG_FILE"), env);
     FileValues file;
@@ -97,6 +108,10 @@ int synthgen_main(int argc, char** argv) {
     auto config = make_run_config(settings);
     if (!config) return fail(ExitCode::usage, config.error() + "; see synthgen --help", secret);
     if (command_line.wants_config_show()) return 0;
+    if (auto key = openai_key_for(config->endpoint, env)) {
+      token = std::move(key);
+      secret = token->value;
+    }
     set_up_logging(*config, secret);
     if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token, command_line.price_per_mtok()));
     return static_cast<int>(run_labeling(*config, token));
