@@ -32,13 +32,15 @@ std::expected<void, std::string> save_dataset(const std::string& path, const Dat
   std::filesystem::create_directories(dir, ec);
   if (ec) return std::unexpected("cannot create " + dir.string() + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);
-  std::string out = nlohmann::json{{"labels", dataset.labels.names}, {"description", dataset.description}}.dump() + "\n";
+  auto file = AtomicFile::create(path);
+  if (!file) return std::unexpected(file.error());
+  file->append(nlohmann::json{{"labels", dataset.labels.names}, {"description", dataset.description}}.dump() + "\n");
   for (const auto& row : dataset.rows) {
     nlohmann::json line{{"i", row.index}, {"t", row.text}};
     if (row.gold) line["g"] = *row.gold;
-    out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    file->append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
-  return write_file_atomically(path, out);
+  return file->commit();
 }
 
 std::optional<Dataset> load_cached_dataset(const std::string& path) {

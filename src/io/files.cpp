@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace synthgen {
 namespace {
@@ -55,20 +56,55 @@ std::expected<std::string, std::string> read_file(const std::string& path) {
   return buffer.str();
 }
 
-std::expected<void, std::string> write_file_atomically(const std::string& path, const std::string& content) {
+std::expected<AtomicFile, std::string> AtomicFile::create(const std::string& path) {
   auto temp = path + ".tmp-XXXXXX";
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) return std::unexpected("cannot create a file in " + parent_of(path) + ": " + errno_text());
   ::fchmod(fd, 0666 & ~process_umask());  // mkstemp makes 0600; a new output file gets the usual mode
-  const bool written = write_all(fd, content) && ::fsync(fd) == 0;
-  const auto write_error = errno_text();
-  ::close(fd);
-  if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const auto error = written ? errno_text() : write_error;
-    ::unlink(temp.c_str());
-    return std::unexpected("cannot write " + path + ": " + error);
+  return AtomicFile(path, std::move(temp), fd);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)), temp_(std::move(other.temp_)), fd_(std::exchange(other.fd_, -1)),
+      buffer_(std::move(other.buffer_)), failed_(other.failed_), error_(other.error_) {}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(temp_.c_str());
+}
+
+bool AtomicFile::flush_buffer() {
+  if (!failed_ && !write_all(fd_, buffer_)) {
+    failed_ = true;
+    error_ = errno;
+  }
+  buffer_.clear();
+  return !failed_;
+}
+
+void AtomicFile::append(std::string_view piece) {
+  buffer_ += piece;
+  if (buffer_.size() >= (1u << 16)) flush_buffer();
+}
+
+std::expected<void, std::string> AtomicFile::commit() {
+  const bool written = flush_buffer() && ::fsync(fd_) == 0;
+  const int write_error = failed_ ? error_ : errno;
+  ::close(std::exchange(fd_, -1));
+  if (!written || ::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const auto error = std::strerror(written ? errno : write_error);
+    ::unlink(temp_.c_str());
+    return std::unexpected("cannot write " + path_ + ": " + error);
   }
   return {};
+}
+
+std::expected<void, std::string> write_file_atomically(const std::string& path, const std::string& content) {
+  auto file = AtomicFile::create(path);
+  if (!file) return std::unexpected(file.error());
+  file->append(content);
+  return file->commit();
 }
 
 std::expected<void, std::string> check_writable(const std::string& path) {

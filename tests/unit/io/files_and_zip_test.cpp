@@ -48,6 +48,24 @@ TEST_F(Files, CheckWritable) {
   EXPECT_EQ(check_writable(dir_.string()).error(), dir_.string() + " is a directory; give a file name");
 }
 
+TEST_F(Files, AtomicFileInPiecesAndAbandoned) {
+  const auto path = (dir_ / "big.jsonl").string();
+  {
+    auto file = AtomicFile::create(path);
+    ASSERT_TRUE(file.has_value());
+    for (int i = 0; i < 10000; ++i) file->append("line of some length to pass the buffer size\n");
+    ASSERT_TRUE(file->commit().has_value());
+  }
+  EXPECT_EQ(read_file(path)->size(), 10000u * 44u);
+  {
+    auto abandoned = AtomicFile::create(path);
+    ASSERT_TRUE(abandoned.has_value());
+    abandoned->append("half");
+  }
+  EXPECT_EQ(read_file(path)->size(), 10000u * 44u) << "an uncommitted file leaves the old one";
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), std::filesystem::directory_iterator{}), 1) << "and no temporary";
+}
+
 TEST_F(Files, ReadMissingFile) { EXPECT_FALSE(read_file((dir_ / "none").string()).has_value()); }
 
 std::string make_zip(const std::filesystem::path& path, const std::string& member, const std::string& content) {
