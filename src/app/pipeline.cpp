@@ -84,6 +84,26 @@ void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
 }
 
 // The template for this label set; the built-in ones are written for negative/neutral/positive.
+class Stopwatch {
+ public:
+  [[nodiscard]] double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+VotingPlan voting_plan(const std::vector<Row>& rows, const LabelSet& labels, const PromptTemplate& prompt, const InferenceApi& api,
+                       const RunConfig& config, const std::optional<Token>& token, ResponseStore* store) {
+  // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
+  std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
+  for (auto& h : api.extra_headers()) headers.push_back(std::move(h));
+  spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
+               config.votes, api.url());
+  const bool keep_answers = !config.details.empty() || !config.html_report.empty();
+  const bool show_progress = !config.quiet && config.log_level == "info";
+  return VotingPlan{rows, labels, prompt, api, config, auth_headers(token, headers), store, install_interrupt_handlers(), keep_answers, show_progress};
+}
+
 PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config, const LabelSet& labels) {
   if (config.prompt_file.empty() && labels.names != sentiment_labels().names) {
     spdlog::warn("warning: the built-in prompts ask for negative, neutral or positive, but the labels are {}: give --prompt-file with {{labels}}",
@@ -153,6 +173,14 @@ void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
                s.no_vote_rows.size() > 10 ? ", ..." : "");
 }
 
+// The votes cannot make a training file: interrupted, over budget, missing offline, or all failed.
+void check_collected(const CollectedVotes& votes, const RunConfig& config, const ResponseStore* store) {
+  stop_if_interrupted(votes, store);
+  stop_if_over_budget(votes, config, store);
+  fail_if_missing_offline(votes, store);
+  fail_if_nothing_answered(votes);
+}
+
 }  // namespace
 
 bool endpoint_needs_token(const std::string& url) {
@@ -164,7 +192,7 @@ bool endpoint_needs_token(const std::string& url) {
 }
 
 ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token) {
-  const auto started = std::chrono::steady_clock::now();
+  const Stopwatch run_clock;
   // Everything that can be checked is checked before anything is paid for.
   check_outputs_writable(config);
   require_token_where_needed(config, token);
@@ -174,33 +202,24 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
 
   // 1. Load rows.
   auto dataset = load_rows(config, pool, auth_headers(token), synthgen_cache_dir());
-  const auto prompt = prompt_for(prompt_template, config, dataset.labels);
   // 2. Take the seeded sample.
   const auto rows = sample_rows(dataset, config);
-  // 3-4. Build each vote's request and collect the answers.
+  // 3-4. Build each vote's request and collect the answers (from the store, or sent).
   const auto api = make_inference_api(config.api, config.endpoint);
-  // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
-  std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
-  for (auto& h : api->extra_headers()) headers.push_back(std::move(h));
-  const VotingPlan plan{rows,           dataset.labels, prompt, *api, config, auth_headers(token, headers), store.get(), install_interrupt_handlers(),
-                        !config.details.empty() || !config.html_report.empty(), !config.quiet && config.log_level == "info"};
-  spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
-               config.votes, api->url());
-  const auto requests_started = std::chrono::steady_clock::now();
+  const auto prompt = prompt_for(prompt_template, config, dataset.labels);
+  const auto plan = voting_plan(rows, dataset.labels, prompt, *api, config, token, store.get());
+  const Stopwatch request_clock;
   const auto votes = collect_votes(plan, pool);
-  const auto requests_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - requests_started).count();
-  stop_if_interrupted(votes, store.get());
-  stop_if_over_budget(votes, config, store.get());
-  fail_if_missing_offline(votes, store.get());
-  fail_if_nothing_answered(votes);
+  const auto request_s = request_clock.seconds();
+  check_collected(votes, config, store.get());
   // 5. Majority vote.
   const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);
-  // 6. Write the training file and the metrics.
+  // 6. Write the training file, the metrics and the reports.
   auto summary = summarize(rows, dataset, votes, labeled);
-  summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  summary.request_wall_s = requests_s;
+  summary.wall_s = run_clock.seconds();
+  summary.request_wall_s = request_s;
   write_outputs(config, rows, dataset, votes, labeled, summary);
-  // 7. Report.
+  // 7. Report, and hold the result to the quality floors.
   warn_about_losses(summary, votes.votes_per_row);
   spdlog::info("wrote {} labeled rows to {}", summary.labeled, config.output);
   if (config.print_report) std::fputs(format_report(summary, dataset.labels).c_str(), stdout);
