@@ -57,10 +57,12 @@ std::expected<bool, std::string> boolean(const Settings& s, std::string_view opt
 
 std::expected<std::string, std::string> url(const Settings& s, std::string_view option) {
   auto value = std::string(trim(raw(s, option)));
-  if (!value.starts_with("http://") && !value.starts_with("https://")) {
-    return std::unexpected(bad(s, option, value, "an http:// or https:// URL"));
-  }
   while (value.ends_with('/')) value.pop_back();
+  const auto scheme_end = value.find("://");
+  const bool web = value.starts_with("http://") || value.starts_with("https://");
+  if (!web || scheme_end + 3 >= value.size() || value[scheme_end + 3] == '/') {
+    return std::unexpected(bad(s, option, raw(s, option), "an http:// or https:// URL with a host"));
+  }
   return value;
 }
 

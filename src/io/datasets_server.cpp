@@ -179,7 +179,9 @@ std::expected<std::string, SourceError> list_viewer_splits(HttpPool& pool, const
   std::string listed;
   if (doc.is_object() && doc.contains("splits") && doc["splits"].is_array()) {
     for (const auto& s : doc["splits"]) {
-      listed += (listed.empty() ? "" : ", ") + s.value("config", std::string{"?"}) + "/" + s.value("split", std::string{"?"});
+      const auto config = string_member(s, "config");
+      const auto split = string_member(s, "split");
+      listed += (listed.empty() ? "" : ", ") + (config.empty() ? "?" : config) + "/" + (split.empty() ? "?" : split);
     }
   }
   return listed;
