@@ -10,9 +10,7 @@
 
 namespace synthgen::fuzz {
 
-inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) { return {reinterpret_cast<const char*>(data), size}; }
 
 inline void require(bool condition, const char* what) {
   if (condition) return;

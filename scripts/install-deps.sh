@@ -2,7 +2,7 @@
 # Installs synthgen's build and test dependencies from Debian 12 packages (skips what is there).
 set -euo pipefail
 packages=(cmake g++ make pkg-config libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
-          libfmt-dev libzip-dev libsqlite3-dev libssl-dev libtomlplusplus-dev libgtest-dev python3 openssl dpkg-dev file chromium)
+          libfmt-dev libzip-dev libsqlite3-dev libssl-dev libtomlplusplus-dev libgtest-dev python3 openssl dpkg-dev file chromium clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

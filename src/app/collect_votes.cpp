@@ -38,8 +38,10 @@ std::string failure_kind(const HttpResponse& r, bool readable_2xx_expected) {
 RunError stop_error(Verdict verdict, const HttpResponse& r) {
   const auto what = "the inference endpoint answered " + std::to_string(r.status) + ": " + service_error_text(r.body);
   switch (verdict) {
-    case Verdict::stop_auth: return RunError(ExitCode::auth, what + "; check HF_TOKEN (it needs the 'Make calls to Inference Providers' permission)");
-    case Verdict::stop_credits: return RunError(ExitCode::auth, what + "; the account is out of credits or quota: add credits or choose another --endpoint");
+    case Verdict::stop_auth:
+      return RunError(ExitCode::auth, what + "; check HF_TOKEN (it needs the 'Make calls to Inference Providers' permission)");
+    case Verdict::stop_credits:
+      return RunError(ExitCode::auth, what + "; the account is out of credits or quota: add credits or choose another --endpoint");
     default: return RunError(ExitCode::service, what + "; check --endpoint, --api and --model");
   }
 }
@@ -87,8 +89,8 @@ class VoteCollector {
 
   Next finish(const HttpRequest& request, HttpResponse&& response) {
     const auto next = judge(request, std::move(response));
-    progress_.update({out_.answered + out_.failed_requests, out_.votes.size() - schedule_.skipped(), out_.requests, out_.failed_requests,
-                      out_.retries});
+    progress_.update(
+        {out_.answered + out_.failed_requests, out_.votes.size() - schedule_.skipped(), out_.requests, out_.failed_requests, out_.retries});
     return next;
   }
 
@@ -117,15 +119,11 @@ class VoteCollector {
         if (plan_.store != nullptr) plan_.store->add(key_for(request.tag, request.body), *answer);
         take_answer(request.tag, *answer);
         return Next::proceed;
-      case Verdict::retry:
-        retry_or_fail(request, response, unreadable);
-        return Next::proceed;
+      case Verdict::retry: retry_or_fail(request, response, unreadable); return Next::proceed;
       case Verdict::fail:
         count_failure(request.tag, failure_kind(response, false), failure_detail(response, unreadable));
         return Next::proceed;
-      default:
-        fatal_ = stop_error(verdict, response);
-        return Next::stop;
+      default: fatal_ = stop_error(verdict, response); return Next::stop;
     }
   }
 
@@ -215,11 +213,13 @@ class VoteCollector {
   void note_consecutive_failure(const std::string& kind, const HttpResponse& response) {
     if (++consecutive_failures_ < failures_before_pause) return;
     consecutive_failures_ = 0;
-    const auto pause = std::min(backoff_delay(pauses_++, derive_seed(plan_.config.seed, out_.requests)), Millis(plan_.config.max_retry_wait_ms));
+    const auto pause =
+        std::min(backoff_delay(pauses_++, derive_seed(plan_.config.seed, out_.requests)), Millis(plan_.config.max_retry_wait_ms));
     paused_until_ = Clock::now() + pause;
     // The first pauses are news; after that the service is known to be down: keep the log short.
-    spdlog::log(pauses_ <= 3 ? spdlog::level::warn : spdlog::level::debug, "warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more", failures_before_pause, kind,
-                 response.transport_error.empty() ? "" : ", " + response.transport_error, static_cast<double>(pause.count()) / 1000.0);
+    spdlog::log(pauses_ <= 3 ? spdlog::level::warn : spdlog::level::debug,
+                "warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more", failures_before_pause, kind,
+                response.transport_error.empty() ? "" : ", " + response.transport_error, static_cast<double>(pause.count()) / 1000.0);
   }
 
   void count_failure(std::uint64_t tag, const std::string& kind, const std::string& detail) {

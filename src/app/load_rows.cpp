@@ -34,10 +34,11 @@ ViewerQuery viewer_query(const RunConfig& c) { return {c.datasets_server, c.data
 // A 404 from /rows: say which configs and splits do exist.
 [[noreturn]] void fail_not_found(const SourceError& error, const RunConfig& c, HttpPool& pool, const HeaderList& headers) {
   const auto listed = list_viewer_splits(pool, viewer_query(c), headers);
-  if (!listed) fail(SourceError{FailureKind::input, "dataset '" + c.dataset + "' was not found: " + listed.error().message},
-                    "check --dataset (a private dataset needs HF_TOKEN)");
-  fail(SourceError{FailureKind::input, "dataset '" + c.dataset + "' has no config/split '" + c.subset + "/" + c.split + "' (" +
-                                           error.message + ")"},
+  if (!listed)
+    fail(SourceError{FailureKind::input, "dataset '" + c.dataset + "' was not found: " + listed.error().message},
+         "check --dataset (a private dataset needs HF_TOKEN)");
+  fail(SourceError{FailureKind::input,
+                   "dataset '" + c.dataset + "' has no config/split '" + c.subset + "/" + c.split + "' (" + error.message + ")"},
        "valid ones: " + (listed->empty() ? std::string("none listed") : *listed) + "; set --subset and --split");
 }
 
@@ -76,8 +77,8 @@ Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub
   } else if (config.offline) {
     auto from_cache = load_cached_dataset(cached);
     if (!from_cache) {
-      throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and the rows of " + config.dataset + " (" + config.subset + "/" + config.split +
-                                          ") are not in the download cache (" + cached + "): run once online first");
+      throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and the rows of " + config.dataset + " (" + config.subset + "/" +
+                                          config.split + ") are not in the download cache (" + cached + "): run once online first");
     }
     dataset = std::move(*from_cache);
   } else {
@@ -85,7 +86,8 @@ Dataset load_rows(const RunConfig& config, HttpPool& pool, const HeaderList& hub
     if (auto saved = save_dataset(cached, dataset); !saved) spdlog::warn("warning: the download cache was not written: {}", saved.error());
   }
   if (const auto target = chosen_labels(config); target && dataset.labels.names != target->names) {
-    if (auto relabeled = relabel(dataset, *target); !relabeled) throw RunError(ExitCode::input, dataset.description + ": " + relabeled.error());
+    if (auto relabeled = relabel(dataset, *target); !relabeled)
+      throw RunError(ExitCode::input, dataset.description + ": " + relabeled.error());
   }
   if (dataset.rows.empty()) throw RunError(ExitCode::input, dataset.description + " has no rows; check the dataset, --subset and --split");
   spdlog::info("read {} rows from {}", dataset.rows.size(), dataset.description);

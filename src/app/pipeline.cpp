@@ -42,12 +42,10 @@ void require_token_where_needed(const RunConfig& config, const std::optional<Tok
                                      " needs one: set HF_TOKEN in the environment or in .env (or log in with `hf auth login`)");
 }
 
-
-
-
 std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
   if (!config.use_cache) {
-    if (config.offline) throw RunError(ExitCode::usage, "HF_HUB_OFFLINE (--offline) takes answers from the response store only: drop --no-cache");
+    if (config.offline)
+      throw RunError(ExitCode::usage, "HF_HUB_OFFLINE (--offline) takes answers from the response store only: drop --no-cache");
     return nullptr;
   }
   auto store = ResponseStore::open(config.cache_path.empty() ? synthgen_cache_dir() + "/responses.sqlite3" : config.cache_path);
@@ -79,8 +77,10 @@ void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
   const auto below = [](const char* what, double value, const char* flag, double floor) {
     return fmt::format("{} {:.4f} is below {} {}; the outputs were written", what, value, flag, floor);
   };
-  if (s.metrics.accuracy < config.min_accuracy) throw RunError(ExitCode::quality, below("accuracy", s.metrics.accuracy, "--min-accuracy", config.min_accuracy));
-  if (s.metrics.macro_f1 < config.min_macro_f1) throw RunError(ExitCode::quality, below("macro-F1", s.metrics.macro_f1, "--min-macro-f1", config.min_macro_f1));
+  if (s.metrics.accuracy < config.min_accuracy)
+    throw RunError(ExitCode::quality, below("accuracy", s.metrics.accuracy, "--min-accuracy", config.min_accuracy));
+  if (s.metrics.macro_f1 < config.min_macro_f1)
+    throw RunError(ExitCode::quality, below("macro-F1", s.metrics.macro_f1, "--min-macro-f1", config.min_macro_f1));
 }
 
 // The template for this label set; the built-in ones are written for negative/neutral/positive.
@@ -101,20 +101,23 @@ VotingPlan voting_plan(const std::vector<Row>& rows, const LabelSet& labels, con
                config.votes, api.url());
   const bool keep_answers = !config.details.empty() || !config.html_report.empty();
   const bool show_progress = !config.quiet && config.log_level == "info";
-  return VotingPlan{rows, labels, prompt, api, config, auth_headers(token, headers), store, install_interrupt_handlers(), keep_answers, show_progress};
+  return VotingPlan{rows,         labels,       prompt, api, config, auth_headers(token, headers), store, install_interrupt_handlers(),
+                    keep_answers, show_progress};
 }
 
 PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config, const LabelSet& labels) {
   if (config.prompt_file.empty() && labels.names != sentiment_labels().names) {
-    spdlog::warn("warning: the built-in prompts ask for negative, neutral or positive, but the labels are {}: give --prompt-file with {{labels}}",
-                 labels.joined());
+    spdlog::warn(
+        "warning: the built-in prompts ask for negative, neutral or positive, but the labels are {}: give --prompt-file with {{labels}}",
+        labels.joined());
   }
   return prompt.with_labels(labels.names);
 }
 
 void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* store) {
   if (votes.missing_offline == 0) return;
-  throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and " + std::to_string(votes.missing_offline) + " answers are not in the response store (" +
+  throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and " + std::to_string(votes.missing_offline) +
+                                      " answers are not in the response store (" +
                                       (store != nullptr ? store->path() : std::string("none")) + "): run once online first");
 }
 
@@ -168,7 +171,8 @@ void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
   }
   if (s.no_votes == 0) return;
   std::string listed;
-  for (std::size_t i = 0; i < s.no_vote_rows.size() && i < 10; ++i) listed += (listed.empty() ? "" : ", ") + std::to_string(s.no_vote_rows[i]);
+  for (std::size_t i = 0; i < s.no_vote_rows.size() && i < 10; ++i)
+    listed += (listed.empty() ? "" : ", ") + std::to_string(s.no_vote_rows[i]);
   spdlog::warn("warning: {} rows got no vote and are not in the training file (rows {}{})", s.no_votes, listed,
                s.no_vote_rows.size() > 10 ? ", ..." : "");
 }

@@ -24,11 +24,14 @@ ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token, st
   const auto max_requests = rows.size() * votes;
   const auto max_tokens = prompt_tokens * votes + max_requests * static_cast<std::size_t>(config.generation.max_tokens);
   std::string out = fmt::format("rows            {} from {}\n", rows.size(), dataset.description);
-  out += fmt::format("requests        {} at most ({} votes per row); at least {} with early stop\n", max_requests, votes, rows.size() * first_wave);
-  out += fmt::format("prompt tokens   about {} per vote, {} in all (4 characters a token)\n", rows.empty() ? 0 : prompt_tokens / rows.size(),
-                     prompt_tokens * votes);
+  out += fmt::format("requests        {} at most ({} votes per row); at least {} with early stop\n", max_requests, votes,
+                     rows.size() * first_wave);
+  out += fmt::format("prompt tokens   about {} per vote, {} in all (4 characters a token)\n",
+                     rows.empty() ? 0 : prompt_tokens / rows.size(), prompt_tokens * votes);
   out += fmt::format("tokens          at most about {} with completions of --max-tokens {}\n", max_tokens, config.generation.max_tokens);
-  if (price_per_mtok) out += fmt::format("cost            at most about {:.2f} at {} per million tokens\n", static_cast<double>(max_tokens) * *price_per_mtok / 1e6, *price_per_mtok);
+  if (price_per_mtok)
+    out += fmt::format("cost            at most about {:.2f} at {} per million tokens\n",
+                       static_cast<double>(max_tokens) * *price_per_mtok / 1e6, *price_per_mtok);
   std::fputs(out.c_str(), stdout);
   return ExitCode::ok;
 }

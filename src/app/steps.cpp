@@ -30,7 +30,8 @@ HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::stri
 
 std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config) {
   const auto total = dataset.rows.size();
-  if (config.n_sample > total) spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
+  if (config.n_sample > total)
+    spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
   std::vector<Row> sample;
   for (const auto index : sample_indices(total, config.n_sample, config.seed)) sample.push_back(std::move(dataset.rows[index]));
   return sample;

@@ -24,7 +24,8 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
     if (!spec.fallback_env.empty()) help += " [env: " + std::string(spec.fallback_env) + "]";
     if (name == "log-level") {
       options_[name] = app_.add_option("--log-level", values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-      app_.add_flag_callback("-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug");
+      app_.add_flag_callback(
+          "-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug");
       continue;
     }
     if (spec.default_value == "false") {

@@ -10,10 +10,10 @@
 
 #include "synthgen/app/pipeline.hpp"
 #include "synthgen/app/plan.hpp"
-#include "synthgen/core/settings_report.hpp"
-#include "synthgen/io/config_file.hpp"
 #include "synthgen/cli/options.hpp"
 #include "synthgen/core/secrets.hpp"
+#include "synthgen/core/settings_report.hpp"
+#include "synthgen/io/config_file.hpp"
 #include "synthgen/io/environment.hpp"
 
 namespace synthgen {
@@ -69,7 +69,8 @@ std::optional<Token> openai_key_for(const std::string& endpoint, const EnvLookup
   if (!key || key->empty()) return std::nullopt;
   auto base = env("OPENAI_BASE_URL").value_or("");
   while (base.ends_with('/')) base.pop_back();
-  const bool openai = endpoint.starts_with("https://api.openai.com/") || endpoint == "https://api.openai.com" || (!base.empty() && endpoint == base);
+  const bool openai =
+      endpoint.starts_with("https://api.openai.com/") || endpoint == "https://api.openai.com" || (!base.empty() && endpoint == base);
   if (!openai) return std::nullopt;
   return Token{*key, "OPENAI_API_KEY"};
 }

@@ -73,8 +73,7 @@ std::expected<std::vector<Row>, std::string> parse_phrasebank_text(std::string_v
   return rows;
 }
 
-std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view text, const ColumnNames& columns,
-                                                              const LabelSet& labels) {
+std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view text, const ColumnNames& columns, const LabelSet& labels) {
   std::vector<Row> rows;
   std::size_t line_number = 0;
   for (const auto line : split_lines(text)) {
@@ -89,8 +88,7 @@ std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view t
   return rows;
 }
 
-std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view text, const ColumnNames& columns,
-                                                            const LabelSet& labels) {
+std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view text, const ColumnNames& columns, const LabelSet& labels) {
   auto records = parse_csv(text);
   if (!records) return std::unexpected(records.error());
   if (records->empty()) return std::vector<Row>{};
@@ -99,18 +97,20 @@ std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view tex
   const auto label_col = column_index(header, columns.label);
   std::string names;
   for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
-  if (text_col == header.size()) return std::unexpected("line 1: no text column '" + columns.text + "' (columns: " + names + "); set --text-column");
+  if (text_col == header.size())
+    return std::unexpected("line 1: no text column '" + columns.text + "' (columns: " + names + "); set --text-column");
   const bool has_label = label_col < header.size();
   if (!has_label && !columns.label_optional) {
-    return std::unexpected("line 1: no label column '" + columns.label + "' (columns: " + names + "); set --label-column, or --labels for unlabeled data");
+    return std::unexpected("line 1: no label column '" + columns.label + "' (columns: " + names +
+                           "); set --label-column, or --labels for unlabeled data");
   }
 
   std::vector<Row> rows;
   for (std::size_t r = 1; r < records->size(); ++r) {
     const auto& record = (*records)[r];
     if (record.fields.size() != header.size()) {
-      return std::unexpected(at_line(record.line, std::to_string(record.fields.size()) + " fields where the header has " +
-                                                      std::to_string(header.size())));
+      return std::unexpected(
+          at_line(record.line, std::to_string(record.fields.size()) + " fields where the header has " + std::to_string(header.size())));
     }
     if (!has_label) {
       rows.push_back({rows.size(), record.fields[text_col], std::nullopt});
@@ -120,7 +120,9 @@ std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view tex
     if (!label) {
       // A numeric cell is an index, as in the JSONL form.
       label = label_from_json(nlohmann::json::parse(record.fields[label_col], nullptr, false), labels);
-      if (!label) return std::unexpected(at_line(record.line, "label '" + excerpt(record.fields[label_col], 40) + "' is not one of " + labels.joined()));
+      if (!label)
+        return std::unexpected(
+            at_line(record.line, "label '" + excerpt(record.fields[label_col], 40) + "' is not one of " + labels.joined()));
     }
     rows.push_back({rows.size(), record.fields[text_col], *label});
   }

@@ -47,11 +47,13 @@ std::string bar(double share, const char* color = "#3b7dd8") {
 }
 
 std::string class_bars(const Metrics& m, const LabelSet& labels) {
-  std::string out = "<h2>Per class</h2><table class=\"bars\"><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>";
+  std::string out =
+      "<h2>Per class</h2><table class=\"bars\"><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>";
   for (std::size_t c = 0; c < labels.size() && c < m.per_class.size(); ++c) {
     const auto& s = m.per_class[c];
-    out += fmt::format("<tr><th>{}</th><td>{} {:.3f}</td><td>{} {:.3f}</td><td>{} {:.3f}</td><td>{}</td></tr>", html_escape(labels.names[c]),
-                       bar(s.precision), s.precision, bar(s.recall, "#d8903b"), s.recall, bar(s.f1, "#3bb86a"), s.f1, s.support);
+    out +=
+        fmt::format("<tr><th>{}</th><td>{} {:.3f}</td><td>{} {:.3f}</td><td>{} {:.3f}</td><td>{}</td></tr>", html_escape(labels.names[c]),
+                    bar(s.precision), s.precision, bar(s.recall, "#d8903b"), s.recall, bar(s.f1, "#3bb86a"), s.f1, s.support);
   }
   return out + "</table>";
 }
@@ -82,7 +84,9 @@ std::string vote_cells(const ReportRows& d, std::size_t row, const LabelSet& lab
     const auto& vote = d.votes.votes[i];
     std::string reason;
     if (i < d.votes.answers.size()) reason = parse_answer(d.votes.answers[i], labels, ParserKind::strict, d.format).reason;
-    out += "<div class=\"vote\">" + html_escape(vote ? labels.name(*vote) : d.votes.status[i] == VoteStatus::failed ? "(failed)" : "(no vote)");
+    out += "<div class=\"vote\">" + html_escape(vote                                      ? labels.name(*vote)
+                                                : d.votes.status[i] == VoteStatus::failed ? "(failed)"
+                                                                                          : "(no vote)");
     if (!reason.empty()) out += ": " + html_escape(reason);
     out += "</div>";
   }
@@ -90,7 +94,9 @@ std::string vote_cells(const ReportRows& d, std::size_t row, const LabelSet& lab
 }
 
 std::string disagreements(const ReportRows& d, const LabelSet& labels) {
-  std::string out = "<h2>Rows where the vote disagrees with gold</h2><table><tr><th>row</th><th>text</th><th>gold</th><th>model</th><th>votes and reasons</th></tr>";
+  std::string out =
+      "<h2>Rows where the vote disagrees with gold</h2><table><tr><th>row</th><th>text</th><th>gold</th><th>model</th><th>votes and "
+      "reasons</th></tr>";
   std::size_t listed = 0;
   std::size_t total = 0;
   for (std::size_t i = 0; i < d.rows.size(); ++i) {
@@ -99,8 +105,8 @@ std::string disagreements(const ReportRows& d, const LabelSet& labels) {
     ++total;
     if (listed++ >= max_listed_disagreements) continue;
     out += fmt::format("<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>", d.rows[i].index,
-                       html_escape(d.rows[i].text), html_escape(labels.name(*d.rows[i].gold)), label ? html_escape(labels.name(*label)) : "(none)",
-                       vote_cells(d, i, labels));
+                       html_escape(d.rows[i].text), html_escape(labels.name(*d.rows[i].gold)),
+                       label ? html_escape(labels.name(*label)) : "(none)", vote_cells(d, i, labels));
   }
   out += "</table>";
   if (total > max_listed_disagreements) out += fmt::format("<p>{} more not listed (see --details).</p>", total - max_listed_disagreements);
@@ -134,15 +140,17 @@ std::string format_html_report(const RunSummary& s, const LabelSet& labels, cons
   const bool scored = s.has_gold && s.metrics.scored > 0;
   std::string out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>synthgen report</title>";
   out += style;
-  out += "</head><body><h1>synthgen report</h1><p>" + html_escape(fmt::format("{} rows from {}", s.rows, s.source)) + "</p><div class=\"figures\">";
+  out += "</head><body><h1>synthgen report</h1><p>" + html_escape(fmt::format("{} rows from {}", s.rows, s.source)) +
+         "</p><div class=\"figures\">";
   if (scored) {
     out += figure("accuracy", fmt::format("{:.4f}", s.metrics.accuracy)) + figure("macro-F1", fmt::format("{:.4f}", s.metrics.macro_f1)) +
            figure("Cohen's kappa", fmt::format("{:.4f}", s.metrics.kappa));
   }
-  out += figure("labeled", std::to_string(s.labeled)) + figure("no vote", std::to_string(s.no_votes)) + figure("ties", std::to_string(s.ties)) +
-         figure("requests", std::to_string(s.requests)) + figure("retries", std::to_string(s.retries)) +
-         figure("failed", std::to_string(s.failed_requests)) + figure("tokens", std::to_string(s.prompt_tokens + s.completion_tokens)) +
-         figure("wall time", fmt::format("{:.1f} s", s.wall_s)) + "</div>";
+  out += figure("labeled", std::to_string(s.labeled)) + figure("no vote", std::to_string(s.no_votes)) +
+         figure("ties", std::to_string(s.ties)) + figure("requests", std::to_string(s.requests)) +
+         figure("retries", std::to_string(s.retries)) + figure("failed", std::to_string(s.failed_requests)) +
+         figure("tokens", std::to_string(s.prompt_tokens + s.completion_tokens)) + figure("wall time", fmt::format("{:.1f} s", s.wall_s)) +
+         "</div>";
   if (scored) out += confusion_heat_map(s.metrics, labels) + class_bars(s.metrics, labels);
   out += agreement_histogram(detail.labeled);
   if (scored) out += disagreements(detail, labels);

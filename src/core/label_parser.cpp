@@ -12,11 +12,25 @@ namespace {
 
 bool is_decoration(char c) {
   switch (c) {
-    case ' ': case '\t': case '\r': case '\n': case '"': case '\'': case '`': case '*': case '_':
-    case '.': case ',': case '!': case ';': case ':': case '(': case ')': case '[': case ']':
-      return true;
-    default:
-      return false;
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '"':
+    case '\'':
+    case '`':
+    case '*':
+    case '_':
+    case '.':
+    case ',':
+    case '!':
+    case ';':
+    case ':':
+    case '(':
+    case ')':
+    case '[':
+    case ']': return true;
+    default: return false;
   }
 }
 
@@ -53,13 +67,18 @@ std::size_t matching_brace(std::string_view text, std::size_t open) {
   for (std::size_t i = open; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '{') ++depth;
-    else if (c == '}' && --depth == 0) return i + 1;
+    if (c == '"')
+      in_string = true;
+    else if (c == '{')
+      ++depth;
+    else if (c == '}' && --depth == 0)
+      return i + 1;
   }
   return std::string_view::npos;
 }
@@ -106,8 +125,7 @@ ParsedAnswer parse_answer(std::string_view answer, const LabelSet& labels, Parse
   if (object) {
     parsed.reason = string_field(*object, "reason");
     const auto label = string_field(*object, "label");
-    parsed.label = parser == ParserKind::legacy ? legacy_substring_rule(label, labels)
-                                                : labels.find(strip_decoration(trim(label)));
+    parsed.label = parser == ParserKind::legacy ? legacy_substring_rule(label, labels) : labels.find(strip_decoration(trim(label)));
     return parsed;
   }
   parsed.label = parser == ParserKind::legacy ? legacy_substring_rule(answer, labels) : parse_label_word(answer, labels);

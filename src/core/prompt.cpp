@@ -31,7 +31,8 @@ PromptTemplate PromptTemplate::with_labels(const std::vector<std::string>& label
   for (std::size_t i = 0; i < labels.size(); ++i) names += (i == 0 ? "" : i + 1 == labels.size() ? " or " : ", ") + labels[i];
   std::string text = text_;
   constexpr std::string_view marker = "{labels}";
-  for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + names.size())) text.replace(at, marker.size(), names);
+  for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + names.size()))
+    text.replace(at, marker.size(), names);
   return PromptTemplate(std::move(text));
 }
 

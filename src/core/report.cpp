@@ -24,7 +24,8 @@ std::string class_table(const Metrics& m, const LabelSet& labels) {
   std::string out = fmt::format("  {:<14} {:>9} {:>9} {:>9} {:>9}\n", "class", "precision", "recall", "f1", "support");
   for (std::size_t c = 0; c < labels.size(); ++c) {
     const auto& s = m.per_class[c];
-    out += fmt::format("  {:<14} {:>9.3f} {:>9.3f} {:>9.3f} {:>9}\n", labels.names[c].substr(0, 14), s.precision, s.recall, s.f1, s.support);
+    out +=
+        fmt::format("  {:<14} {:>9.3f} {:>9.3f} {:>9.3f} {:>9}\n", labels.names[c].substr(0, 14), s.precision, s.recall, s.f1, s.support);
   }
   return out;
 }
@@ -44,7 +45,8 @@ std::string format_report(const RunSummary& s, const LabelSet& labels) {
   out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.requests, s.retries,
                      failure_breakdown(s.retried), s.cached, s.skipped_votes);
   out += fmt::format("failed      {}{}   answers with no label {}\n", s.failed_requests, failure_breakdown(s.failures), s.invalid_answers);
-  if (s.prompt_tokens + s.completion_tokens > 0) out += fmt::format("tokens      {} prompt, {} completion\n", s.prompt_tokens, s.completion_tokens);
+  if (s.prompt_tokens + s.completion_tokens > 0)
+    out += fmt::format("tokens      {} prompt, {} completion\n", s.prompt_tokens, s.completion_tokens);
   out += fmt::format("wall time   {:.2f} s\n", s.wall_s);
   if (!s.has_gold || s.metrics.scored == 0) return out + "no gold labels to score against\n";
   out += fmt::format("accuracy    {:.4f}   macro-F1 {:.4f}   Cohen's kappa {:.4f}   (over {} rows with gold and model labels)\n",

@@ -2,11 +2,10 @@
 // spent: retrying that forever is the failure peers' users complain of most.
 #include "synthgen/core/retry.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/text.hpp"

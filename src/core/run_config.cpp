@@ -35,14 +35,13 @@ std::expected<Int, std::string> whole(const Settings& s, std::string_view option
   return value;
 }
 
-std::expected<double, std::string> real(const Settings& s, std::string_view option, double low, double high,
-                                        std::string_view wanted) {
+std::expected<double, std::string> real(const Settings& s, std::string_view option, double low, double high, std::string_view wanted) {
   const auto& text = raw(s, option);
   const auto trimmed = trim(text);
   double value = 0;
   const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
-  if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || trimmed.empty() || !std::isfinite(value) ||
-      value < low || value > high) {
+  if (ec != std::errc{} || end != trimmed.data() + trimmed.size() || trimmed.empty() || !std::isfinite(value) || value < low ||
+      value > high) {
     return std::unexpected(bad(s, option, text, wanted));
   }
   return value;
@@ -66,7 +65,8 @@ std::expected<std::string, std::string> url(const Settings& s, std::string_view 
   return value;
 }
 
-std::expected<std::string, std::string> one_of(const Settings& s, std::string_view option, std::initializer_list<std::string_view> allowed) {
+std::expected<std::string, std::string> one_of(const Settings& s, std::string_view option,
+                                               std::initializer_list<std::string_view> allowed) {
   const auto value = to_lower_ascii(trim(raw(s, option)));
   std::string names;
   for (const auto a : allowed) {

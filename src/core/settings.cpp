@@ -10,7 +10,8 @@ namespace {
 
 // Size deduced, so a new option cannot leave a blank entry behind.
 constexpr OptionSpec options[] = {
-    {"subset", "sentences_allagree", "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
+    {"subset", "sentences_allagree",
+     "dataset configuration (PhraseBank: sentences_allagree, sentences_75agree, sentences_66agree, sentences_50agree)"},
     {"dataset", "takala/financial_phrasebank", "Hugging Face dataset id, read through the dataset viewer's /rows"},
     {"split", "train", "dataset split"},
     {"input", "", "read rows from a local .jsonl or .csv file instead of the Hub"},

@@ -13,7 +13,8 @@ std::string format_settings(const Settings& settings, const std::optional<Token>
     const auto value = redact(s.value.empty() ? "\"\"" : s.value, secret);
     out += fmt::format("{:<16} = {:<40} # {}\n", spec.name, value, redact(s.origin, secret));
   }
-  out += fmt::format("{:<16} = {:<40} # {}\n", "token", token ? "hf_*** (set)" : "(none)", token ? token->origin : "HF_TOKEN, HUGGING_FACE_HUB_TOKEN, token file");
+  out += fmt::format("{:<16} = {:<40} # {}\n", "token", token ? "hf_*** (set)" : "(none)",
+                     token ? token->origin : "HF_TOKEN, HUGGING_FACE_HUB_TOKEN, token file");
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Config files with toml++: flat `option = value` pairs, keys as the long flag names.
 #include "synthgen/io/config_file.hpp"
 
-#include <filesystem>
 #include <toml++/toml.h>
+
+#include <filesystem>
 
 namespace synthgen {
 namespace {
@@ -44,9 +45,12 @@ std::expected<FileValues, std::string> read_config_file(const std::string& path)
   FileValues file{path, {}};
   for (const auto& [key, node] : table) {
     const auto option = option_for_key(option_table(), key.str());
-    if (!option) return std::unexpected("config file " + path + ": unknown key '" + std::string(key.str()) + "'; the keys are the long option names, see synthgen --help");
+    if (!option)
+      return std::unexpected("config file " + path + ": unknown key '" + std::string(key.str()) +
+                             "'; the keys are the long option names, see synthgen --help");
     auto text = scalar_text(node);
-    if (!text) return std::unexpected("config file " + path + ": '" + std::string(key.str()) + "' must be a string, a number or true/false");
+    if (!text)
+      return std::unexpected("config file " + path + ": '" + std::string(key.str()) + "' must be a string, a number or true/false");
     file.values.emplace(std::string(*option), std::move(*text));
   }
   return file;

@@ -50,7 +50,9 @@ std::optional<Dataset> load_cached_dataset(const std::string& path) {
   if (lines.empty()) return std::nullopt;
   const auto header = nlohmann::json::parse(lines.front(), nullptr, false);
   if (!header.is_object() || !header.contains("labels") || !header["labels"].is_array()) return std::nullopt;
-  Dataset dataset{LabelSet{header["labels"].get<std::vector<std::string>>()}, {}, header.value("description", std::string{}) + ", from the download cache"};
+  Dataset dataset{LabelSet{header["labels"].get<std::vector<std::string>>()},
+                  {},
+                  header.value("description", std::string{}) + ", from the download cache"};
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const auto line = nlohmann::json::parse(lines[i], nullptr, false);
     if (!line.is_object() || !line.contains("t") || !line["t"].is_string()) return std::nullopt;

@@ -47,7 +47,7 @@ std::optional<std::size_t> count_member(const nlohmann::json& object, std::strin
 }
 
 std::expected<PageLayout, std::string> read_features(const nlohmann::json* features, const ColumnNames& columns,
-                                                    const std::optional<LabelSet>& labels) {
+                                                     const std::optional<LabelSet>& labels) {
   if (features == nullptr || !features->is_array()) return std::unexpected("the page has no features");
   std::string names;
   const nlohmann::json* text = nullptr;
@@ -59,9 +59,11 @@ std::expected<PageLayout, std::string> read_features(const nlohmann::json* featu
     if (name == columns.text) text = &f;
     if (name == columns.label) label = &f;
   }
-  if (text == nullptr) return std::unexpected("the dataset has no column '" + columns.text + "' (columns: " + names + "); set --text-column");
+  if (text == nullptr)
+    return std::unexpected("the dataset has no column '" + columns.text + "' (columns: " + names + "); set --text-column");
   if (label == nullptr && !columns.label_optional) {
-    return std::unexpected("the dataset has no column '" + columns.label + "' (columns: " + names + "); set --label-column, or --labels for unlabeled data");
+    return std::unexpected("the dataset has no column '" + columns.label + "' (columns: " + names +
+                           "); set --label-column, or --labels for unlabeled data");
   }
   PageLayout layout{labels.value_or(sentiment_labels()), false};
   if (label == nullptr) return layout;
@@ -109,7 +111,8 @@ std::expected<Page, std::string> parse_rows_page(std::string_view body, const Co
     if (!item.is_object() || !index) return std::unexpected("the /rows page has a row that is not in the viewer's shape");
     const auto* row = member(item, "row");
     const auto* text = row != nullptr ? member(*row, columns.text) : nullptr;
-    if (text == nullptr || !text->is_string()) return std::unexpected("row " + std::to_string(*index) + " has no text in '" + columns.text + "'");
+    if (text == nullptr || !text->is_string())
+      return std::unexpected("row " + std::to_string(*index) + " has no text in '" + columns.text + "'");
     auto gold = gold_of(member(*row, columns.label), page.layout.labels);
     if (!gold) return std::unexpected("row " + std::to_string(*index) + ": " + gold.error());
     page.rows.push_back({*index, text->get<std::string>(), *gold});
@@ -147,7 +150,8 @@ SourceError http_failure(const HttpResponse& r, const std::string& what) {
 std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers) {
   auto first = page_from(pool.fetch(get(rows_url(query, 0), headers)), query);
   if (!first) return std::unexpected(first.error());
-  Dataset dataset{first->layout.labels, std::move(first->rows), "the dataset viewer (" + query.dataset + ", " + query.config + "/" + query.split + ")"};
+  Dataset dataset{first->layout.labels, std::move(first->rows),
+                  "the dataset viewer (" + query.dataset + ", " + query.config + "/" + query.split + ")"};
 
   std::map<std::size_t, std::vector<Row>> later;
   std::optional<SourceError> failure;

@@ -65,8 +65,12 @@ std::expected<AtomicFile, std::string> AtomicFile::create(const std::string& pat
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : path_(std::move(other.path_)), temp_(std::move(other.temp_)), fd_(std::exchange(other.fd_, -1)),
-      buffer_(std::move(other.buffer_)), failed_(other.failed_), error_(other.error_) {}
+    : path_(std::move(other.path_)),
+      temp_(std::move(other.temp_)),
+      fd_(std::exchange(other.fd_, -1)),
+      buffer_(std::move(other.buffer_)),
+      failed_(other.failed_),
+      error_(other.error_) {}
 
 AtomicFile::~AtomicFile() {
   if (fd_ < 0) return;

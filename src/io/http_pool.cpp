@@ -172,8 +172,8 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
       r.transport_error = "the answer is larger than " + std::to_string(t.request.max_body_bytes >> 20) + " MiB";
     }
   }
-  spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status,
-                r.elapsed.count(), r.transport_error.empty() ? "" : " (" + r.transport_error + ")");
+  spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status, r.elapsed.count(),
+                r.transport_error.empty() ? "" : " (" + r.transport_error + ")");
 }
 
 void HttpPool::Impl::abandon_all() {
@@ -268,7 +268,8 @@ void HttpPool::run(const Source& source, const Sink& sink, const StopSignal& sto
 HttpResponse HttpPool::fetch(HttpRequest request) {
   HttpResponse out;
   bool sent = false;
-  run([&]() -> Pulled {
+  run(
+      [&]() -> Pulled {
         if (sent) return Exhausted{};
         sent = true;
         return std::move(request);

@@ -23,7 +23,8 @@ std::expected<void, std::string> relabel(Dataset& dataset, const LabelSet& targe
     if (!row.gold) continue;
     const auto& name = dataset.labels.name(*row.gold);
     const auto id = target.find(name);
-    if (!id) return std::unexpected("row " + std::to_string(row.index) + ": label '" + name + "' is not one of --labels " + target.joined());
+    if (!id)
+      return std::unexpected("row " + std::to_string(row.index) + ": label '" + name + "' is not one of --labels " + target.joined());
     row.gold = id;
   }
   dataset.labels = target;

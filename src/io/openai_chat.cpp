@@ -25,8 +25,9 @@ class OpenAiChatApi final : public InferenceApi {
   [[nodiscard]] std::vector<std::string> extra_headers() const override { return {}; }
 
   [[nodiscard]] std::string request_body(std::string_view prompt, const GenerationParams& p, std::uint32_t seed) const override {
-    return fmt::format(R"({{"model":{},"messages":[{{"role":"user","content":{}}}],"temperature":{},"top_p":{},"max_tokens":{},"seed":{}}})",
-                       json_string(p.model), json_string(prompt), p.temperature, p.top_p, p.max_tokens, seed);
+    return fmt::format(
+        R"({{"model":{},"messages":[{{"role":"user","content":{}}}],"temperature":{},"top_p":{},"max_tokens":{},"seed":{}}})",
+        json_string(p.model), json_string(prompt), p.temperature, p.top_p, p.max_tokens, seed);
   }
 
   // Read in place (find, never value() or a copy): value() throws on a null or string token count,

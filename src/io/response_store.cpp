@@ -58,8 +58,8 @@ struct ResponseStore::Db {
 
 StoreKey make_store_key(ApiKind api, const std::string& model, const std::string& request_body, int vote) {
   // Fields joined with a separator that cannot occur in them unescaped (the body is JSON).
-  const std::string material = std::string(api == ApiKind::tgi ? "tgi" : "openai") + '\0' + model + '\0' + request_body + '\0' +
-                               std::to_string(vote);
+  const std::string material =
+      std::string(api == ApiKind::tgi ? "tgi" : "openai") + '\0' + model + '\0' + request_body + '\0' + std::to_string(vote);
   StoreKey key{};
   unsigned int length = 0;
   EVP_Digest(material.data(), material.size(), key.data(), &length, EVP_sha256(), nullptr);
@@ -83,8 +83,9 @@ std::expected<std::unique_ptr<ResponseStore>, std::string> ResponseStore::open(c
     return std::unexpected("the response store " + path + " is not usable: " + db->error());
   }
   db->select.reset(raw);
-  if (sqlite3_prepare_v3(db->handle, "INSERT OR REPLACE INTO answers (key, answer, prompt_tokens, completion_tokens) VALUES (?1, ?2, ?3, ?4)",
-                         -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db->handle,
+                         "INSERT OR REPLACE INTO answers (key, answer, prompt_tokens, completion_tokens) VALUES (?1, ?2, ?3, ?4)", -1,
+                         SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
     return std::unexpected("the response store " + path + " is not usable: " + db->error());
   }
   db->insert.reset(raw);

@@ -28,8 +28,8 @@ struct VotingPlan {
   HeaderList headers;
   ResponseStore* store = nullptr;  // null: --no-cache
   StopSignal stop;
-  bool keep_answers = false;       // for --details
-  bool show_progress = false;      // the progress line on stderr
+  bool keep_answers = false;   // for --details
+  bool show_progress = false;  // the progress line on stderr
 };
 
 struct CollectedVotes {
@@ -37,20 +37,20 @@ struct CollectedVotes {
   std::vector<std::optional<LabelId>> votes;  // [row position * votes_per_row + vote]; empty: no vote
   std::vector<VoteStatus> status;             // same index
   std::vector<std::string> answers;           // same index, the raw answer; kept only for --details
-  std::size_t answered = 0;         // votes with an answer, sent or stored
-  std::size_t requests = 0;         // HTTP requests sent, retries included
+  std::size_t answered = 0;                   // votes with an answer, sent or stored
+  std::size_t requests = 0;                   // HTTP requests sent, retries included
   std::size_t retries = 0;
-  std::size_t cached = 0;           // votes answered from the response store
-  std::size_t skipped_votes = 0;    // votes not asked for: the row's majority was already settled
-  std::size_t failed_requests = 0;  // votes whose request failed for good
+  std::size_t cached = 0;                       // votes answered from the response store
+  std::size_t skipped_votes = 0;                // votes not asked for: the row's majority was already settled
+  std::size_t failed_requests = 0;              // votes whose request failed for good
   std::map<std::string, std::size_t> failures;  // final failures by kind
   std::map<std::string, std::size_t> retried;   // retries by the kind of failure that caused them
-  std::string first_failure;        // one example, for the user
+  std::string first_failure;                    // one example, for the user
   std::size_t invalid_answers = 0;
   long prompt_tokens = 0;
   long completion_tokens = 0;
   bool interrupted = false;
-  bool budget_spent = false;  // --max-requests stopped the sending
+  bool budget_spent = false;        // --max-requests stopped the sending
   std::size_t missing_offline = 0;  // HF_HUB_OFFLINE: votes whose answer is not in the store
 };
 

@@ -9,14 +9,14 @@ namespace synthgen {
 
 enum class ExitCode : int {
   ok = 0,
-  internal = 1,  // a bug or an unexpected system failure
-  usage = 2,     // a bad flag, environment value or prompt template
-  input = 3,     // the data: unknown dataset/subset/column, malformed local file, empty sample
-  auth = 4,      // no token where one is needed, a refused token (401/403), out of credits (402)
-  service = 5,   // a service failed: unreachable, 5xx, unreadable answers, every request failed
-  output = 6,    // an output file cannot be written
-  quality = 7,   // --min-accuracy / --min-macro-f1 not met (everything was written)
-  budget = 8,    // --max-requests reached: answers so far are stored, outputs untouched
+  internal = 1,       // a bug or an unexpected system failure
+  usage = 2,          // a bad flag, environment value or prompt template
+  input = 3,          // the data: unknown dataset/subset/column, malformed local file, empty sample
+  auth = 4,           // no token where one is needed, a refused token (401/403), out of credits (402)
+  service = 5,        // a service failed: unreachable, 5xx, unreadable answers, every request failed
+  output = 6,         // an output file cannot be written
+  quality = 7,        // --min-accuracy / --min-macro-f1 not met (everything was written)
+  budget = 8,         // --max-requests reached: answers so far are stored, outputs untouched
   interrupted = 130,  // Ctrl-C or SIGTERM: answers so far are stored, outputs untouched
 };
 

@@ -21,11 +21,9 @@ struct ColumnNames {
 std::expected<std::vector<Row>, std::string> parse_phrasebank_text(std::string_view latin1, const LabelSet& labels);
 
 // One JSON object per line; the label cell is a label name or an index into `labels`.
-std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view text, const ColumnNames& columns,
-                                                              const LabelSet& labels);
+std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view text, const ColumnNames& columns, const LabelSet& labels);
 
 // A header line naming the columns, then one row per record.
-std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view text, const ColumnNames& columns,
-                                                            const LabelSet& labels);
+std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view text, const ColumnNames& columns, const LabelSet& labels);
 
 }  // namespace synthgen

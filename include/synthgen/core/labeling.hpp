@@ -20,7 +20,7 @@ enum class VoteStatus : std::uint8_t { not_asked, answered, failed };
 struct LabeledRows {
   std::vector<VoteResult> results;  // one per row, in row order
   std::size_t ties = 0;
-  std::size_t unanimous = 0;  // labeled rows whose valid votes all agree
+  std::size_t unanimous = 0;              // labeled rows whose valid votes all agree
   std::vector<std::size_t> no_vote_rows;  // source indices of rows with no valid vote
 };
 

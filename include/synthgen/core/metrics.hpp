@@ -20,8 +20,8 @@ struct ClassScores {
 struct Metrics {
   std::size_t scored = 0;  // rows with both a gold and a predicted label
   double accuracy = 0;
-  double macro_f1 = 0;     // mean F1 over the classes present in gold or predictions
-  double kappa = 0;        // Cohen's kappa: agreement with gold beyond chance
+  double macro_f1 = 0;  // mean F1 over the classes present in gold or predictions
+  double kappa = 0;     // Cohen's kappa: agreement with gold beyond chance
   std::vector<ClassScores> per_class;
   std::vector<std::vector<std::size_t>> confusion;  // [gold][predicted]
 };

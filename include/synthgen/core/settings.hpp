@@ -15,7 +15,7 @@
 namespace synthgen {
 
 struct OptionSpec {
-  std::string_view name;           // flag --name, environment SYNTHGEN_NAME (dashes become underscores)
+  std::string_view name;  // flag --name, environment SYNTHGEN_NAME (dashes become underscores)
   std::string_view default_value;
   std::string_view help;
   std::string_view fallback_env{};  // conventional variables below SYNTHGEN_*, first set wins (e.g. "HF_ENDPOINT")

@@ -14,7 +14,7 @@ struct VoteResult {
   std::optional<LabelId> label;  // empty when no vote was valid
   bool tie = false;              // the label was drawn among equally frequent ones
   std::size_t valid_votes = 0;
-  std::size_t top_count = 0;     // votes for the winning label
+  std::size_t top_count = 0;  // votes for the winning label
 };
 
 // Majority label of `votes` (an empty optional is a vote that did not name a label). A tie is broken

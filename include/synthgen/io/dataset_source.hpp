@@ -48,8 +48,8 @@ std::expected<std::string, SourceError> list_viewer_splits(HttpPool& pool, const
 // Financial PhraseBank from the Hub file FinancialPhraseBank-v1.0.zip.
 bool is_phrasebank(const std::string& dataset);
 std::vector<std::string> phrasebank_subsets();
-std::expected<Dataset, SourceError> load_phrasebank_zip(HttpPool& pool, const std::string& hub_endpoint,
-                                                        const std::string& subset, const HeaderList& headers);
+std::expected<Dataset, SourceError> load_phrasebank_zip(HttpPool& pool, const std::string& hub_endpoint, const std::string& subset,
+                                                        const HeaderList& headers);
 
 // The bytes of one member of a zip archive held in memory.
 std::expected<std::string, std::string> read_zip_member(const std::string& archive, const std::string& member);

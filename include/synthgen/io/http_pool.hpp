@@ -36,17 +36,17 @@ class HeaderList {
 };
 
 struct HttpRequest {
-  std::uint64_t tag = 0;   // the caller's id for this request (e.g. row and vote)
+  std::uint64_t tag = 0;  // the caller's id for this request (e.g. row and vote)
   std::string url;
-  std::string body;        // POST when not empty, else GET
+  std::string body;  // POST when not empty, else GET
   HeaderList headers;
   std::size_t max_body_bytes = 64u << 20;  // a longer answer is cut off and fails
 };
 
 struct HttpResponse {
-  long status = 0;                 // 0 when no HTTP answer arrived
+  long status = 0;  // 0 when no HTTP answer arrived
   std::string body;
-  std::string transport_error;     // empty when the exchange completed
+  std::string transport_error;  // empty when the exchange completed
   // Headers a retrying caller honours.
   std::string retry_after;
   std::string retry_after_ms;

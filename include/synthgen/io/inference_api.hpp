@@ -28,8 +28,7 @@ class InferenceApi {
   virtual ~InferenceApi() = default;
   [[nodiscard]] virtual const std::string& url() const = 0;
   [[nodiscard]] virtual std::vector<std::string> extra_headers() const = 0;
-  [[nodiscard]] virtual std::string request_body(std::string_view prompt, const GenerationParams& params,
-                                                 std::uint32_t seed) const = 0;
+  [[nodiscard]] virtual std::string request_body(std::string_view prompt, const GenerationParams& params, std::uint32_t seed) const = 0;
   // The answer text of a 2xx body, or what is wrong with the body.
   [[nodiscard]] virtual std::expected<InferenceAnswer, std::string> read_answer(std::string_view body) const = 0;
 };

@@ -14,7 +14,8 @@ TEST(HtmlReport, HoldsTheFiguresAndTheDisagreeingRowsAndNoExternalAsset) {
   const std::vector<std::optional<LabelId>> votes{0, 0, 2, 1, 1, std::nullopt};
   const std::vector<VoteStatus> status{VoteStatus::answered, VoteStatus::answered, VoteStatus::answered,
                                        VoteStatus::answered, VoteStatus::answered, VoteStatus::not_asked};
-  const std::vector<std::string> answers{R"({"reason": "Costs <up>.", "label": "negative"})", "negative", "positive", "neutral", "neutral", ""};
+  const std::vector<std::string> answers{
+      R"({"reason": "Costs <up>.", "label": "negative"})", "negative", "positive", "neutral", "neutral", ""};
   const auto labeled = decide_labels(rows, votes, 3, 3, 42);
   RunSummary s;
   s.rows = 2;

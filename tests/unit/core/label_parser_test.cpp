@@ -36,8 +36,8 @@ TEST(StrictParser, AcceptsALabelFollowedByAnExplanation) {
 }
 
 TEST(StrictParser, HedgesAndNonAnswersAreNoVote) {
-  for (const auto* answer : {"not positive", "n/a", "none", "neutral leaning towards positive", "slightly positive",
-                             "not_applicable", "cannot be labeled", "", "   ", "positive/negative", "Mixed"}) {
+  for (const auto* answer : {"not positive", "n/a", "none", "neutral leaning towards positive", "slightly positive", "not_applicable",
+                             "cannot be labeled", "", "   ", "positive/negative", "Mixed"}) {
     EXPECT_EQ(strict_word(answer), std::nullopt) << answer;
   }
 }
@@ -53,8 +53,8 @@ TEST(StrictParser, FindsJsonInsideProseOrACodeFence) {
 }
 
 TEST(StrictParser, JsonLabelValuesThatHedgeAreNoVote) {
-  for (const auto* value : {"neutral leaning towards positive", "slightly positive", "n/a", "none", "not_applicable",
-                            "cannot be labeled"}) {
+  for (const auto* value :
+       {"neutral leaning towards positive", "slightly positive", "n/a", "none", "not_applicable", "cannot be labeled"}) {
     const auto answer = std::string(R"({"reason": "r", "label": ")") + value + "\"}";
     EXPECT_EQ(strict_json(answer), std::nullopt) << value;
   }
@@ -62,8 +62,8 @@ TEST(StrictParser, JsonLabelValuesThatHedgeAreNoVote) {
 }
 
 TEST(StrictParser, KeepsTheReason) {
-  const auto parsed = parse_answer(R"({"reason": "Sales doubled.", "label": "positive"})", labels, ParserKind::strict,
-                                   AnswerFormat::json_object);
+  const auto parsed =
+      parse_answer(R"({"reason": "Sales doubled.", "label": "positive"})", labels, ParserKind::strict, AnswerFormat::json_object);
   EXPECT_EQ(parsed.reason, "Sales doubled.");
 }
 
@@ -81,8 +81,8 @@ TEST(LegacyParser, IsTheNotebooksSubstringRule) {
 }
 
 TEST(LegacyParser, AppliesToTheJsonLabelField) {
-  const auto parsed = parse_answer(R"({"reason": "positive outlook", "label": "slightly negative"})", labels,
-                                   ParserKind::legacy, AnswerFormat::json_object);
+  const auto parsed = parse_answer(R"({"reason": "positive outlook", "label": "slightly negative"})", labels, ParserKind::legacy,
+                                   AnswerFormat::json_object);
   EXPECT_EQ(parsed.label, negative);
 }
 

@@ -69,8 +69,8 @@ TEST(Report, MetricsJsonHasTheRequiredKeys) {
   s.failed_requests = 1;
   s.failures["http_500"] = 1;
   const auto j = nlohmann::json::parse(format_metrics_json(s, labels));
-  for (const auto* key : {"rows", "labeled", "accuracy", "macro_f1", "requests", "failed_requests", "no_votes", "ties", "wall_s",
-                          "per_class", "confusion"}) {
+  for (const auto* key :
+       {"rows", "labeled", "accuracy", "macro_f1", "requests", "failed_requests", "no_votes", "ties", "wall_s", "per_class", "confusion"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["rows"], 3);

@@ -9,7 +9,8 @@ namespace {
 const SecondsUntil no_dates = [](std::string_view) -> std::optional<double> { return std::nullopt; };
 
 TEST(ClassifyResponse, RetryableStatusesAndTransportErrors) {
-  for (const long status : {0L, 408L, 429L, 500L, 502L, 503L, 504L}) EXPECT_EQ(classify_response(status, "", false), Verdict::retry) << status;
+  for (const long status : {0L, 408L, 429L, 500L, 502L, 503L, 504L})
+    EXPECT_EQ(classify_response(status, "", false), Verdict::retry) << status;
   EXPECT_EQ(classify_response(200, "{\"choices\": [", false), Verdict::retry) << "a truncated 200 body is retried";
   EXPECT_EQ(classify_response(200, "{}", true), Verdict::answer);
 }
@@ -39,7 +40,8 @@ TEST(ServerRequestedWait, OrderOfHeaders) {
   EXPECT_EQ(server_requested_wait({"3", "", "", ""}, no_dates), Millis(3000));
   EXPECT_EQ(server_requested_wait({"1.5", "", "", ""}, no_dates), Millis(1500));
   EXPECT_EQ(server_requested_wait({"", "", R"("api";r=0;t=12)", ""}, no_dates), Millis(12000));
-  EXPECT_EQ(server_requested_wait({"", "", "", R"({"error":"Model X is currently loading","estimated_time":118.03})"}, no_dates), Millis(118030));
+  EXPECT_EQ(server_requested_wait({"", "", "", R"({"error":"Model X is currently loading","estimated_time":118.03})"}, no_dates),
+            Millis(118030));
   EXPECT_EQ(server_requested_wait({"", "", "", "Internal Server Error"}, no_dates), std::nullopt);
 }
 

@@ -47,7 +47,9 @@ TEST(FindToken, TokenPathThenHfHomeThenXdgCacheThenHome) {
   EXPECT_EQ(home->origin, "/u/.cache/huggingface/token");
 }
 
-TEST(FindToken, NoneAnywhere) { EXPECT_FALSE(find_token(env_of({{"HOME", "/u"}}), files_of({{"/u/.cache/huggingface/token", "\n"}})).has_value()); }
+TEST(FindToken, NoneAnywhere) {
+  EXPECT_FALSE(find_token(env_of({{"HOME", "/u"}}), files_of({{"/u/.cache/huggingface/token", "\n"}})).has_value());
+}
 
 TEST(Redact, ReplacesTheSecretAndTokenShapes) {
   EXPECT_EQ(redact("Bearer my-secret-value failed", "my-secret-value"), "Bearer hf_*** failed");

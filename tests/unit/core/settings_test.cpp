@@ -40,10 +40,12 @@ TEST(MergeSettings, EnvironmentBeatsDefaultAndFlagBeatsEnvironment) {
 TEST(MergeSettings, HfEndpointSetsTheHubUnlessSynthgenVariableOrFlagDoes) {
   EXPECT_EQ(merge_settings(option_table(), env_of({{"HF_ENDPOINT", "http://mirror"}}), {}).at("hub-endpoint").value, "http://mirror");
   EXPECT_EQ(merge_settings(option_table(), env_of({{"HF_ENDPOINT", "http://mirror"}, {"SYNTHGEN_HUB_ENDPOINT", "http://own"}}), {})
-                .at("hub-endpoint").value,
+                .at("hub-endpoint")
+                .value,
             "http://own");
   EXPECT_EQ(merge_settings(option_table(), env_of({{"HF_ENDPOINT", "http://mirror"}}), {{"hub-endpoint", "http://flag"}})
-                .at("hub-endpoint").value,
+                .at("hub-endpoint")
+                .value,
             "http://flag");
 }
 

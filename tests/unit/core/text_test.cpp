@@ -1,9 +1,10 @@
 // Text helpers, .env parsing and prompt rendering.
+#include "synthgen/core/text.hpp"
+
 #include <gtest/gtest.h>
 
 #include "synthgen/core/dotenv.hpp"
 #include "synthgen/core/prompt.hpp"
-#include "synthgen/core/text.hpp"
 
 namespace synthgen {
 namespace {
@@ -25,8 +26,8 @@ TEST(Text, SingleLineAndExcerpt) {
 }
 
 TEST(Dotenv, ParsesAssignmentsQuotesCommentsAndExport) {
-  const auto entries = parse_dotenv(
-      "# comment\nHF_TOKEN=hf_abc\nexport SYNTHGEN_VOTES = 5 # five\nQUOTED=\"a b\\n\"\nSINGLE='x # y'\nnot a line\n");
+  const auto entries =
+      parse_dotenv("# comment\nHF_TOKEN=hf_abc\nexport SYNTHGEN_VOTES = 5 # five\nQUOTED=\"a b\\n\"\nSINGLE='x # y'\nnot a line\n");
   const std::vector<std::pair<std::string, std::string>> expected{
       {"HF_TOKEN", "hf_abc"}, {"SYNTHGEN_VOTES", "5"}, {"QUOTED", "a b\n"}, {"SINGLE", "x # y"}};
   EXPECT_EQ(entries, expected);

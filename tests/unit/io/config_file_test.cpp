@@ -50,8 +50,10 @@ TEST_F(ConfigFile, ReadsScalarsUnderEitherKeySpelling) {
 
 TEST_F(ConfigFile, UnknownKeysTablesAndSyntaxErrorsAreNamed) {
   const auto path = write("votez = 5\n");
-  EXPECT_EQ(read_config_file(path).error(), "config file " + path + ": unknown key 'votez'; the keys are the long option names, see synthgen --help");
-  EXPECT_EQ(read_config_file(write("votes = [1, 2]\n")).error(), "config file " + path + ": 'votes' must be a string, a number or true/false");
+  EXPECT_EQ(read_config_file(path).error(),
+            "config file " + path + ": unknown key 'votez'; the keys are the long option names, see synthgen --help");
+  EXPECT_EQ(read_config_file(write("votes = [1, 2]\n")).error(),
+            "config file " + path + ": 'votes' must be a string, a number or true/false");
   const auto broken = read_config_file(write("votes = \n"));
   ASSERT_FALSE(broken.has_value());
   EXPECT_TRUE(broken.error().starts_with("config file " + path + ":1:")) << broken.error();

@@ -92,8 +92,9 @@ TEST(TextGeneration, ReadsListAndBareForms) {
 
 TEST(ServiceErrorText, EveryShapeOfWireFormats) {
   EXPECT_EQ(service_error_text(R"({"error":"Invalid username or password."})"), "Invalid username or password.");
-  EXPECT_EQ(service_error_text(R"({"error":{"message":"Model not supported","type":"invalid_request_error","code":"model_not_supported"}})"),
-            "Model not supported");
+  EXPECT_EQ(
+      service_error_text(R"({"error":{"message":"Model not supported","type":"invalid_request_error","code":"model_not_supported"}})"),
+      "Model not supported");
   EXPECT_EQ(service_error_text(R"({"error":["Input validation error: a","b"]})"), "Input validation error: a; b");
   EXPECT_EQ(service_error_text(R"({"error":"Model X is currently loading","estimated_time":118.03})"), "Model X is currently loading");
   EXPECT_EQ(service_error_text("Internal Server Error\n"), "Internal Server Error");

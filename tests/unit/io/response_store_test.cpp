@@ -56,7 +56,11 @@ TEST_F(StoreTest, AnswersSurviveReopeningAndFilesAreOwnerOnly) {
 
 TEST_F(StoreTest, AFileThatIsNotADatabaseIsAClearError) {
   const auto path = (dir_ / "junk.sqlite3").string();
-  { std::FILE* f = std::fopen(path.c_str(), "w"); std::fputs("this is not sqlite, just text that is long enough to be a header", f); std::fclose(f); }
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("this is not sqlite, just text that is long enough to be a header", f);
+    std::fclose(f);
+  }
   const auto store = ResponseStore::open(path);
   ASSERT_FALSE(store.has_value());
   EXPECT_NE(store.error().find("remove it or choose another --cache"), std::string::npos) << store.error();

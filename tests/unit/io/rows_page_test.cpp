@@ -10,17 +10,18 @@ namespace {
 const ColumnNames columns{};  // sentence, label
 
 std::string page_with(const std::string& features, const std::string& rows, const std::string& total = "2264") {
-  return R"({"features":)" + features + R"(,"rows":)" + rows + R"(,"num_rows_total":)" + total + R"(,"num_rows_per_page":100,"partial":false})";
+  return R"({"features":)" + features + R"(,"rows":)" + rows + R"(,"num_rows_total":)" + total +
+         R"(,"num_rows_per_page":100,"partial":false})";
 }
 
-const std::string class_label_features =
-    R"([{"feature_idx":0,"name":"sentence","type":{"dtype":"string","_type":"Value"}},)"
-    R"({"feature_idx":1,"name":"label","type":{"names":["bad","good"],"_type":"ClassLabel"}}])";
+const std::string class_label_features = R"([{"feature_idx":0,"name":"sentence","type":{"dtype":"string","_type":"Value"}},)"
+                                         R"({"feature_idx":1,"name":"label","type":{"names":["bad","good"],"_type":"ClassLabel"}}])";
 
 TEST(RowsPage, ReadsTheViewersShape) {
-  const auto page = parse_rows_page(page_with(class_label_features, R"([{"row_idx":100,"row":{"sentence":"Up.","label":1},"truncated_cells":[]},
+  const auto page =
+      parse_rows_page(page_with(class_label_features, R"([{"row_idx":100,"row":{"sentence":"Up.","label":1},"truncated_cells":[]},
                                                                         {"row_idx":101,"row":{"sentence":"No label.","label":-1},"truncated_cells":[]}])"),
-                                    columns);
+                      columns);
   ASSERT_TRUE(page.has_value()) << page.error();
   EXPECT_TRUE(page->layout.class_label);
   EXPECT_EQ(page->layout.labels.names, (std::vector<std::string>{"bad", "good"}));
@@ -33,10 +34,9 @@ TEST(RowsPage, ReadsTheViewersShape) {
 }
 
 TEST(RowsPage, StringLabelsUseTheSentimentNames) {
-  const auto page = parse_rows_page(
-      page_with(R"([{"name":"sentence","type":{"_type":"Value"}},{"name":"label","type":"string"}])",
-                R"([{"row_idx":0,"row":{"sentence":"Down.","label":" Negative"}}])"),
-      columns);
+  const auto page = parse_rows_page(page_with(R"([{"name":"sentence","type":{"_type":"Value"}},{"name":"label","type":"string"}])",
+                                              R"([{"row_idx":0,"row":{"sentence":"Down.","label":" Negative"}}])"),
+                                    columns);
   ASSERT_TRUE(page.has_value()) << page.error();
   EXPECT_FALSE(page->layout.class_label);
   EXPECT_EQ(page->rows[0].gold, 0);
@@ -54,14 +54,14 @@ TEST(RowsPage, FeaturesOfAnotherShapeAreSkippedNotThrown) {
 }
 
 TEST(RowsPage, ClassLabelNamesThatAreNotStringsAreAnError) {
-  const auto page = parse_rows_page(
-      page_with(R"([{"name":"sentence"},{"name":"label","type":{"names":["a",1],"_type":"ClassLabel"}}])", "[]"), columns);
+  const auto page =
+      parse_rows_page(page_with(R"([{"name":"sentence"},{"name":"label","type":{"names":["a",1],"_type":"ClassLabel"}}])", "[]"), columns);
   EXPECT_EQ(page.error(), "the ClassLabel column 'label' has a name that is not a string");
 }
 
 TEST(RowsPage, RowsOfAnotherShapeAreAnError) {
-  for (const auto* rows : {R"([1])", R"([{"row_idx":"3","row":{"sentence":"s","label":1}}])",
-                           R"([{"row_idx":-1,"row":{"sentence":"s","label":1}}])"}) {
+  for (const auto* rows :
+       {R"([1])", R"([{"row_idx":"3","row":{"sentence":"s","label":1}}])", R"([{"row_idx":-1,"row":{"sentence":"s","label":1}}])"}) {
     const auto page = parse_rows_page(page_with(class_label_features, rows), columns);
     EXPECT_EQ(page.error(), "the /rows page has a row that is not in the viewer's shape") << rows;
   }
