@@ -117,6 +117,7 @@ class VoteCollector {
         consecutive_failures_ = 0;
         pauses_ = 0;
         if (plan_.store != nullptr) plan_.store->add(key_for(request.tag, request.body), *answer);
+        out_.paid_tokens += answer->usage.prompt + answer->usage.completion;
         take_answer(request.tag, *answer);
         return Next::proceed;
       case Verdict::retry: retry_or_fail(request, response, unreadable); return Next::proceed;
@@ -135,7 +136,10 @@ class VoteCollector {
 
   // --max-requests: no request beyond it (answers from the store cost nothing and go on).
   bool budget_spent() {
-    if (plan_.config.max_requests == 0 || out_.requests < plan_.config.max_requests) return false;
+    const auto& c = plan_.config;
+    const bool requests_spent = c.max_requests > 0 && out_.requests >= c.max_requests;
+    const bool money_spent = c.max_cost > 0 && static_cast<double>(out_.paid_tokens) * c.price_per_mtok / 1e6 >= c.max_cost;
+    if (!requests_spent && !money_spent) return false;
     out_.budget_spent = true;
     return true;
   }

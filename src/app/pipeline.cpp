@@ -65,11 +65,15 @@ void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store
 void stop_if_over_budget(const CollectedVotes& votes, const RunConfig& config, const ResponseStore* store) {
   if (!votes.budget_spent) return;
   const auto kept = store != nullptr ? std::to_string(votes.answered) + " answers are kept in " + store->path() +
-                                           ": raise --max-requests and run the same command to go on"
+                                           ": raise it and run the same command to go on"
                                      : std::string("nothing was stored (--no-cache)");
-  throw RunError(ExitCode::budget, "--max-requests " + std::to_string(config.max_requests) + " reached with " +
-                                       std::to_string(votes.answered) + " of " + std::to_string(votes.votes.size() - votes.skipped_votes) +
-                                       " answers; no output was written; " + kept);
+  const auto limit =
+      config.max_requests > 0 && votes.requests >= config.max_requests
+          ? "--max-requests " + std::to_string(config.max_requests)
+          : fmt::format("--max-cost {} ({} tokens at {} per million)", config.max_cost, votes.paid_tokens, config.price_per_mtok);
+  throw RunError(ExitCode::budget, limit + " reached with " + std::to_string(votes.answered) + " of " +
+                                       std::to_string(votes.votes.size() - votes.skipped_votes) + " answers; no output was written; " +
+                                       kept);
 }
 
 void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {

@@ -11,7 +11,7 @@
 
 namespace synthgen {
 
-ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token, std::optional<double> price_per_mtok) {
+ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token) {
   const auto prompt = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   auto dataset = load_rows(config, pool, auth_headers(token), synthgen_cache_dir());
@@ -29,9 +29,9 @@ ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token, st
   out += fmt::format("prompt tokens   about {} per vote, {} in all (4 characters a token)\n",
                      rows.empty() ? 0 : prompt_tokens / rows.size(), prompt_tokens * votes);
   out += fmt::format("tokens          at most about {} with completions of --max-tokens {}\n", max_tokens, config.generation.max_tokens);
-  if (price_per_mtok)
-    out += fmt::format("cost            at most about {:.2f} at {} per million tokens\n",
-                       static_cast<double>(max_tokens) * *price_per_mtok / 1e6, *price_per_mtok);
+  if (const auto price = config.price_per_mtok; price > 0)
+    out += fmt::format("cost            at most about {:.2f} at {} per million tokens\n", static_cast<double>(max_tokens) * price / 1e6,
+                       price);
   std::fputs(out.c_str(), stdout);
   return ExitCode::ok;
 }

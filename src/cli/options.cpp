@@ -42,10 +42,9 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
                                         "$XDG_CONFIG_HOME/synthgen/config.toml] [env: SYNTHGEN_CONFIG_FILE]");
   auto* config = app_.add_subcommand("config", "inspect the configuration")->require_subcommand(1);
   config_show_ = config->add_subcommand("show", "print every option's value and where it came from (token redacted)");
+  config_example_ = config->add_subcommand("example", "print a config file with every option, its help and its default");
   plan_ = app_.add_subcommand("plan", "count rows, requests and prompt tokens, and estimate the cost; sends no inference request");
-  price_option_ = plan_->add_option("--price-per-mtok", price_per_mtok_, "price per million tokens, for a cost estimate")
-                      ->check(CLI::NonNegativeNumber);
-  for (auto* sub : {config, config_show_, plan_}) sub->fallthrough();
+  for (auto* sub : {config, config_show_, config_example_, plan_}) sub->fallthrough();
 }
 
 void CommandLine::parse(int argc, char** argv) { app_.parse(argc, argv); }
@@ -53,11 +52,6 @@ void CommandLine::parse(int argc, char** argv) { app_.parse(argc, argv); }
 std::optional<std::string> CommandLine::config_file() const {
   if (config_file_option_->count() == 0) return std::nullopt;
   return config_file_;
-}
-
-std::optional<double> CommandLine::price_per_mtok() const {
-  if (price_option_->count() == 0) return std::nullopt;
-  return price_per_mtok_;
 }
 
 FlagValues CommandLine::given_flags() const {

@@ -93,6 +93,10 @@ int synthgen_main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
       return fail(ExitCode::usage, std::string(e.what()) + "; see synthgen --help", secret);
     }
+    if (command_line.wants_config_example()) {
+      std::fputs(format_config_example().c_str(), stdout);
+      return 0;
+    }
     apply_dotenv_file(".env");
     const auto env = process_environment();
     auto token = find_token(env, disk_reader());
@@ -114,7 +118,7 @@ int synthgen_main(int argc, char** argv) {
       secret = token->value;
     }
     set_up_logging(*config, secret);
-    if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token, command_line.price_per_mtok()));
+    if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token));
     return static_cast<int>(run_labeling(*config, token));
   } catch (const RunError& e) {
     return fail(e.code(), e.what(), secret);

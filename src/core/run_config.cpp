@@ -151,6 +151,9 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(real(s, "min-accuracy", 0.0, 1.0, "a number from 0 to 1"), c.min_accuracy, error);
   take(real(s, "min-macro-f1", 0.0, 1.0, "a number from 0 to 1"), c.min_macro_f1, error);
   take(whole<std::size_t>(s, "max-requests", 0, SIZE_MAX), c.max_requests, error);
+  take(real(s, "price-per-mtok", 0.0, 1e6, "a number from 0 to 1000000"), c.price_per_mtok, error);
+  take(real(s, "max-cost", 0.0, 1e9, "a number from 0 to 1000000000"), c.max_cost, error);
+  if (c.max_cost > 0 && c.price_per_mtok <= 0 && error.empty()) error = "--max-cost needs --price-per-mtok to turn tokens into cost";
   take(one_of(s, "log-level", {"trace", "debug", "info", "warn", "error", "off"}), c.log_level, error);
   take(boolean(s, "quiet"), c.quiet, error);
   bool no_report = false;

@@ -49,6 +49,7 @@ struct CollectedVotes {
   std::size_t invalid_answers = 0;
   long prompt_tokens = 0;
   long completion_tokens = 0;
+  long paid_tokens = 0;  // prompt + completion of the answers sent for in this run (not from the store)
   bool interrupted = false;
   bool budget_spent = false;        // --max-requests stopped the sending
   std::size_t missing_offline = 0;  // HF_HUB_OFFLINE: votes whose answer is not in the store

@@ -9,6 +9,6 @@
 
 namespace synthgen {
 
-ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token, std::optional<double> price_per_mtok);
+ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token);
 
 }  // namespace synthgen

@@ -20,8 +20,8 @@ class CommandLine {
   [[nodiscard]] FlagValues given_flags() const;
   [[nodiscard]] std::optional<std::string> config_file() const;
   [[nodiscard]] bool wants_config_show() const { return config_show_->parsed(); }
+  [[nodiscard]] bool wants_config_example() const { return config_example_->parsed(); }
   [[nodiscard]] bool wants_plan() const { return plan_->parsed(); }
-  [[nodiscard]] std::optional<double> price_per_mtok() const;
   CLI::App& app() { return app_; }
 
  private:
@@ -32,9 +32,8 @@ class CommandLine {
   bool verbose_ = false;
   std::string config_file_;
   CLI::Option* config_file_option_ = nullptr;
-  double price_per_mtok_ = 0;
-  CLI::Option* price_option_ = nullptr;
   CLI::App* config_show_ = nullptr;
+  CLI::App* config_example_ = nullptr;
   CLI::App* plan_ = nullptr;
 };
 

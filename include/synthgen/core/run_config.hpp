@@ -66,6 +66,8 @@ struct RunConfig {
   double min_accuracy = 0;
   double min_macro_f1 = 0;
   std::size_t max_requests = 0;  // 0: no limit
+  double price_per_mtok = 0;
+  double max_cost = 0;  // 0: no limit
   std::string log_level;
   bool quiet = false;
   bool print_report = true;

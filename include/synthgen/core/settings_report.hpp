@@ -9,6 +9,9 @@
 
 namespace synthgen {
 
+// config/synthgen.toml: every option with its help and default, as `synthgen config example` prints it.
+std::string format_config_example();
+
 std::string format_settings(const Settings& settings, const std::optional<Token>& token, const std::optional<std::string>& config_file);
 
 }  // namespace synthgen

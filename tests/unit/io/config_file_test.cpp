@@ -9,6 +9,7 @@
 #include <map>
 
 #include "synthgen/core/run_config.hpp"
+#include "synthgen/core/settings_report.hpp"
 #include "synthgen/io/files.hpp"
 
 namespace synthgen {
@@ -93,9 +94,9 @@ TEST(ConfigExample, DocumentsEveryOptionAndParses) {
   const auto path = std::string(SYNTHGEN_SOURCE_DIR) + "/config/synthgen.toml";
   const auto text = read_file(path);
   ASSERT_TRUE(text.has_value()) << path;
+  EXPECT_EQ(*text, format_config_example()) << "config/synthgen.toml is stale: ./build/synthgen config example > config/synthgen.toml";
   for (const auto& spec : option_table()) {
-    const auto key = std::string(spec.name) + " = ";
-    EXPECT_NE(text->find(key), std::string::npos) << "config/synthgen.toml does not document " << spec.name;
+    EXPECT_NE(text->find(std::string(spec.name) + " = "), std::string::npos) << "config/synthgen.toml does not document " << spec.name;
   }
   const auto file = read_config_file(path);
   ASSERT_TRUE(file.has_value()) << file.error();
