@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# Clang 14 and 15 cannot compile libstdc++ 12's std::expected (fuzz/CMakeLists.txt says why); 16 can.
-packages=(clang-16 libclang-rt-16-dev llvm-16)
+# (clang-tidy-16 is for scripts/check-tidy.sh.) Clang 14 and 15 cannot compile libstdc++ 12's std::expected (fuzz/CMakeLists.txt says why); 16 can.
+packages=(clang-16 libclang-rt-16-dev llvm-16 clang-tidy-16)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

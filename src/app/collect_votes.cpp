@@ -112,14 +112,15 @@ class VoteCollector {
     }
     const long status = response.transport_error.empty() ? response.status : 0;
     const auto verdict = classify_response(status, response.body, answer.has_value());
+    if (verdict == Verdict::answer && answer) {
+      consecutive_failures_ = 0;
+      pauses_ = 0;
+      if (plan_.store != nullptr) plan_.store->add(key_for(request.tag, request.body), *answer);
+      out_.paid_tokens += answer->usage.prompt + answer->usage.completion;
+      take_answer(request.tag, *answer);
+      return Next::proceed;
+    }
     switch (verdict) {
-      case Verdict::answer:
-        consecutive_failures_ = 0;
-        pauses_ = 0;
-        if (plan_.store != nullptr) plan_.store->add(key_for(request.tag, request.body), *answer);
-        out_.paid_tokens += answer->usage.prompt + answer->usage.completion;
-        take_answer(request.tag, *answer);
-        return Next::proceed;
       case Verdict::retry: retry_or_fail(request, response, unreadable); return Next::proceed;
       case Verdict::fail:
         count_failure(request.tag, failure_kind(response, false), failure_detail(response, unreadable));
@@ -271,7 +272,7 @@ CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool) {
     if (auto flushed = plan.store->flush(); !flushed) spdlog::warn("warning: the response store could not be written: {}", flushed.error());
   }
   out.skipped_votes = collector.skipped();
-  if (collector.fatal()) throw *collector.fatal();
+  if (const auto& fatal = collector.fatal()) throw fatal.value();
   return out;
 }
 

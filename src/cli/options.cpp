@@ -31,7 +31,11 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
     if (spec.default_value == "false") {
       options_[name] = app_.add_flag(name == "quiet" ? "-q,--quiet" : "--" + name, switches_[name], help);
     } else if (spec.default_value == "true") {
-      options_[name] = app_.add_flag("--" + name + ",!--no-" + name, switches_[name], help);
+      std::string names = "--";
+      names += name;
+      names += ",!--no-";
+      names += name;
+      options_[name] = app_.add_flag(names, switches_[name], help);
     } else {
       // The last of repeated flags wins, so a script can append overrides to a list of defaults.
       options_[name] = app_.add_option("--" + name, values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);

@@ -101,12 +101,13 @@ std::string disagreements(const ReportRows& d, const LabelSet& labels) {
   std::size_t total = 0;
   for (std::size_t i = 0; i < d.rows.size(); ++i) {
     const auto& label = d.labeled.results[i].label;
-    if (!d.rows[i].gold || (label && *label == *d.rows[i].gold)) continue;
+    const auto& gold = d.rows[i].gold;
+    if (!gold || (label && *label == *gold)) continue;
     ++total;
     if (listed++ >= max_listed_disagreements) continue;
     out += fmt::format("<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>", d.rows[i].index,
-                       html_escape(d.rows[i].text), html_escape(labels.name(*d.rows[i].gold)),
-                       label ? html_escape(labels.name(*label)) : "(none)", vote_cells(d, i, labels));
+                       html_escape(d.rows[i].text), html_escape(labels.name(*gold)), label ? html_escape(labels.name(*label)) : "(none)",
+                       vote_cells(d, i, labels));
   }
   out += "</table>";
   if (total > max_listed_disagreements) out += fmt::format("<p>{} more not listed (see --details).</p>", total - max_listed_disagreements);

@@ -35,7 +35,9 @@ Metrics score_labels(std::span<const Row> rows, const LabeledRows& labeled, std:
   std::vector<LabeledPair> pairs;
   pairs.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].gold && labeled.results[i].label) pairs.push_back({*rows[i].gold, *labeled.results[i].label});
+    const auto& gold = rows[i].gold;
+    const auto& label = labeled.results[i].label;
+    if (gold && label) pairs.push_back({*gold, *label});
   }
   return compute_metrics(pairs, label_count);
 }

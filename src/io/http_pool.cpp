@@ -185,7 +185,7 @@ void HttpPool::Impl::abandon_all() {
   active = 0;
 }
 
-HttpPool::HttpPool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
+HttpPool::HttpPool(const PoolOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
   if (!impl_->multi) throw std::runtime_error("libcurl could not create a multi handle");
   curl_multi_setopt(impl_->multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency));

@@ -52,6 +52,7 @@ bool is_phrasebank(const std::string& dataset) { return dataset == "takala/finan
 
 std::vector<std::string> phrasebank_subsets() {
   std::vector<std::string> names;
+  names.reserve(subsets.size());
   for (const auto& s : subsets) names.emplace_back(s.name);
   return names;
 }

@@ -84,7 +84,7 @@ class HttpPool {
   using Source = std::function<Pulled()>;
   using Sink = std::function<Next(const HttpRequest&, HttpResponse&&)>;
 
-  explicit HttpPool(PoolOptions options);
+  explicit HttpPool(const PoolOptions& options);
   ~HttpPool();
   HttpPool(const HttpPool&) = delete;
   HttpPool& operator=(const HttpPool&) = delete;
