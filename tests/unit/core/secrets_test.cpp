@@ -5,16 +5,12 @@
 
 #include <map>
 
+#include "test_support.hpp"
+
 namespace synthgen {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    const auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using testing::env_of;
 
 FileReader files_of(std::map<std::string, std::string> files) {
   return [files = std::move(files)](const std::string& path) -> std::optional<std::string> {

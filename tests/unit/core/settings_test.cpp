@@ -7,17 +7,12 @@
 #include <set>
 
 #include "synthgen/core/run_config.hpp"
+#include "test_support.hpp"
 
 namespace synthgen {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    const auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using testing::env_of;
 
 TEST(EnvName, UppercasesAndReplacesDashes) { EXPECT_EQ(env_name("n-sample"), "SYNTHGEN_N_SAMPLE"); }
 

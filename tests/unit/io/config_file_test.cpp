@@ -11,33 +11,21 @@
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/settings_report.hpp"
 #include "synthgen/io/files.hpp"
+#include "test_support.hpp"
 
 namespace synthgen {
 namespace {
 
-class ConfigFile : public ::testing::Test {
+using testing::env_of;
+
+class ConfigFile : public testing::TempDir {
  protected:
-  void SetUp() override {
-    auto pattern = (std::filesystem::temp_directory_path() / "synthgen-config-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& text) {
     const auto path = (dir_ / "synthgen.toml").string();
     std::ofstream(path) << text;
     return path;
   }
-  std::filesystem::path dir_;
 };
-
-EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    const auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST_F(ConfigFile, ReadsScalarsUnderEitherKeySpelling) {
   const auto file = read_config_file(write("votes = 5\nn_sample = 10\ntemperature = 0.5\nno-cache = true\nmodel = \"m\"\n"));

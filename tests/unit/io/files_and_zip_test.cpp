@@ -8,22 +8,12 @@
 
 #include "synthgen/io/dataset_source.hpp"
 #include "synthgen/io/files.hpp"
+#include "test_support.hpp"
 
 namespace synthgen {
 namespace {
 
-class TempDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto pattern = (std::filesystem::temp_directory_path() / "synthgen-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
-
-using Files = TempDir;
+using Files = testing::TempDir;
 
 TEST_F(Files, AtomicWriteReplacesWholeAndLeavesNoTemporary) {
   const auto path = (dir_ / "out.csv").string();
@@ -78,7 +68,7 @@ std::string make_zip(const std::filesystem::path& path, const std::string& membe
   return read_file(path.string()).value();
 }
 
-using Zip = TempDir;
+using Zip = testing::TempDir;
 
 TEST_F(Zip, ReadsAMemberFromMemory) {
   const auto bytes = make_zip(dir_ / "a.zip", "FinancialPhraseBank-v1.0/Sentences_AllAgree.txt", "a@positive\r\nb@neutral");

@@ -7,19 +7,12 @@
 
 #include <filesystem>
 
+#include "test_support.hpp"
+
 namespace synthgen {
 namespace {
 
-class StoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto pattern = (std::filesystem::temp_directory_path() / "synthgen-store-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
+using StoreTest = testing::TempDir;
 
 TEST(StoreKey, EveryPartOfTheRequestChangesTheKey) {
   const auto base = make_store_key(ApiKind::openai, "m", R"({"seed":1})", 0);
