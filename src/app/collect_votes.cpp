@@ -1,11 +1,14 @@
-// The request loop. Rows are rendered lazily, one row's votes after another, so memory holds only
-// the requests in flight and those waiting for a retry; answers are parsed and stored as they arrive.
+// The request loop. Rows enter a bounded window as the feed gives them and the votes need them;
+// each row's prompt is rendered when its votes are asked for; answers are parsed and stored as
+// they arrive; a row leaves the window, in row order, once its last vote is in.
 #include "synthgen/app/collect_votes.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
+#include <deque>
 #include <queue>
 
 #include "synthgen/app/progress.hpp"
@@ -46,6 +49,18 @@ RunError stop_error(Verdict verdict, const HttpResponse& r) {
   }
 }
 
+// The fewest rows the window may hold ahead of the first unfinished one, and per request slot.
+constexpr std::size_t min_window_rows = 1024;
+constexpr std::size_t window_rows_per_slot = 16;
+
+struct RowSlot {
+  Row row;
+  std::vector<std::optional<LabelId>> votes;
+  std::vector<VoteStatus> status;
+  std::vector<std::string> answers;  // only with keep_answers
+  std::vector<StoreKey> keys;        // only with a store: each vote's key, made once
+};
+
 struct RetryItem {
   Clock::time_point ready;
   std::uint64_t tag;
@@ -55,43 +70,40 @@ struct RetryItem {
 
 class VoteCollector {
  public:
-  VoteCollector(const VotingPlan& plan, CollectedVotes& out)
+  VoteCollector(const VotingPlan& plan, RowFeed& feed, const RowSink& sink, CollectedVotes& out)
       : plan_(plan),
+        feed_(feed),
+        sink_(sink),
         out_(out),
         per_row_(static_cast<std::size_t>(plan.config.votes)),
-        schedule_(plan.rows.size(), per_row_, plan.labels.size(), plan.config.early_stop),
+        schedule_(per_row_, plan.labels.size(), plan.config.early_stop),
+        slots_(static_cast<std::size_t>(std::max(1, plan.config.concurrency))),
+        window_limit_(std::max(min_window_rows, window_rows_per_slot * slots_)),
         progress_(plan.show_progress) {}
 
   Pulled next() {
-    const auto now = Clock::now();
-    if (paused_until_ > now) return WaitUntil{paused_until_};
-    if (!retries_.empty() && retries_.top().ready <= now && !budget_spent()) {
-      auto item = retries_.top();
-      retries_.pop();
-      return request(item.tag, std::move(item.body));
+    try {
+      return pull();
+    } catch (RunError& e) {  // a page or a row the run cannot go on without
+      fatal_ = std::move(e);
+      return Exhausted{};
     }
-    while (!budget_spent()) {
-      const auto tag = schedule_.next();
-      if (!tag) break;
-      auto body = body_for(*tag);
-      if (answer_from_store(*tag, body)) continue;
-      if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
-        ++out_.missing_offline;
-        out_.status[*tag] = VoteStatus::failed;
-        schedule_.settle(*tag, out_.votes);
-        continue;
-      }
-      return request(*tag, std::move(body));
-    }
-    if (!retries_.empty() && !budget_spent()) return WaitUntil{retries_.top().ready};
-    return Exhausted{};
   }
 
   Next finish(const HttpRequest& request, HttpResponse&& response) {
-    const auto next = judge(request, std::move(response));
-    progress_.update(
-        {out_.answered + out_.failed_requests, out_.votes.size() - schedule_.skipped(), out_.requests, out_.failed_requests, out_.retries});
-    return next;
+    try {
+      if (RowFeed::is_fetch(request)) {
+        feed_.take_fetch(request, std::move(response));
+        return Next::proceed;
+      }
+      const auto next = judge(request, std::move(response));
+      progress_.update({out_.answered + out_.failed_requests, out_.total_votes - schedule_.skipped(), out_.requests, out_.failed_requests,
+                        out_.retries});
+      return next;
+    } catch (RunError& e) {
+      fatal_ = std::move(e);
+      return Next::stop;
+    }
   }
 
   void finish_progress() { progress_.finish(); }
@@ -100,6 +112,80 @@ class VoteCollector {
   [[nodiscard]] std::size_t skipped() const { return schedule_.skipped(); }
 
  private:
+  Pulled pull() {
+    if (fatal_) return Exhausted{};
+    const auto now = Clock::now();
+    if (paused_until_ > now) return WaitUntil{paused_until_};
+    if (!retries_.empty() && retries_.top().ready <= now && !budget_spent()) {
+      auto item = retries_.top();
+      retries_.pop();
+      return request(item.tag, std::move(item.body));
+    }
+    if (!budget_spent()) {
+      if (auto page = page_to_fetch()) return std::move(*page);
+      while (const auto tag = next_vote()) {
+        auto body = body_for(*tag);
+        if (answer_from_store(*tag)) continue;
+        if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
+          ++out_.missing_offline;
+          settle(*tag, VoteStatus::failed);
+          continue;
+        }
+        return request(*tag, std::move(body));
+      }
+    }
+    return wait_or_exhausted();
+  }
+
+  // A /rows page when the rows ready for their first votes run low and the window has room.
+  std::optional<HttpRequest> page_to_fetch() {
+    if (schedule_.unstarted_rows() >= 2 * slots_ || window_.size() >= window_limit_) return std::nullopt;
+    return feed_.next_fetch(2 + slots_ / 32);
+  }
+
+  // The next vote to ask for, admitting rows from the feed into the window as they are needed.
+  std::optional<std::uint64_t> next_vote() {
+    for (;;) {
+      if (const auto tag = schedule_.next()) return tag;
+      if (window_.size() >= window_limit_) return std::nullopt;
+      auto row = feed_.next_row();
+      if (!row) return std::nullopt;
+      admit(std::move(*row));
+    }
+  }
+
+  void admit(Row row) {
+    RowSlot slot{
+        std::move(row), std::vector<std::optional<LabelId>>(per_row_), std::vector<VoteStatus>(per_row_, VoteStatus::not_asked), {}, {}};
+    if (plan_.keep_answers) slot.answers.resize(per_row_);
+    if (plan_.store != nullptr) slot.keys.resize(per_row_);
+    window_.push_back(std::move(slot));
+    schedule_.admit_row();
+  }
+
+  Pulled wait_or_exhausted() const {
+    std::optional<Clock::time_point> until = feed_.next_retry();
+    if (!retries_.empty() && !out_.budget_spent) until = until ? std::min(*until, retries_.top().ready) : retries_.top().ready;
+    if (until) return WaitUntil{*until};
+    return Exhausted{};
+  }
+
+  RowSlot& slot_of(std::uint64_t tag) { return window_[tag / per_row_ - schedule_.first_position()]; }
+
+  // A vote's outcome is final: the schedule hears of it, and finished rows leave in row order.
+  void settle(std::uint64_t tag, VoteStatus status) {
+    auto& slot = slot_of(tag);
+    slot.status[tag % per_row_] = status;
+    schedule_.settle(tag, slot.votes);
+    while (schedule_.front_done()) {
+      const auto& done = window_.front();
+      sink_(RowVotes{done.row, done.votes, done.status, done.answers});
+      ++out_.rows_done;
+      window_.pop_front();
+      schedule_.drop_front();
+    }
+  }
+
   Next judge(const HttpRequest& request, HttpResponse&& response) {
     std::optional<InferenceAnswer> answer;
     std::string unreadable;  // why a 2xx body held no answer
@@ -115,7 +201,7 @@ class VoteCollector {
     if (verdict == Verdict::answer && answer) {
       consecutive_failures_ = 0;
       pauses_ = 0;
-      if (plan_.store != nullptr) plan_.store->add(key_for(request.tag, request.body), *answer);
+      if (plan_.store != nullptr) plan_.store->add(slot_of(request.tag).keys[request.tag % per_row_], *answer);
       out_.paid_tokens += answer->usage.prompt + answer->usage.completion;
       take_answer(request.tag, *answer);
       return Next::proceed;
@@ -158,21 +244,19 @@ class VoteCollector {
   std::string body_for(std::uint64_t tag) {
     const auto position = tag / per_row_;
     const auto vote = static_cast<int>(tag % per_row_);
-    const auto& row = plan_.rows[position];
+    auto& slot = slot_of(tag);
     if (rendered_position_ != position || rendered_.empty()) {
-      rendered_ = plan_.prompt.render(row.text);
+      rendered_ = plan_.prompt.render(slot.row.text);
       rendered_position_ = position;
     }
-    return vote_request_body(plan_, rendered_, row, vote);
+    auto body = vote_request_body(plan_, rendered_, slot.row, vote);
+    if (plan_.store != nullptr) slot.keys[tag % per_row_] = make_store_key(plan_.config.api, plan_.config.generation.model, body, vote);
+    return body;
   }
 
-  StoreKey key_for(std::uint64_t tag, const std::string& body) const {
-    return make_store_key(plan_.config.api, plan_.config.generation.model, body, static_cast<int>(tag % per_row_));
-  }
-
-  bool answer_from_store(std::uint64_t tag, const std::string& body) {
+  bool answer_from_store(std::uint64_t tag) {
     if (plan_.store == nullptr) return false;
-    auto stored = plan_.store->find(key_for(tag, body));
+    auto stored = plan_.store->find(slot_of(tag).keys[tag % per_row_]);
     if (!stored) return false;
     ++out_.cached;
     take_answer(tag, *stored);
@@ -188,10 +272,10 @@ class VoteCollector {
       ++out_.invalid_answers;
       spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
     }
-    out_.votes[tag] = parsed.label;
-    out_.status[tag] = VoteStatus::answered;
-    if (!out_.answers.empty()) out_.answers[tag] = answer.text;
-    schedule_.settle(tag, out_.votes);
+    auto& slot = slot_of(tag);
+    slot.votes[tag % per_row_] = parsed.label;
+    if (!slot.answers.empty()) slot.answers[tag % per_row_] = answer.text;
+    settle(tag, VoteStatus::answered);
   }
 
   void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const std::string& unreadable) {
@@ -228,17 +312,21 @@ class VoteCollector {
   }
 
   void count_failure(std::uint64_t tag, const std::string& kind, const std::string& detail) {
-    out_.status[tag] = VoteStatus::failed;
-    schedule_.settle(tag, out_.votes);
     ++out_.failed_requests;
     ++out_.failures[kind];
     if (out_.first_failure.empty()) out_.first_failure = kind + ": " + detail;
+    settle(tag, VoteStatus::failed);
   }
 
   const VotingPlan& plan_;
+  RowFeed& feed_;
+  const RowSink& sink_;
   CollectedVotes& out_;
   const std::size_t per_row_;
   VoteSchedule schedule_;
+  const std::size_t slots_;         // requests in flight at most
+  const std::size_t window_limit_;  // rows in the window at most
+  std::deque<RowSlot> window_;      // rows first_position() .. end_position() of the schedule
   ProgressLine progress_;
   std::string rendered_;
   std::size_t rendered_position_ = 0;
@@ -257,13 +345,11 @@ std::string vote_request_body(const VotingPlan& plan, const std::string& rendere
   return plan.api.request_body(rendered_prompt, plan.config.generation, seed);
 }
 
-CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool) {
+CollectedVotes collect_votes(const VotingPlan& plan, RowFeed& feed, HttpPool& pool, const RowSink& sink) {
   CollectedVotes out;
   out.votes_per_row = static_cast<std::size_t>(plan.config.votes);
-  out.votes.assign(plan.rows.size() * out.votes_per_row, std::nullopt);
-  out.status.assign(out.votes.size(), VoteStatus::not_asked);
-  if (plan.keep_answers) out.answers.assign(out.votes.size(), std::string{});
-  VoteCollector collector(plan, out);
+  out.total_votes = feed.size() * out.votes_per_row;
+  VoteCollector collector(plan, feed, sink, out);
   pool.run([&] { return collector.next(); },
            [&](const HttpRequest& request, HttpResponse&& response) { return collector.finish(request, std::move(response)); }, plan.stop);
   collector.finish_progress();

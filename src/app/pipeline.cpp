@@ -1,4 +1,5 @@
-// The run: check -> load rows -> sample -> send and collect votes -> vote -> write -> report.
+// The run: check -> open the rows -> stream rows, votes and decided labels through one HTTP pool
+// -> commit the outputs -> report.
 #include "synthgen/app/pipeline.hpp"
 
 #include <fmt/format.h>
@@ -8,11 +9,9 @@
 #include <cstdio>
 
 #include "synthgen/app/collect_votes.hpp"
-#include "synthgen/app/load_rows.hpp"
+#include "synthgen/app/row_feed.hpp"
+#include "synthgen/app/run_outputs.hpp"
 #include "synthgen/app/steps.hpp"
-#include "synthgen/core/html_report.hpp"
-#include "synthgen/core/labeling.hpp"
-#include "synthgen/core/random.hpp"
 #include "synthgen/core/report.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
@@ -58,8 +57,8 @@ void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store
   const auto kept = store != nullptr ? "; " + std::to_string(votes.answered) + " answers are kept in " + store->path() +
                                            ": run the same command again to resume"
                                      : std::string("; nothing was stored (--no-cache)");
-  throw RunError(ExitCode::interrupted, "interrupted after " + std::to_string(votes.answered) + " of " +
-                                            std::to_string(votes.votes.size()) + " answers; no output was written" + kept);
+  throw RunError(ExitCode::interrupted, "interrupted after " + std::to_string(votes.answered) + " of " + std::to_string(votes.total_votes) +
+                                            " answers; no output was written" + kept);
 }
 
 void stop_if_over_budget(const CollectedVotes& votes, const RunConfig& config, const ResponseStore* store) {
@@ -72,7 +71,7 @@ void stop_if_over_budget(const CollectedVotes& votes, const RunConfig& config, c
           ? "--max-requests " + std::to_string(config.max_requests)
           : fmt::format("--max-cost {} ({} tokens at {} per million)", config.max_cost, votes.paid_tokens, config.price_per_mtok);
   throw RunError(ExitCode::budget, limit + " reached with " + std::to_string(votes.answered) + " of " +
-                                       std::to_string(votes.votes.size() - votes.skipped_votes) + " answers; no output was written; " +
+                                       std::to_string(votes.total_votes - votes.skipped_votes) + " answers; no output was written; " +
                                        kept);
 }
 
@@ -96,16 +95,16 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-VotingPlan voting_plan(const std::vector<Row>& rows, const LabelSet& labels, const PromptTemplate& prompt, const InferenceApi& api,
+VotingPlan voting_plan(std::size_t rows, const LabelSet& labels, const PromptTemplate& prompt, const InferenceApi& api,
                        const RunConfig& config, const std::optional<Token>& token, ResponseStore* store) {
   // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
   std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
   for (auto& h : api.extra_headers()) headers.push_back(std::move(h));
-  spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows.size() * static_cast<std::size_t>(config.votes), rows.size(),
-               config.votes, api.url());
+  spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows * static_cast<std::size_t>(config.votes), rows, config.votes,
+               api.url());
   const bool keep_answers = !config.details.empty() || !config.html_report.empty();
   const bool show_progress = !config.quiet && config.log_level == "info";
-  return VotingPlan{rows,         labels,       prompt, api, config, auth_headers(token, headers), store, install_interrupt_handlers(),
+  return VotingPlan{labels,       prompt,       api, config, auth_headers(token, headers), store, install_interrupt_handlers(),
                     keep_answers, show_progress};
 }
 
@@ -131,17 +130,17 @@ void fail_if_nothing_answered(const CollectedVotes& votes) {
                                         "); check --endpoint and that the server is up");
 }
 
-RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const CollectedVotes& votes, const LabeledRows& labeled) {
+RunSummary summarize(const RowFeed& feed, const LabelTally& tally, const CollectedVotes& votes) {
   RunSummary s;
-  s.source = dataset.description;
-  s.rows = rows.size();
-  s.no_votes = labeled.no_vote_rows.size();
-  s.labeled = s.rows - s.no_votes;
-  s.ties = labeled.ties;
-  s.unanimous = labeled.unanimous;
-  s.no_vote_rows = labeled.no_vote_rows;
-  s.has_gold = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.gold.has_value(); });
-  s.metrics = score_labels(rows, labeled, dataset.labels.size());
+  s.source = feed.description();
+  s.rows = tally.rows();
+  s.labeled = tally.labeled();
+  s.no_votes = tally.no_vote_rows().size();
+  s.ties = tally.ties();
+  s.unanimous = tally.unanimous();
+  s.no_vote_rows = tally.no_vote_rows();
+  s.has_gold = tally.has_gold();
+  s.metrics = tally.metrics();
   s.requests = votes.requests;
   s.retries = votes.retries;
   s.cached = votes.cached;
@@ -153,20 +152,6 @@ RunSummary summarize(const std::vector<Row>& rows, const Dataset& dataset, const
   s.prompt_tokens = votes.prompt_tokens;
   s.completion_tokens = votes.completion_tokens;
   return s;
-}
-
-void write_outputs(const RunConfig& config, const std::vector<Row>& rows, const Dataset& dataset, const CollectedVotes& votes,
-                   const LabeledRows& labeled, const RunSummary& summary) {
-  const auto write = [](const std::string& path, const std::string& content) {
-    if (auto ok = write_file_atomically(path, content); !ok) throw RunError(ExitCode::output, ok.error());
-  };
-  write(config.output, training_csv(rows, labeled, dataset.labels, config.with_confidence));
-  if (!config.metrics_json.empty()) write(config.metrics_json, format_metrics_json(summary, dataset.labels));
-  const VoteRecords records{votes.votes, votes.status, votes.answers, votes.votes_per_row};
-  if (!config.details.empty()) write(config.details, details_jsonl(rows, labeled, records, dataset.labels, config.answer_format));
-  if (!config.html_report.empty()) {
-    write(config.html_report, format_html_report(summary, dataset.labels, {rows, labeled, records, config.answer_format}));
-  }
 }
 
 void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
@@ -208,29 +193,27 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store(config);
 
-  // 1. Load rows.
-  auto dataset = load_rows(config, pool, auth_headers(token), synthgen_cache_dir());
-  // 2. Take the seeded sample.
-  const auto rows = sample_rows(dataset, config);
-  // 3-4. Build each vote's request and collect the answers (from the store, or sent).
+  // 1. Open the rows: the first page or the whole file, and the seeded sample.
+  auto feed = RowFeed::open(config, pool, auth_headers(token), synthgen_cache_dir());
   const auto api = make_inference_api(config.api, config.endpoint);
-  const auto prompt = prompt_for(prompt_template, config, dataset.labels);
-  const auto plan = voting_plan(rows, dataset.labels, prompt, *api, config, token, store.get());
+  const auto prompt = prompt_for(prompt_template, config, feed.labels());
+  const auto plan = voting_plan(feed.size(), feed.labels(), prompt, *api, config, token, store.get());
+  RunOutputs outputs(config, feed.labels());
+  // 2-5. Stream the rows in, ask for (or look up) every vote, and decide each row as its votes are in.
   const Stopwatch request_clock;
-  const auto votes = collect_votes(plan, pool);
+  const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) { outputs.take(row); });
   const auto request_s = request_clock.seconds();
   check_collected(votes, config, store.get());
-  // 5. Majority vote.
-  const auto labeled = decide_labels(rows, votes.votes, votes.votes_per_row, dataset.labels.size(), config.seed);
+  feed.keep_in_cache();
   // 6. Write the training file, the metrics and the reports.
-  auto summary = summarize(rows, dataset, votes, labeled);
+  auto summary = summarize(feed, outputs.tally(), votes);
   summary.wall_s = run_clock.seconds();
   summary.request_wall_s = request_s;
-  write_outputs(config, rows, dataset, votes, labeled, summary);
+  outputs.commit(summary);
   // 7. Report, and hold the result to the quality floors.
   warn_about_losses(summary, votes.votes_per_row);
   spdlog::info("wrote {} labeled rows to {}", summary.labeled, config.output);
-  if (config.print_report) std::fputs(format_report(summary, dataset.labels).c_str(), stdout);
+  if (config.print_report) std::fputs(format_report(summary, feed.labels()).c_str(), stdout);
   fail_below_quality_floor(summary, config);
   return ExitCode::ok;
 }

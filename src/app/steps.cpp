@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include "synthgen/app/run_error.hpp"
-#include "synthgen/core/random.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
 
@@ -26,15 +25,6 @@ PromptTemplate load_prompt(const RunConfig& config) {
 HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra) {
   if (token) extra.push_back("Authorization: Bearer " + token->value);
   return HeaderList(extra);
-}
-
-std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config) {
-  const auto total = dataset.rows.size();
-  if (config.n_sample > total)
-    spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
-  std::vector<Row> sample;
-  for (const auto index : sample_indices(total, config.n_sample, config.seed)) sample.push_back(std::move(dataset.rows[index]));
-  return sample;
 }
 
 std::string synthgen_cache_dir() {

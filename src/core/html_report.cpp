@@ -58,60 +58,29 @@ std::string class_bars(const Metrics& m, const LabelSet& labels) {
   return out + "</table>";
 }
 
-std::string agreement_histogram(const LabeledRows& labeled) {
+std::string agreement_histogram(const std::array<std::size_t, agreement_buckets>& counts) {
   // Buckets of the share of a row's votes that went to its label.
   const char* names[] = {"no vote", "under 50 %", "50 to 67 %", "67 to 99 %", "unanimous"};
-  std::size_t counts[5] = {};
-  for (const auto& r : labeled.results) {
-    const auto a = agreement(r);
-    const std::size_t bucket = !r.label ? 0 : a >= 1.0 ? 4 : a >= 0.67 ? 3 : a >= 0.5 ? 2 : 1;
-    ++counts[bucket];
-  }
-  const auto most = std::max<std::size_t>(1, *std::max_element(std::begin(counts), std::end(counts)));
+  const auto most = std::max<std::size_t>(1, *std::max_element(counts.begin(), counts.end()));
   std::string out = "<h2>Vote agreement</h2><table class=\"bars\">";
-  for (std::size_t b = 0; b < 5; ++b) {
+  for (std::size_t b = 0; b < agreement_buckets; ++b) {
     out += fmt::format("<tr><th>{}</th><td style=\"text-align:left\">{} {}</td></tr>", names[b],
                        bar(static_cast<double>(counts[b]) / static_cast<double>(most), "#8a5cd8"), counts[b]);
   }
   return out + "</table>";
 }
 
-std::string vote_cells(const ReportRows& d, std::size_t row, const LabelSet& labels) {
+std::string vote_cells(const RowVotes& row, const LabelSet& labels, AnswerFormat format) {
   std::string out;
-  for (std::size_t v = 0; v < d.votes.votes_per_row; ++v) {
-    const auto i = row * d.votes.votes_per_row + v;
-    if (d.votes.status[i] == VoteStatus::not_asked) continue;
-    const auto& vote = d.votes.votes[i];
+  for (std::size_t v = 0; v < row.votes.size(); ++v) {
+    if (row.status[v] == VoteStatus::not_asked) continue;
+    const auto& vote = row.votes[v];
     std::string reason;
-    if (i < d.votes.answers.size()) reason = parse_answer(d.votes.answers[i], labels, ParserKind::strict, d.format).reason;
-    out += "<div class=\"vote\">" + html_escape(vote                                      ? labels.name(*vote)
-                                                : d.votes.status[i] == VoteStatus::failed ? "(failed)"
-                                                                                          : "(no vote)");
+    if (v < row.answers.size()) reason = parse_answer(row.answers[v], labels, ParserKind::strict, format).reason;
+    out += "<div class=\"vote\">" + html_escape(vote ? labels.name(*vote) : row.status[v] == VoteStatus::failed ? "(failed)" : "(no vote)");
     if (!reason.empty()) out += ": " + html_escape(reason);
     out += "</div>";
   }
-  return out;
-}
-
-std::string disagreements(const ReportRows& d, const LabelSet& labels) {
-  std::string out =
-      "<h2>Rows where the vote disagrees with gold</h2><table><tr><th>row</th><th>text</th><th>gold</th><th>model</th><th>votes and "
-      "reasons</th></tr>";
-  std::size_t listed = 0;
-  std::size_t total = 0;
-  for (std::size_t i = 0; i < d.rows.size(); ++i) {
-    const auto& label = d.labeled.results[i].label;
-    const auto& gold = d.rows[i].gold;
-    if (!gold || (label && *label == *gold)) continue;
-    ++total;
-    if (listed++ >= max_listed_disagreements) continue;
-    out += fmt::format("<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>", d.rows[i].index,
-                       html_escape(d.rows[i].text), html_escape(labels.name(*gold)), label ? html_escape(labels.name(*label)) : "(none)",
-                       vote_cells(d, i, labels));
-  }
-  out += "</table>";
-  if (total > max_listed_disagreements) out += fmt::format("<p>{} more not listed (see --details).</p>", total - max_listed_disagreements);
-  if (total == 0) out += "<p>None.</p>";
   return out;
 }
 
@@ -137,7 +106,28 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string format_html_report(const RunSummary& s, const LabelSet& labels, const ReportRows& detail) {
+void DisagreementTable::add(const RowVotes& row, const VoteResult& result) {
+  const auto& gold = row.row.gold;
+  if (!gold || (result.label && *result.label == *gold)) return;
+  if (total_++ >= max_listed_disagreements) return;
+  rows_html_ += fmt::format("<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>", row.row.index,
+                            html_escape(row.row.text), html_escape(labels_.name(*gold)),
+                            result.label ? html_escape(labels_.name(*result.label)) : "(none)", vote_cells(row, labels_, format_));
+}
+
+std::string DisagreementTable::html() const {
+  std::string out =
+      "<h2>Rows where the vote disagrees with gold</h2><table><tr><th>row</th><th>text</th><th>gold</th><th>model</th><th>votes and "
+      "reasons</th></tr>" +
+      rows_html_ + "</table>";
+  if (total_ > max_listed_disagreements)
+    out += fmt::format("<p>{} more not listed (see --details).</p>", total_ - max_listed_disagreements);
+  if (total_ == 0) out += "<p>None.</p>";
+  return out;
+}
+
+std::string format_html_report(const RunSummary& s, const LabelSet& labels, const LabelTally& tally,
+                               const DisagreementTable& disagreements) {
   const bool scored = s.has_gold && s.metrics.scored > 0;
   std::string out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>synthgen report</title>";
   out += style;
@@ -153,8 +143,8 @@ std::string format_html_report(const RunSummary& s, const LabelSet& labels, cons
          figure("tokens", std::to_string(s.prompt_tokens + s.completion_tokens)) + figure("wall time", fmt::format("{:.1f} s", s.wall_s)) +
          "</div>";
   if (scored) out += confusion_heat_map(s.metrics, labels) + class_bars(s.metrics, labels);
-  out += agreement_histogram(detail.labeled);
-  if (scored) out += disagreements(detail, labels);
+  out += agreement_histogram(tally.agreement_counts());
+  if (scored) out += disagreements.html();
   return out + "</body></html>\n";
 }
 

@@ -2,6 +2,8 @@
 // scikit-learn's zero_division=0).
 #include "synthgen/core/metrics.hpp"
 
+#include <utility>
+
 namespace synthgen {
 namespace {
 
@@ -29,10 +31,18 @@ double cohen_kappa(const std::vector<std::vector<std::size_t>>& confusion, std::
 }  // namespace
 
 Metrics compute_metrics(std::span<const LabeledPair> pairs, std::size_t label_count) {
+  std::vector<std::vector<std::size_t>> confusion(label_count, std::vector<std::size_t>(label_count, 0));
+  for (const auto& p : pairs) ++confusion.at(static_cast<std::size_t>(p.gold)).at(static_cast<std::size_t>(p.predicted));
+  return metrics_from_confusion(std::move(confusion));
+}
+
+Metrics metrics_from_confusion(std::vector<std::vector<std::size_t>> confusion) {
   Metrics m;
-  m.scored = pairs.size();
-  m.confusion.assign(label_count, std::vector<std::size_t>(label_count, 0));
-  for (const auto& p : pairs) ++m.confusion.at(static_cast<std::size_t>(p.gold)).at(static_cast<std::size_t>(p.predicted));
+  const auto label_count = confusion.size();
+  m.confusion = std::move(confusion);
+  for (const auto& row : m.confusion) {
+    for (const auto count : row) m.scored += count;
+  }
 
   std::size_t correct = 0;
   double f1_sum = 0;
@@ -57,9 +67,9 @@ Metrics compute_metrics(std::span<const LabeledPair> pairs, std::size_t label_co
       ++present;
     }
   }
-  m.accuracy = ratio(correct, pairs.size());
+  m.accuracy = ratio(correct, m.scored);
   m.macro_f1 = present == 0 ? 0.0 : f1_sum / static_cast<double>(present);
-  m.kappa = cohen_kappa(m.confusion, pairs.size());
+  m.kappa = cohen_kappa(m.confusion, m.scored);
   return m;
 }
 

@@ -1,8 +1,9 @@
-// splitmix64-based seeds and a seeded sample (partial Fisher-Yates over an index vector).
+// splitmix64-based seeds and a seeded sample (partial Fisher-Yates, sparse for a small sample).
 #include "synthgen/core/random.hpp"
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_map>
 
 namespace synthgen {
 
@@ -33,18 +34,57 @@ std::uint64_t uniform_below(std::uint64_t& state, std::uint64_t bound) {
   return value % bound;
 }
 
-std::vector<std::size_t> sample_indices(std::size_t total, std::size_t n, std::uint64_t seed) {
-  std::vector<std::size_t> indices(total);
-  std::iota(indices.begin(), indices.end(), std::size_t{0});
-  if (n == 0 || n >= total) return indices;
+namespace {
+
+// Positions [0, total) of which only the swapped ones are stored: a shuffle of a few rows of a
+// huge split costs memory for the few.
+class SparsePermutation {
+ public:
+  std::size_t at(std::size_t i) const {
+    const auto it = moved_.find(i);
+    return it == moved_.end() ? i : it->second;
+  }
+  void swap(std::size_t i, std::size_t j) {
+    const auto a = at(i);
+    const auto b = at(j);
+    moved_[i] = b;
+    moved_[j] = a;
+  }
+
+ private:
+  std::unordered_map<std::size_t, std::size_t> moved_;
+};
+
+// The same shuffle over a full index vector: cheaper when the sample is a large part of the split.
+class DensePermutation {
+ public:
+  explicit DensePermutation(std::size_t total) : indices_(total) { std::iota(indices_.begin(), indices_.end(), std::size_t{0}); }
+  std::size_t at(std::size_t i) const { return indices_[i]; }
+  void swap(std::size_t i, std::size_t j) { std::swap(indices_[i], indices_[j]); }
+
+ private:
+  std::vector<std::size_t> indices_;
+};
+
+template <typename Permutation>
+std::vector<std::size_t> first_of_shuffle(Permutation permutation, std::size_t total, std::size_t n, std::uint64_t seed) {
+  std::vector<std::size_t> picked;
+  picked.reserve(n);
   std::uint64_t state = seed;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto j = i + static_cast<std::size_t>(uniform_below(state, total - i));
-    std::swap(indices[i], indices[j]);
+    permutation.swap(i, i + static_cast<std::size_t>(uniform_below(state, total - i)));
+    picked.push_back(permutation.at(i));
   }
-  indices.resize(n);
-  std::sort(indices.begin(), indices.end());
-  return indices;
+  std::sort(picked.begin(), picked.end());
+  return picked;
+}
+
+}  // namespace
+
+RowSelection select_rows(std::size_t total, std::size_t n, std::uint64_t seed) {
+  if (n == 0 || n >= total) return {total, {}};
+  if (n >= total / 8) return {total, first_of_shuffle(DensePermutation(total), total, n, seed)};
+  return {total, first_of_shuffle(SparsePermutation(), total, n, seed)};
 }
 
 }  // namespace synthgen

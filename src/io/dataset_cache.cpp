@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,8 @@ std::string dataset_cache_path(const std::string& cache_dir, const RunConfig& c)
          safe(c.columns.label) + ".jsonl";
 }
 
-std::expected<void, std::string> save_dataset(const std::string& path, const Dataset& dataset) {
+std::expected<DatasetCacheWriter, std::string> DatasetCacheWriter::create(const std::string& path, const LabelSet& labels,
+                                                                          const std::string& description, std::size_t total) {
   std::error_code ec;
   const auto dir = std::filesystem::path(path).parent_path();
   std::filesystem::create_directories(dir, ec);
@@ -34,13 +36,21 @@ std::expected<void, std::string> save_dataset(const std::string& path, const Dat
   ::chmod(dir.c_str(), 0700);
   auto file = AtomicFile::create(path);
   if (!file) return std::unexpected(file.error());
-  file->append(nlohmann::json{{"labels", dataset.labels.names}, {"description", dataset.description}}.dump() + "\n");
-  for (const auto& row : dataset.rows) {
-    nlohmann::json line{{"i", row.index}, {"t", row.text}};
-    if (row.gold) line["g"] = *row.gold;
-    file->append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-  }
-  return file->commit();
+  file->append(nlohmann::json{{"labels", labels.names}, {"description", description}, {"total", total}}.dump() + "\n");
+  return DatasetCacheWriter(std::move(*file));
+}
+
+void DatasetCacheWriter::add(const Row& row) {
+  nlohmann::json line{{"i", row.index}, {"t", row.text}};
+  if (row.gold) line["g"] = *row.gold;
+  file_.append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+std::expected<void, std::string> save_dataset(const std::string& path, const Dataset& dataset) {
+  auto writer = DatasetCacheWriter::create(path, dataset.labels, dataset.description, dataset.total);
+  if (!writer) return std::unexpected(writer.error());
+  for (const auto& row : dataset.rows) writer->add(row);
+  return writer->commit();
 }
 
 std::optional<Dataset> load_cached_dataset(const std::string& path) {
@@ -60,6 +70,9 @@ std::optional<Dataset> load_cached_dataset(const std::string& path) {
     if (line.contains("g") && line["g"].is_number_integer()) row.gold = line["g"].get<LabelId>();
     dataset.rows.push_back(std::move(row));
   }
+  // A cache without a row count (an older synthgen's) held every row.
+  const auto total = header.contains("total") && header["total"].is_number_unsigned() ? header["total"].get<std::size_t>() : 0;
+  dataset.total = std::max(total, dataset.rows.size());
   return dataset;
 }
 

@@ -1,8 +1,7 @@
-// The dataset viewer API (datasets-server): /rows pages and /splits, in the shapes of
-// wire-formats section 2.
+// The dataset viewer API (datasets-server): a /rows page read, and /splits, in the shapes of
+// wire-formats section 2 (the pages are asked for by viewer_pages.cpp).
 #include <curl/curl.h>
 
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "synthgen/core/text.hpp"
@@ -12,18 +11,6 @@
 
 namespace synthgen {
 namespace {
-
-constexpr std::size_t page_length = 100;
-
-std::string escape(const std::string& value) {
-  std::unique_ptr<char, decltype(&curl_free)> escaped(curl_easy_escape(nullptr, value.c_str(), static_cast<int>(value.size())), curl_free);
-  return escaped ? std::string(escaped.get()) : value;
-}
-
-std::string rows_url(const ViewerQuery& q, std::size_t offset) {
-  return q.server + "/rows?dataset=" + escape(q.dataset) + "&config=" + escape(q.config) + "&split=" + escape(q.split) +
-         "&offset=" + std::to_string(offset) + "&length=" + std::to_string(page_length);
-}
 
 // The page's parts are read in place (find, never value() or a copy): a body is untrusted, and
 // value() throws on a type it did not expect while copying a deeply nested value recurses.
@@ -120,25 +107,6 @@ std::expected<Page, std::string> parse_rows_page(std::string_view body, const Co
   return page;
 }
 
-namespace {
-
-std::expected<Page, SourceError> page_from(const HttpResponse& response, const ViewerQuery& query) {
-  if (!response.ok()) return std::unexpected(http_failure(response, "the dataset viewer"));
-  auto page = parse_rows_page(response.body, query.columns, query.labels);
-  if (!page) return std::unexpected(SourceError{FailureKind::input, page.error(), response.status});
-  return std::move(*page);
-}
-
-HttpRequest get(std::string url, const HeaderList& headers, std::uint64_t tag = 0) {
-  HttpRequest request;
-  request.tag = tag;
-  request.url = std::move(url);
-  request.headers = headers;
-  return request;
-}
-
-}  // namespace
-
 SourceError http_failure(const HttpResponse& r, const std::string& what) {
   if (!r.transport_error.empty()) return {FailureKind::service, what + " could not be reached: " + r.transport_error, 0};
   const auto detail = what + " answered " + std::to_string(r.status) + ": " + service_error_text(r.body);
@@ -147,37 +115,16 @@ SourceError http_failure(const HttpResponse& r, const std::string& what) {
   return {FailureKind::service, detail, r.status};
 }
 
-std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers) {
-  auto first = page_from(pool.fetch(get(rows_url(query, 0), headers)), query);
-  if (!first) return std::unexpected(first.error());
-  Dataset dataset{first->layout.labels, std::move(first->rows),
-                  "the dataset viewer (" + query.dataset + ", " + query.config + "/" + query.split + ")"};
-
-  std::map<std::size_t, std::vector<Row>> later;
-  std::optional<SourceError> failure;
-  std::size_t next_offset = page_length;
-  pool.run(
-      [&]() -> Pulled {
-        if (next_offset >= first->total) return Exhausted{};
-        const auto offset = std::exchange(next_offset, next_offset + page_length);
-        return get(rows_url(query, offset), headers, offset);
-      },
-      [&](const HttpRequest& request, HttpResponse&& response) {
-        auto page = page_from(response, query);
-        if (!page) {
-          failure = page.error();
-          return Next::stop;
-        }
-        later[request.tag] = std::move(page->rows);
-        return Next::proceed;
-      });
-  if (failure) return std::unexpected(*failure);
-  for (auto& [offset, rows] : later) std::move(rows.begin(), rows.end(), std::back_inserter(dataset.rows));
-  return dataset;
+std::string url_escape(const std::string& value) {
+  std::unique_ptr<char, decltype(&curl_free)> escaped(curl_easy_escape(nullptr, value.c_str(), static_cast<int>(value.size())), curl_free);
+  return escaped ? std::string(escaped.get()) : value;
 }
 
 std::expected<std::string, SourceError> list_viewer_splits(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers) {
-  const auto response = pool.fetch(get(query.server + "/splits?dataset=" + escape(query.dataset), headers));
+  HttpRequest request;
+  request.url = query.server + "/splits?dataset=" + url_escape(query.dataset);
+  request.headers = headers;
+  const auto response = pool.fetch(std::move(request));
   if (!response.ok()) return std::unexpected(http_failure(response, "the dataset viewer"));
   const auto doc = nlohmann::json::parse(response.body, nullptr, false);
   std::string listed;

@@ -95,7 +95,9 @@ std::expected<Dataset, SourceError> load_phrasebank_zip(HttpPool& pool, const st
   if (!text) return std::unexpected(SourceError{FailureKind::service, "FinancialPhraseBank-v1.0.zip from the Hub: " + text.error(), 0});
   auto rows = parse_phrasebank_text(*text, sentiment_labels());
   if (!rows) return std::unexpected(SourceError{FailureKind::service, std::string(chosen->member) + ": " + rows.error(), 0});
-  return Dataset{sentiment_labels(), std::move(*rows), "the Hub file FinancialPhraseBank-v1.0.zip (" + std::string(chosen->member) + ")"};
+  const auto total = rows->size();
+  return Dataset{sentiment_labels(), std::move(*rows), "the Hub file FinancialPhraseBank-v1.0.zip (" + std::string(chosen->member) + ")",
+                 total};
 }
 
 }  // namespace synthgen

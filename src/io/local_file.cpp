@@ -15,19 +15,16 @@ std::expected<Dataset, SourceError> load_local_file(const std::string& path, con
   if (!text) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": " + text.error(), 0});
   auto rows = jsonl ? parse_jsonl_rows(*text, columns, labels) : parse_csv_rows(*text, columns, labels);
   if (!rows) return std::unexpected(SourceError{FailureKind::input, path + ": " + rows.error(), 0});
-  return Dataset{labels, std::move(*rows), "the local file " + path};
+  const auto total = rows->size();
+  return Dataset{labels, std::move(*rows), "the local file " + path, total};
 }
 
-std::expected<void, std::string> relabel(Dataset& dataset, const LabelSet& target) {
-  for (auto& row : dataset.rows) {
-    if (!row.gold) continue;
-    const auto& name = dataset.labels.name(*row.gold);
-    const auto id = target.find(name);
-    if (!id)
-      return std::unexpected("row " + std::to_string(row.index) + ": label '" + name + "' is not one of --labels " + target.joined());
-    row.gold = id;
-  }
-  dataset.labels = target;
+std::expected<void, std::string> relabel(Row& row, const LabelSet& source, const LabelSet& target) {
+  if (!row.gold) return {};
+  const auto& name = source.name(*row.gold);
+  const auto id = target.find(name);
+  if (!id) return std::unexpected("row " + std::to_string(row.index) + ": label '" + name + "' is not one of --labels " + target.joined());
+  row.gold = id;
   return {};
 }
 

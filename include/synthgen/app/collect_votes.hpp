@@ -1,14 +1,18 @@
-// Step 4 of a run: every vote of every row as one request through the HTTP pool. A request is a
-// value (row, vote, body): answered from the response store when it is there, else sent, retried
-// on passing failures, stored as it arrives, and turned into a parsed vote or a counted failure.
+// Steps 1-4 of a run, interleaved: rows stream in from the feed, every vote of every row is one
+// request through the HTTP pool, and each row leaves, in row order, as soon as its votes are in.
+// A request is a value (row, vote, body): answered from the response store when it is there, else
+// sent, retried on passing failures, stored as it arrives, and turned into a parsed vote or a
+// counted failure. Memory holds a bounded window of rows, never the run.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "synthgen/app/row_feed.hpp"
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/prompt.hpp"
@@ -20,7 +24,6 @@
 namespace synthgen {
 
 struct VotingPlan {
-  const std::vector<Row>& rows;
   const LabelSet& labels;
   const PromptTemplate& prompt;
   const InferenceApi& api;
@@ -32,13 +35,13 @@ struct VotingPlan {
   bool show_progress = false;  // the progress line on stderr
 };
 
+// The run's counts; the votes themselves go to the RowSink row by row.
 struct CollectedVotes {
   std::size_t votes_per_row = 0;
-  std::vector<std::optional<LabelId>> votes;  // [row position * votes_per_row + vote]; empty: no vote
-  std::vector<VoteStatus> status;             // same index
-  std::vector<std::string> answers;           // same index, the raw answer; kept only for --details
-  std::size_t answered = 0;                   // votes with an answer, sent or stored
-  std::size_t requests = 0;                   // HTTP requests sent, retries included
+  std::size_t total_votes = 0;  // rows x votes per row
+  std::size_t rows_done = 0;    // rows handed to the sink
+  std::size_t answered = 0;     // votes with an answer, sent or stored
+  std::size_t requests = 0;     // HTTP requests sent, retries included
   std::size_t retries = 0;
   std::size_t cached = 0;                       // votes answered from the response store
   std::size_t skipped_votes = 0;                // votes not asked for: the row's majority was already settled
@@ -55,11 +58,14 @@ struct CollectedVotes {
   std::size_t missing_offline = 0;  // HF_HUB_OFFLINE: votes whose answer is not in the store
 };
 
+// Takes each row once its votes are in, in row order (answers are filled only with keep_answers).
+using RowSink = std::function<void(const RowVotes&)>;
+
 // The body of one vote's request: the prompt for the row and that vote's own seed.
 std::string vote_request_body(const VotingPlan& plan, const std::string& rendered_prompt, const Row& row, int vote);
 
 // Throws RunError when an answer shows the run cannot succeed (refused token, no credits, no such
 // endpoint or model), after storing what arrived; any other failure is retried or counted.
-CollectedVotes collect_votes(const VotingPlan& plan, HttpPool& pool);
+CollectedVotes collect_votes(const VotingPlan& plan, RowFeed& feed, HttpPool& pool, const RowSink& sink);
 
 }  // namespace synthgen

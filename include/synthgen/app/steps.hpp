@@ -1,4 +1,4 @@
-// Steps shared by the labeling run and `synthgen plan`: the prompt, the sample, the auth header.
+// Steps shared by the labeling run and `synthgen plan`: the prompt, the auth header, the cache dir.
 #pragma once
 
 #include <optional>
@@ -17,9 +17,6 @@ PromptTemplate load_prompt(const RunConfig& config);
 
 // `extra` header lines plus the Authorization header when there is a token.
 HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra = {});
-
-// The seeded sample of --n-sample rows (all when 0), moved out of the dataset, in dataset order.
-std::vector<Row> sample_rows(Dataset& dataset, const RunConfig& config);
 
 // $XDG_CACHE_HOME/synthgen, else ~/.cache/synthgen: the response store and the download cache.
 std::string synthgen_cache_dir();

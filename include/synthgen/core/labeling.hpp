@@ -1,6 +1,8 @@
-// From votes to labels: the majority per row, the run's tallies, and the training file.
+// From votes to labels, one row at a time: the majority per row, the run's tallies, and the
+// training file's and the details file's lines. Nothing here holds a row longer than its call.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -9,7 +11,7 @@
 
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/labels.hpp"
-#include "synthgen/core/report.hpp"
+#include "synthgen/core/metrics.hpp"
 #include "synthgen/core/vote.hpp"
 
 namespace synthgen {
@@ -17,35 +19,58 @@ namespace synthgen {
 // What became of one vote's request.
 enum class VoteStatus : std::uint8_t { not_asked, answered, failed };
 
-struct LabeledRows {
-  std::vector<VoteResult> results;  // one per row, in row order
-  std::size_t ties = 0;
-  std::size_t unanimous = 0;              // labeled rows whose valid votes all agree
-  std::vector<std::size_t> no_vote_rows;  // source indices of rows with no valid vote
+// One row with every vote it got, as the vote collector hands it over.
+struct RowVotes {
+  const Row& row;
+  std::span<const std::optional<LabelId>> votes;  // empty: no vote
+  std::span<const VoteStatus> status;             // same index
+  std::span<const std::string> answers;           // same index, raw answers; empty unless kept
 };
+
+// The majority of the row's votes; a tie is drawn from the run seed and the row's index.
+VoteResult decide_row(const RowVotes& row, std::size_t label_count, std::uint64_t seed);
 
 // Share of a row's valid votes that went to its label (1.0: unanimous); 0 with no label.
 double agreement(const VoteResult& result);
 
-// `votes` holds `votes_per_row` entries per row, row after row.
-LabeledRows decide_labels(std::span<const Row> rows, std::span<const std::optional<LabelId>> votes, std::size_t votes_per_row,
-                          std::size_t label_count, std::uint64_t seed);
+// The agreement histogram's buckets: no vote, under 50 %, 50 to 67 %, 67 to 99 %, unanimous.
+constexpr std::size_t agreement_buckets = 5;
+std::size_t agreement_bucket(const VoteResult& result);
 
-// Accuracy and the rest over rows that have both a gold and a decided label.
-Metrics score_labels(std::span<const Row> rows, const LabeledRows& labeled, std::size_t label_count);
+// The run's figures, gathered row after row: counts and the confusion matrix, and the indices of
+// the rows that got no vote (the only list that grows, and only with failures).
+class LabelTally {
+ public:
+  explicit LabelTally(std::size_t label_count);
+  void add(const Row& row, const VoteResult& result);
 
-// One JSON line per row for --details: text, gold, label, agreement, tie, and each vote asked
-// with its label (null: no vote), raw answer and reason.
-struct VoteRecords {
-  std::span<const std::optional<LabelId>> votes;
-  std::span<const VoteStatus> status;
-  std::span<const std::string> answers;
-  std::size_t votes_per_row;
+  [[nodiscard]] std::size_t rows() const { return rows_; }
+  [[nodiscard]] std::size_t labeled() const { return rows_ - no_vote_rows_.size(); }
+  [[nodiscard]] std::size_t ties() const { return ties_; }
+  [[nodiscard]] std::size_t unanimous() const { return unanimous_; }  // labeled rows whose valid votes all agree
+  [[nodiscard]] const std::vector<std::size_t>& no_vote_rows() const { return no_vote_rows_; }
+  [[nodiscard]] bool has_gold() const { return has_gold_; }
+  [[nodiscard]] const std::array<std::size_t, agreement_buckets>& agreement_counts() const { return agreement_counts_; }
+  // Accuracy and the rest over rows that have both a gold and a decided label.
+  [[nodiscard]] Metrics metrics() const { return metrics_from_confusion(confusion_); }
+
+ private:
+  std::size_t rows_ = 0;
+  std::size_t ties_ = 0;
+  std::size_t unanimous_ = 0;
+  std::vector<std::size_t> no_vote_rows_;
+  bool has_gold_ = false;
+  std::array<std::size_t, agreement_buckets> agreement_counts_{};
+  std::vector<std::vector<std::size_t>> confusion_;
 };
-std::string details_jsonl(std::span<const Row> rows, const LabeledRows& labeled, const VoteRecords& records, const LabelSet& labels,
-                          AnswerFormat format);
 
-// `text,labels` with labels as words (and `agreement` when asked); rows without a label are left out.
-std::string training_csv(std::span<const Row> rows, const LabeledRows& labeled, const LabelSet& labels, bool with_agreement = false);
+// `text,labels` with labels as words (and `agreement` when asked).
+std::string training_csv_header(bool with_agreement = false);
+// The row's record; empty for a row without a label, which the training file leaves out.
+std::string training_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels, bool with_agreement = false);
+
+// One JSON line for --details: text, gold, label, agreement, tie, and each vote asked with its
+// label (null: no vote), raw answer and reason.
+std::string details_line(const RowVotes& row, const VoteResult& result, const LabelSet& labels, AnswerFormat format);
 
 }  // namespace synthgen

@@ -33,4 +33,7 @@ struct LabeledPair {
 
 Metrics compute_metrics(std::span<const LabeledPair> pairs, std::size_t label_count);
 
+// The same scores from a confusion matrix counted as the rows went by ([gold][predicted]).
+Metrics metrics_from_confusion(std::vector<std::vector<std::size_t>> confusion);
+
 }  // namespace synthgen

@@ -20,7 +20,19 @@ std::uint32_t vote_seed(std::uint64_t run_seed, std::uint64_t row_index, std::ui
 // Uniform in [0, bound) without modulo bias; bound > 0.
 std::uint64_t uniform_below(std::uint64_t& state, std::uint64_t bound);
 
-// `n` distinct indices of [0, total), in increasing order; n >= total (or n == 0) gives all.
-std::vector<std::size_t> sample_indices(std::size_t total, std::size_t n, std::uint64_t seed);
+// Which rows of a split of `total` rows a run labels: every row, or a seeded sample, in row order.
+// Every row takes no memory, so a run over all of a large split holds nothing per row.
+struct RowSelection {
+  std::size_t total = 0;
+  std::vector<std::size_t> picked;  // increasing; empty: every row
+
+  [[nodiscard]] bool all() const { return picked.empty(); }
+  [[nodiscard]] std::size_t size() const { return all() ? total : picked.size(); }
+  [[nodiscard]] std::size_t at(std::size_t k) const { return all() ? k : picked[k]; }
+};
+
+// `n` distinct rows of [0, total) by a partial Fisher-Yates shuffle; n >= total (or n == 0) is
+// every row. Memory grows with n, not with total.
+RowSelection select_rows(std::size_t total, std::size_t n, std::uint64_t seed);
 
 }  // namespace synthgen

@@ -18,29 +18,45 @@ namespace synthgen {
 // `remaining` votes say: the leader is ahead of the runner-up by more than `remaining`.
 bool majority_settled(std::span<const std::optional<LabelId>> votes, std::size_t label_count, std::size_t remaining);
 
+// Rows are admitted one after another as they are read, and leave from the front once done, so
+// the schedule holds only the rows in the window, never the whole run.
 class VoteSchedule {
  public:
   // A vote's tag is row position * votes_per_row + vote index.
-  VoteSchedule(std::size_t rows, std::size_t votes_per_row, std::size_t label_count, bool early_stop);
+  VoteSchedule(std::size_t votes_per_row, std::size_t label_count, bool early_stop);
 
-  // The next vote to ask for, or nothing until a settled vote opens more (or all is done).
+  // One more row, after the last admitted one.
+  void admit_row();
+
+  // The next vote to ask for, or nothing until a settled vote opens more or a row is admitted.
   std::optional<std::uint64_t> next();
 
-  // A vote's outcome is final (an answer, a no-vote, or a failure after retries). `votes` holds all
-  // votes so far, indexed by tag.
-  void settle(std::uint64_t tag, std::span<const std::optional<LabelId>> votes);
+  // A vote's outcome is final (an answer, a no-vote, or a failure after retries). `row_votes` holds
+  // that row's votes so far, indexed by vote.
+  void settle(std::uint64_t tag, std::span<const std::optional<LabelId>> row_votes);
 
+  // The first row in the window will get no further vote; drop_front() lets it go.
+  [[nodiscard]] bool front_done() const;
+  void drop_front();
+
+  [[nodiscard]] std::size_t first_position() const { return base_; }  // the first row in the window
+  [[nodiscard]] std::size_t end_position() const { return base_ + rows_.size(); }
+  [[nodiscard]] std::size_t unstarted_rows() const { return end_position() - next_row_; }  // admitted, no vote asked yet
   [[nodiscard]] std::size_t skipped() const { return skipped_; }
 
  private:
   struct RowProgress {
     std::uint8_t issued = 0;
     std::uint8_t settled = 0;
+    bool done = false;
   };
+  RowProgress& progress(std::size_t position) { return rows_[position - base_]; }
+
   std::size_t votes_per_row_;
   std::size_t label_count_;
   std::size_t first_wave_;
-  std::vector<RowProgress> rows_;
+  std::deque<RowProgress> rows_;  // positions base_ .. base_ + size
+  std::size_t base_ = 0;
   std::deque<std::uint64_t> follow_ups_;
   std::size_t next_row_ = 0;
   std::size_t skipped_ = 0;

@@ -13,10 +13,12 @@
 
 namespace synthgen {
 
+// A dataset read whole (a local file, the PhraseBank zip, the download cache).
 struct Dataset {
   LabelSet labels;
-  std::vector<Row> rows;
+  std::vector<Row> rows;    // by increasing index
   std::string description;  // for the user: where the rows were read from
+  std::size_t total = 0;    // rows in the split: rows.size(), or more when only a sample was kept
 };
 
 enum class FailureKind { input, auth, service };
@@ -39,8 +41,8 @@ struct ViewerQuery {
   std::optional<LabelSet> labels;  // --labels: the set for string labels (a ClassLabel keeps its names)
 };
 
-// Every row of one split, read in pages of 100 (the first alone, the rest in parallel).
-std::expected<Dataset, SourceError> load_viewer_rows(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers);
+// A value made safe inside a URL's query.
+std::string url_escape(const std::string& value);
 
 // The configs and splits the viewer lists for a dataset ("config/split, ..."), for error messages.
 std::expected<std::string, SourceError> list_viewer_splits(HttpPool& pool, const ViewerQuery& query, const HeaderList& headers);
@@ -57,7 +59,8 @@ std::expected<std::string, std::string> read_zip_member(const std::string& archi
 // A local .jsonl or .csv file.
 std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns, const LabelSet& labels);
 
-// Gold labels re-expressed in `target` (--labels), by name; a gold name not in it is an error.
-std::expected<void, std::string> relabel(Dataset& dataset, const LabelSet& target);
+// A row's gold label re-expressed from `source` in `target` (--labels), by name; a gold name not
+// in `target` is an error.
+std::expected<void, std::string> relabel(Row& row, const LabelSet& source, const LabelSet& target);
 
 }  // namespace synthgen

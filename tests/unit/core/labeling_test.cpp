@@ -5,51 +5,107 @@
 
 #include <nlohmann/json.hpp>
 
+#include "synthgen/core/report.hpp"
+
 namespace synthgen {
 namespace {
 
 const LabelSet labels = sentiment_labels();
 
+using Votes = std::vector<std::optional<LabelId>>;
+
+// Rows with `per_row` votes each, answered (or not asked where the vote is empty and `asked` is false).
+struct VotedRows {
+  std::vector<Row> rows;
+  Votes votes;
+  std::vector<VoteStatus> status;
+  std::vector<std::string> answers;
+  std::size_t per_row = 3;
+
+  [[nodiscard]] RowVotes row(std::size_t i) const {
+    const auto answers_of = answers.empty() ? std::span<const std::string>() : std::span(answers).subspan(i * per_row, per_row);
+    return {rows[i], std::span(votes).subspan(i * per_row, per_row), std::span(status).subspan(i * per_row, per_row), answers_of};
+  }
+};
+
+VotedRows answered(std::vector<Row> rows, Votes votes) {
+  std::vector<VoteStatus> status(votes.size(), VoteStatus::answered);
+  return {std::move(rows), std::move(votes), std::move(status), {}};
+}
+
+// The training file and the tally of a whole run, row by row as the pipeline makes them.
+std::string training_csv(const VotedRows& run, LabelTally& tally, bool with_agreement = false) {
+  auto out = training_csv_header(with_agreement);
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
+    const auto result = decide_row(run.row(i), 3, 42);
+    tally.add(run.rows[i], result);
+    out += training_csv_record(run.rows[i], result, labels, with_agreement);
+  }
+  return out;
+}
+
 TEST(Labeling, MajorityPerRowAndTheTrainingCsv) {
-  const std::vector<Row> rows{{10, "Up, a lot", 2}, {11, "Flat", 1}, {12, "Nobody knows", 0}};
-  const std::vector<std::optional<LabelId>> votes{2, 2, 0, 1, std::nullopt, 1, std::nullopt, std::nullopt, std::nullopt};
-  const auto labeled = decide_labels(rows, votes, 3, 3, 42);
-  EXPECT_EQ(labeled.results[0].label, 2);
-  EXPECT_EQ(labeled.results[1].label, 1);
-  EXPECT_EQ(labeled.results[2].label, std::nullopt);
-  EXPECT_EQ(labeled.no_vote_rows, (std::vector<std::size_t>{12}));
-  EXPECT_EQ(labeled.ties, 0u);
-  EXPECT_EQ(training_csv(rows, labeled, labels), "text,labels\n\"Up, a lot\",positive\nFlat,neutral\n");
-  const auto m = score_labels(rows, labeled, 3);
+  const auto run = answered({{10, "Up, a lot", 2}, {11, "Flat", 1}, {12, "Nobody knows", 0}},
+                            {2, 2, 0, 1, std::nullopt, 1, std::nullopt, std::nullopt, std::nullopt});
+  EXPECT_EQ(decide_row(run.row(0), 3, 42).label, 2);
+  EXPECT_EQ(decide_row(run.row(1), 3, 42).label, 1);
+  EXPECT_EQ(decide_row(run.row(2), 3, 42).label, std::nullopt);
+  LabelTally tally(3);
+  EXPECT_EQ(training_csv(run, tally), "text,labels\n\"Up, a lot\",positive\nFlat,neutral\n");
+  EXPECT_EQ(tally.no_vote_rows(), (std::vector<std::size_t>{12}));
+  EXPECT_EQ(tally.ties(), 0u);
+  EXPECT_EQ(tally.rows(), 3u);
+  EXPECT_EQ(tally.labeled(), 2u);
+  EXPECT_TRUE(tally.has_gold());
+  const auto m = tally.metrics();
   EXPECT_EQ(m.scored, 2u);
   EXPECT_DOUBLE_EQ(m.accuracy, 1.0);
+  EXPECT_EQ(tally.agreement_counts()[0], 1u) << "the no-vote row";
+}
+
+TEST(Labeling, TallyMetricsEqualThoseOfTheLabeledPairs) {
+  const auto run =
+      answered({{0, "a", 0}, {1, "b", 1}, {2, "c", 2}, {3, "d", 2}, {4, "e", std::nullopt}}, {0, 0, 0, 1, 1, 2, 1, 1, 1, 2, 2, 2, 0, 0, 0});
+  LabelTally tally(3);
+  training_csv(run, tally);
+  const auto pairs = std::vector<LabeledPair>{{0, 0}, {1, 1}, {2, 1}, {2, 2}};
+  const auto expected = compute_metrics(pairs, 3);
+  const auto m = tally.metrics();
+  EXPECT_EQ(m.confusion, expected.confusion);
+  EXPECT_EQ(m.scored, 4u) << "the row without gold is not scored";
+  EXPECT_DOUBLE_EQ(m.accuracy, expected.accuracy);
+  EXPECT_DOUBLE_EQ(m.macro_f1, expected.macro_f1);
+  EXPECT_DOUBLE_EQ(m.kappa, expected.kappa);
 }
 
 TEST(Labeling, TiesAreCountedAndReproducible) {
-  const std::vector<Row> rows{{0, "a", 0}, {1, "b", 1}};
-  const std::vector<std::optional<LabelId>> votes{0, 1, 2, 0, 1, 2};
-  const auto first = decide_labels(rows, votes, 3, 3, 42);
-  const auto again = decide_labels(rows, votes, 3, 3, 42);
-  EXPECT_EQ(first.ties, 2u);
-  EXPECT_EQ(first.results[0].label, again.results[0].label);
-  EXPECT_EQ(first.results[1].label, again.results[1].label);
+  const auto run = answered({{0, "a", 0}, {1, "b", 1}}, {0, 1, 2, 0, 1, 2});
+  LabelTally tally(3);
+  training_csv(run, tally);
+  EXPECT_EQ(tally.ties(), 2u);
+  EXPECT_EQ(decide_row(run.row(0), 3, 42).label, decide_row(run.row(0), 3, 42).label);
+  EXPECT_EQ(decide_row(run.row(1), 3, 42).label, decide_row(run.row(1), 3, 42).label);
 }
 
 TEST(Labeling, AgreementColumnAndUnanimousRows) {
-  const std::vector<Row> rows{{0, "a", 2}, {1, "b", 1}};
-  const std::vector<std::optional<LabelId>> votes{2, 2, 2, 1, 0, 1};
-  const auto labeled = decide_labels(rows, votes, 3, 3, 42);
-  EXPECT_EQ(labeled.unanimous, 1u);
-  EXPECT_EQ(training_csv(rows, labeled, labels, true), "text,labels,agreement\na,positive,1.000\nb,neutral,0.667\n");
+  const auto run = answered({{0, "a", 2}, {1, "b", 1}}, {2, 2, 2, 1, 0, 1});
+  LabelTally tally(3);
+  EXPECT_EQ(training_csv(run, tally, true), "text,labels,agreement\na,positive,1.000\nb,neutral,0.667\n");
+  EXPECT_EQ(tally.unanimous(), 1u);
+  EXPECT_EQ(tally.agreement_counts()[4], 1u);
+  EXPECT_EQ(tally.agreement_counts()[2], 1u) << "0.667 is under the 0.67 bound";
+  EXPECT_EQ(tally.agreement_counts()[3], 0u);
 }
 
 TEST(Labeling, DetailsHaveOneLinePerRowWithEveryAskedVote) {
-  const std::vector<Row> rows{{7, "a", 2}};
-  const std::vector<std::optional<LabelId>> votes{2, std::nullopt, std::nullopt};
-  const std::vector<VoteStatus> status{VoteStatus::answered, VoteStatus::answered, VoteStatus::not_asked};
-  const std::vector<std::string> answers{R"({"reason": "Up.", "label": "positive"})", "n/a", ""};
-  const auto labeled = decide_labels(rows, votes, 3, 3, 42);
-  const auto line = nlohmann::json::parse(details_jsonl(rows, labeled, {votes, status, answers, 3}, labels, AnswerFormat::json_object));
+  const VotedRows run{{{7, "a", 2}},
+                      {2, std::nullopt, std::nullopt},
+                      {VoteStatus::answered, VoteStatus::answered, VoteStatus::not_asked},
+                      {R"({"reason": "Up.", "label": "positive"})", "n/a", ""}};
+  const auto result = decide_row(run.row(0), 3, 42);
+  const auto text = details_line(run.row(0), result, labels, AnswerFormat::json_object);
+  ASSERT_EQ(text.back(), '\n');
+  const auto line = nlohmann::json::parse(text);
   EXPECT_EQ(line["row"], 7);
   EXPECT_EQ(line["gold"], "positive");
   EXPECT_EQ(line["label"], "positive");

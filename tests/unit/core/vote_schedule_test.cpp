@@ -20,20 +20,31 @@ TEST(MajoritySettled, LeaderAheadByMoreThanWhatRemains) {
   EXPECT_TRUE(majority_settled(Votes{1}, 3, 0));
 }
 
+std::span<const std::optional<LabelId>> row_of(const Votes& votes, std::uint64_t tag, std::size_t per_row) {
+  return std::span(votes).subspan(tag / per_row * per_row, per_row);
+}
+
 // Drives a schedule to the end, answering each vote from `answers` (indexed by tag), settling in
 // issue order; returns the tags that were asked for.
-std::vector<std::uint64_t> drive(VoteSchedule& schedule, const Votes& answers, Votes& seen) {
+std::vector<std::uint64_t> drive(VoteSchedule& schedule, const Votes& answers, Votes& seen, std::size_t per_row = 3) {
   std::vector<std::uint64_t> asked;
   while (auto tag = schedule.next()) {
     asked.push_back(*tag);
     seen[*tag] = answers[*tag];
-    schedule.settle(*tag, seen);
+    schedule.settle(*tag, row_of(seen, *tag, per_row));
   }
   return asked;
 }
 
+// Admits `rows` rows at once.
+VoteSchedule admitted(std::size_t rows, std::size_t per_row, bool early_stop) {
+  VoteSchedule schedule(per_row, 3, early_stop);
+  for (std::size_t r = 0; r < rows; ++r) schedule.admit_row();
+  return schedule;
+}
+
 TEST(VoteSchedule, AgreeingFirstTwoSkipTheThird) {
-  VoteSchedule schedule(2, 3, 3, true);
+  auto schedule = admitted(2, 3, true);
   const Votes answers{2, 2, 0, 1, 0, 0};  // row 0 agrees at once; row 1 needs its third
   Votes seen(6);
   const auto asked = drive(schedule, answers, seen);
@@ -42,29 +53,29 @@ TEST(VoteSchedule, AgreeingFirstTwoSkipTheThird) {
 }
 
 TEST(VoteSchedule, WithoutEarlyStopEveryVoteIsAsked) {
-  VoteSchedule schedule(2, 3, 3, false);
+  auto schedule = admitted(2, 3, false);
   Votes seen(6);
   EXPECT_EQ(drive(schedule, Votes{2, 2, 2, 1, 1, 1}, seen).size(), 6u);
   EXPECT_EQ(schedule.skipped(), 0u);
 }
 
 TEST(VoteSchedule, NoVotesAndFailuresAskForMore) {
-  VoteSchedule schedule(1, 3, 3, true);
+  auto schedule = admitted(1, 3, true);
   Votes seen(3);
   EXPECT_EQ(drive(schedule, Votes{std::nullopt, 1, 1}, seen).size(), 3u);
 }
 
 TEST(VoteSchedule, FollowUpWaitsUntilTheFirstWaveIsSettled) {
-  VoteSchedule schedule(2, 3, 3, true);
+  auto schedule = admitted(2, 3, true);
   Votes seen(6);
   EXPECT_EQ(schedule.next(), 0u);
   EXPECT_EQ(schedule.next(), 1u);
   EXPECT_EQ(schedule.next(), 3u) << "the next row's first wave while row 0 is in flight";
   seen[0] = 0;
-  schedule.settle(0, seen);
+  schedule.settle(0, row_of(seen, 0, 3));
   EXPECT_EQ(schedule.next(), 4u) << "row 0 has one vote settled: nothing to decide yet";
   seen[1] = 2;
-  schedule.settle(1, seen);
+  schedule.settle(1, row_of(seen, 1, 3));
   EXPECT_EQ(schedule.next(), 2u) << "row 0 split 0/2: its third vote comes first";
 }
 
@@ -78,9 +89,9 @@ TEST(VoteSchedule, SameLabelsAsTheFullRunOverManyRandomRows) {
     const auto roll = uniform_below(state, 10);
     a = roll < 7 ? std::optional<LabelId>(1) : roll < 9 ? std::optional<LabelId>(static_cast<LabelId>(roll - 7) * 2) : std::nullopt;
   }
-  VoteSchedule schedule(rows, per_row, 3, true);
+  auto schedule = admitted(rows, per_row, true);
   Votes seen(rows * per_row);
-  const auto asked = drive(schedule, answers, seen);
+  const auto asked = drive(schedule, answers, seen, per_row);
   EXPECT_LT(asked.size(), rows * per_row);
   EXPECT_EQ(asked.size() + schedule.skipped(), rows * per_row);
   for (std::size_t r = 0; r < rows; ++r) {
@@ -88,6 +99,49 @@ TEST(VoteSchedule, SameLabelsAsTheFullRunOverManyRandomRows) {
     const auto early = majority_vote(std::span(seen).subspan(r * per_row, per_row), 3, r);
     EXPECT_EQ(full.label, early.label) << "row " << r;
   }
+}
+
+TEST(VoteSchedule, RowsLeaveTheWindowInOrderOnceDone) {
+  VoteSchedule schedule(3, 3, true);
+  EXPECT_FALSE(schedule.next()) << "nothing to ask before a row is admitted";
+  EXPECT_FALSE(schedule.front_done());
+  schedule.admit_row();
+  schedule.admit_row();
+  EXPECT_EQ(schedule.unstarted_rows(), 2u);
+  Votes seen(6);
+  EXPECT_EQ(schedule.next(), 0u);
+  EXPECT_EQ(schedule.next(), 1u);
+  EXPECT_EQ(schedule.next(), 3u);
+  EXPECT_EQ(schedule.next(), 4u);
+  EXPECT_EQ(schedule.unstarted_rows(), 0u);
+  seen[3] = 1;
+  seen[4] = 1;
+  schedule.settle(3, row_of(seen, 3, 3));
+  schedule.settle(4, row_of(seen, 4, 3));
+  EXPECT_FALSE(schedule.front_done()) << "row 1 is done, but row 0 is in front and still open";
+  seen[0] = 2;
+  seen[1] = 2;
+  schedule.settle(0, row_of(seen, 0, 3));
+  schedule.settle(1, row_of(seen, 1, 3));
+  ASSERT_TRUE(schedule.front_done());
+  schedule.drop_front();
+  EXPECT_EQ(schedule.first_position(), 1u);
+  ASSERT_TRUE(schedule.front_done());
+  schedule.drop_front();
+  EXPECT_FALSE(schedule.front_done());
+  EXPECT_EQ(schedule.first_position(), schedule.end_position());
+  EXPECT_EQ(schedule.skipped(), 2u);
+  schedule.admit_row();
+  EXPECT_EQ(schedule.next(), 6u) << "tags go on from the row's position in the run";
+}
+
+TEST(VoteSchedule, AFailedOnlyVoteStillEndsTheRow) {
+  VoteSchedule schedule(1, 3, true);
+  schedule.admit_row();
+  Votes seen(1);
+  EXPECT_EQ(schedule.next(), 0u);
+  schedule.settle(0, row_of(seen, 0, 1));
+  EXPECT_TRUE(schedule.front_done()) << "one vote per row: its outcome, even none, ends the row";
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(RowsPage, RowsOfAnotherShapeAreAnError) {
             "row 4 has no text in 'sentence'");
 }
 
-// A negative total wrapped to 2^64 - 1 and load_viewer_rows would have asked for pages without end;
+// A negative total wrapped to 2^64 - 1 and the viewer pages would have asked for pages without end;
 // 1e30 was undefined behaviour (a double out of size_t's range).
 TEST(RowsPage, ATotalThatIsNotARowCountIsAnError) {
   for (const auto* total : {"-1", "1e30", "12.5", "\"2264\"", "null"}) {

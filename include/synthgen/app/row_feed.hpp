@@ -1,0 +1,72 @@
+// Step 1 of a run: the rows to label, in row order, from a local file, the dataset viewer, or (for
+// Financial PhraseBank, which the viewer refuses) the Hub's zip file, with the seeded sample taken
+// as they come. Viewer pages stream in through the run's own HTTP pool, a few pages ahead of the
+// votes, so a split of any size is labeled in the same memory. Says on stderr which source it used.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "synthgen/core/random.hpp"
+#include "synthgen/core/run_config.hpp"
+#include "synthgen/io/dataset_cache.hpp"
+#include "synthgen/io/dataset_source.hpp"
+#include "synthgen/io/viewer_pages.hpp"
+
+namespace synthgen {
+
+class RowFeed {
+ public:
+  // Reads what a run needs before its first vote: the first viewer page (labels, row count), or a
+  // whole zip, local file or download-cache entry. Throws RunError (input, auth or service) when
+  // no source gives the rows. Rows read from the Hub are kept in the download cache under
+  // `cache_dir`; with --offline (HF_HUB_OFFLINE) they come from there, with no network call.
+  static RowFeed open(const RunConfig& config, HttpPool& pool, const HeaderList& hub_headers, const std::string& cache_dir);
+
+  [[nodiscard]] const LabelSet& labels() const { return labels_; }
+  [[nodiscard]] const std::string& description() const { return description_; }
+  [[nodiscard]] std::size_t size() const { return selection_.size(); }  // rows this run labels
+
+  // A page to ask for now (a retry whose wait is over first), or nothing.
+  std::optional<HttpRequest> next_fetch(std::size_t max_pages_ahead);
+  [[nodiscard]] static bool is_fetch(const HttpRequest& request) { return ViewerPages::is_page(request); }
+  // A page's answer. A passing failure is asked again after a backoff; throws RunError otherwise.
+  void take_fetch(const HttpRequest& request, HttpResponse&& response);
+  // When a page waiting for its retry may be asked again.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> next_retry() const;
+
+  // The next row in row order, or nothing until its page is here (or every row is out).
+  std::optional<Row> next_row();
+  [[nodiscard]] bool finished() const { return handed_ == size(); }
+  // After the last row: keeps the rows read from the Hub in the download cache.
+  void keep_in_cache();
+
+ private:
+  RowFeed() = default;
+  void start(const RunConfig& config);
+  void hand_out(Row& row);
+
+  LabelSet labels_;
+  std::optional<LabelSet> relabel_to_;  // --labels with another order or names than the source's
+  std::string description_;
+  RowSelection selection_;
+  std::size_t handed_ = 0;
+  std::optional<Dataset> whole_;      // a source read whole
+  std::optional<ViewerPages> pages_;  // else the viewer's pages
+  std::optional<DatasetCacheWriter> cache_;
+  int max_retries_ = 0;
+  std::uint64_t seed_ = 0;
+  std::vector<std::pair<std::chrono::steady_clock::time_point, HttpRequest>> retries_;
+  std::map<std::uint64_t, int> attempts_;
+};
+
+// Every row of the feed through `each`, pages fetched through `pool` (for `synthgen plan`).
+void for_each_row(RowFeed& feed, HttpPool& pool, const std::function<void(const Row&)>& each);
+
+}  // namespace synthgen

@@ -1,0 +1,235 @@
+// Source selection and fallback (--input, else the viewer, else for PhraseBank the Hub zip), the
+// sample, relabeling to --labels, and the viewer's pages as they stream in.
+#include "synthgen/app/row_feed.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "synthgen/app/run_error.hpp"
+#include "synthgen/core/retry.hpp"
+
+namespace synthgen {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+ExitCode exit_code_of(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::input: return ExitCode::input;
+    case FailureKind::auth: return ExitCode::auth;
+    case FailureKind::service: return ExitCode::service;
+  }
+  return ExitCode::internal;
+}
+
+[[noreturn]] void fail(const SourceError& error, const std::string& advice = {}) {
+  throw RunError(exit_code_of(error.kind), error.message + (advice.empty() ? "" : "; " + advice));
+}
+
+std::string auth_advice() { return "check HF_TOKEN (a private or gated dataset needs a token with access)"; }
+
+std::optional<LabelSet> chosen_labels(const RunConfig& c) {
+  if (c.labels.empty()) return std::nullopt;
+  return LabelSet{c.labels};
+}
+
+ViewerQuery viewer_query(const RunConfig& c) { return {c.datasets_server, c.dataset, c.subset, c.split, c.columns, chosen_labels(c)}; }
+
+// A 404 from /rows: say which configs and splits do exist.
+[[noreturn]] void fail_not_found(const SourceError& error, const RunConfig& c, HttpPool& pool, const HeaderList& headers) {
+  const auto listed = list_viewer_splits(pool, viewer_query(c), headers);
+  if (!listed)
+    fail(SourceError{FailureKind::input, "dataset '" + c.dataset + "' was not found: " + listed.error().message},
+         "check --dataset (a private dataset needs HF_TOKEN)");
+  fail(SourceError{FailureKind::input,
+                   "dataset '" + c.dataset + "' has no config/split '" + c.subset + "/" + c.split + "' (" + error.message + ")"},
+       "valid ones: " + (listed->empty() ? std::string("none listed") : *listed) + "; set --subset and --split");
+}
+
+void check_phrasebank_subset(const RunConfig& c) {
+  const auto subsets = phrasebank_subsets();
+  if (std::find(subsets.begin(), subsets.end(), c.subset) != subsets.end()) return;
+  std::string valid;
+  for (const auto& s : subsets) valid += (valid.empty() ? "" : ", ") + s;
+  throw RunError(ExitCode::input, "Financial PhraseBank has no subset '" + c.subset + "'; valid subsets: " + valid);
+}
+
+// The viewer's pages, or (PhraseBank only, which the viewer refuses) the Hub zip read whole.
+std::variant<ViewerPages, Dataset> open_hub(const RunConfig& c, HttpPool& pool, const HeaderList& headers) {
+  const bool phrasebank = is_phrasebank(c.dataset);
+  if (phrasebank) check_phrasebank_subset(c);
+  auto pages = ViewerPages::open(pool, viewer_query(c), headers);
+  if (pages) return std::move(*pages);
+  if (pages.error().kind == FailureKind::auth) fail(pages.error(), auth_advice());
+  if (!phrasebank) {
+    if (pages.error().status == 404) fail_not_found(pages.error(), c, pool, headers);
+    fail(pages.error());
+  }
+  spdlog::info("{}; reading the Hub file FinancialPhraseBank-v1.0.zip instead", pages.error().message);
+  auto zip = load_phrasebank_zip(pool, c.hub_endpoint, c.subset, headers);
+  if (!zip) fail(zip.error(), zip.error().kind == FailureKind::auth ? auth_advice() : "check --hub-endpoint");
+  return std::move(*zip);
+}
+
+Dataset load_offline(const RunConfig& c, const std::string& cached) {
+  auto dataset = load_cached_dataset(cached);
+  if (!dataset) {
+    throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and the rows of " + c.dataset + " (" + c.subset + "/" + c.split +
+                                        ") are not in the download cache (" + cached + "): run once online first");
+  }
+  return std::move(*dataset);
+}
+
+// The row with this index (rows are by increasing index), or null.
+Row* find_row(Dataset& dataset, std::size_t index) {
+  const auto it =
+      std::lower_bound(dataset.rows.begin(), dataset.rows.end(), index, [](const Row& r, std::size_t i) { return r.index < i; });
+  return it != dataset.rows.end() && it->index == index ? &*it : nullptr;
+}
+
+}  // namespace
+
+RowFeed RowFeed::open(const RunConfig& config, HttpPool& pool, const HeaderList& hub_headers, const std::string& cache_dir) {
+  RowFeed feed;
+  const auto cached = dataset_cache_path(cache_dir, config);
+  if (!config.input_file.empty()) {
+    auto local = load_local_file(config.input_file, config.columns, chosen_labels(config).value_or(sentiment_labels()));
+    if (!local) fail(local.error());
+    feed.whole_ = std::move(*local);
+  } else if (config.offline) {
+    feed.whole_ = load_offline(config, cached);
+  } else {
+    auto hub = open_hub(config, pool, hub_headers);
+    if (auto* dataset = std::get_if<Dataset>(&hub)) {
+      if (auto saved = save_dataset(cached, *dataset); !saved)
+        spdlog::warn("warning: the download cache was not written: {}", saved.error());
+      feed.whole_ = std::move(*dataset);
+    } else {
+      feed.pages_ = std::move(std::get<ViewerPages>(hub));
+      auto writer = DatasetCacheWriter::create(cached, feed.pages_->labels(), feed.pages_->description(), feed.pages_->total());
+      if (writer) {
+        feed.cache_.emplace(std::move(*writer));
+      } else {
+        spdlog::warn("warning: the download cache was not written: {}", writer.error());
+      }
+    }
+  }
+  feed.start(config);
+  return feed;
+}
+
+void RowFeed::start(const RunConfig& config) {
+  const auto& source_labels = whole_ ? whole_->labels : pages_->labels();
+  description_ = whole_ ? whole_->description : pages_->description();
+  const auto total = whole_ ? whole_->total : pages_->total();
+  labels_ = source_labels;
+  if (const auto target = chosen_labels(config); target && target->names != source_labels.names) {
+    relabel_to_ = *target;
+    labels_ = *target;
+  }
+  if (total == 0) throw RunError(ExitCode::input, description_ + " has no rows; check the dataset, --subset and --split");
+  if (config.n_sample > total)
+    spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
+  selection_ = select_rows(total, config.n_sample, config.seed);
+  max_retries_ = config.max_retries;
+  seed_ = config.seed;
+  if (pages_) {
+    pages_->select(selection_);
+    spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);
+    return;
+  }
+  for (std::size_t k = 0; k < selection_.size(); ++k) {
+    auto* row = find_row(*whole_, selection_.at(k));
+    if (row == nullptr) {
+      throw RunError(ExitCode::input, description_ + " holds another sample than this run's (row " + std::to_string(selection_.at(k)) +
+                                          " is missing): run once online with the same --n-sample and --seed");
+    }
+    if (relabel_to_) {
+      if (auto relabeled = relabel(*row, source_labels, *relabel_to_); !relabeled)
+        throw RunError(ExitCode::input, description_ + ": " + relabeled.error());
+    }
+  }
+  spdlog::info("read {} rows from {}", whole_->rows.size(), description_);
+}
+
+std::optional<HttpRequest> RowFeed::next_fetch(std::size_t max_pages_ahead) {
+  if (!pages_) return std::nullopt;
+  const auto now = Clock::now();
+  for (auto it = retries_.begin(); it != retries_.end(); ++it) {
+    if (it->first > now) continue;
+    auto request = std::move(it->second);
+    retries_.erase(it);
+    return request;
+  }
+  return pages_->next_fetch(max_pages_ahead);
+}
+
+void RowFeed::take_fetch(const HttpRequest& request, HttpResponse&& response) {
+  const auto taken = pages_->take(request, response);
+  if (taken) return;
+  const auto& error = taken.error();
+  const bool passing = error.kind == FailureKind::service && (error.status == 0 || error.status == 429 || error.status >= 500);
+  auto& attempt = attempts_[request.tag];
+  if (!passing || attempt >= max_retries_) fail(error, error.kind == FailureKind::auth ? auth_advice() : std::string{});
+  const auto delay = backoff_delay(attempt++, derive_seed(seed_, request.tag));
+  spdlog::debug("retry {} of a /rows page in {} ms after: {}", attempt, delay.count(), error.message);
+  retries_.emplace_back(Clock::now() + delay, pages_->fetch_again(request));
+}
+
+std::optional<Clock::time_point> RowFeed::next_retry() const {
+  std::optional<Clock::time_point> soonest;
+  for (const auto& [when, request] : retries_) soonest = soonest ? std::min(*soonest, when) : when;
+  return soonest;
+}
+
+void RowFeed::hand_out(Row& row) {
+  if (cache_) cache_->add(row);
+  ++handed_;
+}
+
+std::optional<Row> RowFeed::next_row() {
+  if (finished()) return std::nullopt;
+  if (whole_) {
+    auto* row = find_row(*whole_, selection_.at(handed_));  // there and relabeled: checked by start()
+    ++handed_;
+    return std::move(*row);
+  }
+  auto row = pages_->next_row();
+  if (!row) fail(row.error());
+  if (!*row) return std::nullopt;
+  hand_out(**row);
+  if (relabel_to_) {
+    if (auto relabeled = relabel(**row, pages_->labels(), *relabel_to_); !relabeled)
+      throw RunError(ExitCode::input, description_ + ": " + relabeled.error());
+  }
+  return std::move(*row);
+}
+
+void RowFeed::keep_in_cache() {
+  if (!cache_ || !finished()) return;
+  if (auto kept = cache_->commit(); !kept) spdlog::warn("warning: the download cache was not written: {}", kept.error());
+  cache_.reset();
+}
+
+void for_each_row(RowFeed& feed, HttpPool& pool, const std::function<void(const Row&)>& each) {
+  const auto drain = [&] {
+    while (auto row = feed.next_row()) each(*row);
+  };
+  drain();
+  pool.run(
+      [&]() -> Pulled {
+        if (auto page = feed.next_fetch(4)) return std::move(*page);
+        if (auto retry = feed.next_retry()) return WaitUntil{*retry};
+        return Exhausted{};
+      },
+      [&](const HttpRequest& request, HttpResponse&& response) {
+        feed.take_fetch(request, std::move(response));
+        drain();
+        return Next::proceed;
+      });
+  drain();
+}
+
+}  // namespace synthgen
