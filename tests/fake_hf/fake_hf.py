@@ -54,7 +54,7 @@ COT_REASON = "The sentence reports company news and its likely effect on the sha
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
 SCENARIO_KEYS = {"token", "datasets", "model"}
-DATASET_KEYS = {"viewer", "configs", "zip", "rows_body"}
+DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
@@ -168,6 +168,9 @@ class Dataset:
     zip_bytes: bytes | None = None
     cdn_path: str | None = None
     rows_body: object = None  # served as-is by /rows: a page of the wrong shape
+    page_faults: dict | None = None  # {"status": 503, "offsets": [...]}: the first /rows try at each offset fails
+    faulted_offsets: set = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -193,7 +196,8 @@ def load_dataset(name, spec, base_dir):
     if "viewer" in spec:
         check_keys(spec["viewer"], REPLY_KEYS, f"viewer of dataset {name!r}")
     configs = {c: load_config(c, s, base_dir) for c, s in spec.get("configs", {}).items()}
-    dataset = Dataset(name, spec.get("viewer"), configs, spec.get("zip"), rows_body=spec.get("rows_body"))
+    dataset = Dataset(name, spec.get("viewer"), configs, spec.get("zip"), rows_body=spec.get("rows_body"),
+                      page_faults=spec.get("page_faults"))
     if dataset.zip is not None:
         check_keys(dataset.zip, ZIP_KEYS, f"zip of dataset {name!r}")
         dataset.zip_bytes = build_zip(configs, dataset.zip.get("line_ending", "\n"))
@@ -673,6 +677,12 @@ class Handler(BaseHTTPRequestHandler):
         dataset, config = self.viewer_lookup(need_config=True, need_split=True)
         if dataset.rows_body is not None:
             return payload_reply(200, dataset.rows_body)
+        if (fault := dataset.page_faults) is not None and offset in fault.get("offsets", []):
+            with dataset.lock:
+                first_try = offset not in dataset.faulted_offsets
+                dataset.faulted_offsets.add(offset)
+            if first_try:
+                return api_error(fault.get("status", 503), "The server is busy: try again", "ServiceUnavailable")
         page = config.rows[offset:offset + length]
         return json_reply(200, {
             "features": config.features,
