@@ -123,15 +123,18 @@ class VoteCollector {
     }
     if (!budget_spent()) {
       if (auto page = page_to_fetch()) return std::move(*page);
-      while (const auto tag = next_vote()) {
-        auto body = body_for(*tag);
-        if (answer_from_store(*tag)) continue;
+      for (;;) {
+        const auto next = next_vote();
+        if (!next) break;
+        const auto tag = *next;
+        auto body = body_for(tag);
+        if (answer_from_store(tag)) continue;
         if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
           ++out_.missing_offline;
-          settle(*tag, VoteStatus::failed);
+          settle(tag, VoteStatus::failed);
           continue;
         }
-        return request(*tag, std::move(body));
+        return request(tag, std::move(body));
       }
     }
     return wait_or_exhausted();

@@ -57,7 +57,7 @@ void check_phrasebank_subset(const RunConfig& c) {
 }
 
 // The viewer's pages, or (PhraseBank only, which the viewer refuses) the Hub zip read whole.
-std::variant<ViewerPages, Dataset> open_hub(const RunConfig& c, HttpPool& pool, const HeaderList& headers) {
+std::variant<Dataset, ViewerPages> open_hub(const RunConfig& c, HttpPool& pool, const HeaderList& headers) {
   const bool phrasebank = is_phrasebank(c.dataset);
   if (phrasebank) check_phrasebank_subset(c);
   auto pages = ViewerPages::open(pool, viewer_query(c), headers);
@@ -97,18 +97,16 @@ RowFeed RowFeed::open(const RunConfig& config, HttpPool& pool, const HeaderList&
   if (!config.input_file.empty()) {
     auto local = load_local_file(config.input_file, config.columns, chosen_labels(config).value_or(sentiment_labels()));
     if (!local) fail(local.error());
-    feed.whole_ = std::move(*local);
+    feed.source_ = std::move(*local);
   } else if (config.offline) {
-    feed.whole_ = load_offline(config, cached);
+    feed.source_ = load_offline(config, cached);
   } else {
-    auto hub = open_hub(config, pool, hub_headers);
-    if (auto* dataset = std::get_if<Dataset>(&hub)) {
+    feed.source_ = open_hub(config, pool, hub_headers);
+    if (const auto* dataset = std::get_if<Dataset>(&feed.source_)) {
       if (auto saved = save_dataset(cached, *dataset); !saved)
         spdlog::warn("warning: the download cache was not written: {}", saved.error());
-      feed.whole_ = std::move(*dataset);
-    } else {
-      feed.pages_ = std::move(std::get<ViewerPages>(hub));
-      auto writer = DatasetCacheWriter::create(cached, feed.pages_->labels(), feed.pages_->description(), feed.pages_->total());
+    } else if (const auto* pages = std::get_if<ViewerPages>(&feed.source_)) {
+      auto writer = DatasetCacheWriter::create(cached, pages->labels(), pages->description(), pages->total());
       if (writer) {
         feed.cache_.emplace(std::move(*writer));
       } else {
@@ -121,9 +119,11 @@ RowFeed RowFeed::open(const RunConfig& config, HttpPool& pool, const HeaderList&
 }
 
 void RowFeed::start(const RunConfig& config) {
-  const auto& source_labels = whole_ ? whole_->labels : pages_->labels();
-  description_ = whole_ ? whole_->description : pages_->description();
-  const auto total = whole_ ? whole_->total : pages_->total();
+  auto* whole = std::get_if<Dataset>(&source_);
+  auto* pages = std::get_if<ViewerPages>(&source_);
+  const auto& source_labels = whole != nullptr ? whole->labels : pages->labels();
+  description_ = whole != nullptr ? whole->description : pages->description();
+  const auto total = whole != nullptr ? whole->total : pages->total();
   labels_ = source_labels;
   if (const auto target = chosen_labels(config); target && target->names != source_labels.names) {
     relabel_to_ = *target;
@@ -135,13 +135,13 @@ void RowFeed::start(const RunConfig& config) {
   selection_ = select_rows(total, config.n_sample, config.seed);
   max_retries_ = config.max_retries;
   seed_ = config.seed;
-  if (pages_) {
-    pages_->select(selection_);
+  if (pages != nullptr) {
+    pages->select(selection_);
     spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);
     return;
   }
   for (std::size_t k = 0; k < selection_.size(); ++k) {
-    auto* row = find_row(*whole_, selection_.at(k));
+    auto* row = find_row(*whole, selection_.at(k));
     if (row == nullptr) {
       throw RunError(ExitCode::input, description_ + " holds another sample than this run's (row " + std::to_string(selection_.at(k)) +
                                           " is missing): run once online with the same --n-sample and --seed");
@@ -151,11 +151,12 @@ void RowFeed::start(const RunConfig& config) {
         throw RunError(ExitCode::input, description_ + ": " + relabeled.error());
     }
   }
-  spdlog::info("read {} rows from {}", whole_->rows.size(), description_);
+  spdlog::info("read {} rows from {}", whole->rows.size(), description_);
 }
 
 std::optional<HttpRequest> RowFeed::next_fetch(std::size_t max_pages_ahead) {
-  if (!pages_) return std::nullopt;
+  auto* pages = std::get_if<ViewerPages>(&source_);
+  if (pages == nullptr) return std::nullopt;
   const auto now = Clock::now();
   for (auto it = retries_.begin(); it != retries_.end(); ++it) {
     if (it->first > now) continue;
@@ -163,11 +164,12 @@ std::optional<HttpRequest> RowFeed::next_fetch(std::size_t max_pages_ahead) {
     retries_.erase(it);
     return request;
   }
-  return pages_->next_fetch(max_pages_ahead);
+  return pages->next_fetch(max_pages_ahead);
 }
 
 void RowFeed::take_fetch(const HttpRequest& request, HttpResponse&& response) {
-  const auto taken = pages_->take(request, response);
+  auto& pages = std::get<ViewerPages>(source_);  // only pages are fetched
+  const auto taken = pages.take(request, response);
   if (taken) return;
   const auto& error = taken.error();
   const bool passing = error.kind == FailureKind::service && (error.status == 0 || error.status == 429 || error.status >= 500);
@@ -175,7 +177,7 @@ void RowFeed::take_fetch(const HttpRequest& request, HttpResponse&& response) {
   if (!passing || attempt >= max_retries_) fail(error, error.kind == FailureKind::auth ? auth_advice() : std::string{});
   const auto delay = backoff_delay(attempt++, derive_seed(seed_, request.tag));
   spdlog::debug("retry {} of a /rows page in {} ms after: {}", attempt, delay.count(), error.message);
-  retries_.emplace_back(Clock::now() + delay, pages_->fetch_again(request));
+  retries_.emplace_back(Clock::now() + delay, pages.fetch_again(request));
 }
 
 std::optional<Clock::time_point> RowFeed::next_retry() const {
@@ -191,20 +193,22 @@ void RowFeed::hand_out(Row& row) {
 
 std::optional<Row> RowFeed::next_row() {
   if (finished()) return std::nullopt;
-  if (whole_) {
-    auto* row = find_row(*whole_, selection_.at(handed_));  // there and relabeled: checked by start()
+  if (auto* whole = std::get_if<Dataset>(&source_)) {
+    auto* row = find_row(*whole, selection_.at(handed_));  // there and relabeled: checked by start()
     ++handed_;
     return std::move(*row);
   }
-  auto row = pages_->next_row();
-  if (!row) fail(row.error());
-  if (!*row) return std::nullopt;
-  hand_out(**row);
+  auto& pages = std::get<ViewerPages>(source_);
+  auto next = pages.next_row();
+  if (!next) fail(next.error());
+  std::optional<Row> row = std::move(*next);
+  if (!row) return std::nullopt;
+  hand_out(*row);
   if (relabel_to_) {
-    if (auto relabeled = relabel(**row, pages_->labels(), *relabel_to_); !relabeled)
+    if (auto relabeled = relabel(*row, pages.labels(), *relabel_to_); !relabeled)
       throw RunError(ExitCode::input, description_ + ": " + relabeled.error());
   }
-  return std::move(*row);
+  return row;
 }
 
 void RowFeed::keep_in_cache() {

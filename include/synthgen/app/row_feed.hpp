@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "synthgen/core/random.hpp"
@@ -57,8 +58,7 @@ class RowFeed {
   std::string description_;
   RowSelection selection_;
   std::size_t handed_ = 0;
-  std::optional<Dataset> whole_;      // a source read whole
-  std::optional<ViewerPages> pages_;  // else the viewer's pages
+  std::variant<Dataset, ViewerPages> source_;  // a source read whole, or the viewer's pages
   std::optional<DatasetCacheWriter> cache_;
   int max_retries_ = 0;
   std::uint64_t seed_ = 0;
