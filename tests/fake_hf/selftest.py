@@ -397,6 +397,23 @@ def test_flip_and_fail(workdir):
     check("flips stay within the label set", set(labels) <= set(LABELS), labels)
 
 
+def test_page_faults(workdir):
+    write_jsonl(Path(workdir) / "pages.jsonl", phrasebank_rows() * 10)
+    scenario = {"datasets": {"acme/pages": {"configs": {"default": {"file": "pages.jsonl"}},
+                                            "page_faults": {"status": 503, "offsets": [100]}}}}
+    fake = Fake(workdir, "page_faults", scenario)
+    try:
+        query = "/rows?dataset=acme/pages&config=default&split=train&length=100&offset="
+        first = fake.call_json("GET", query + "100", token=None)
+        again = fake.call_json("GET", query + "100", token=None)
+        other = fake.call_json("GET", query + "0", token=None)
+        check("page_faults: the first try at a listed offset fails", first[0] == 503 and "error" in first[2], first[0])
+        check("page_faults: the second try is served", again[0] == 200 and again[2]["rows"][0]["row_idx"] == 100, again[0])
+        check("page_faults: other offsets are served", other[0] == 200, other[0])
+    finally:
+        check("SIGTERM exits cleanly (page_faults)", fake.stop() == 0)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -410,6 +427,7 @@ def main():
             fake.stop()
         test_fixed_and_error(workdir)
         test_flip_and_fail(workdir)
+        test_page_faults(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 
