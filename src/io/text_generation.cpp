@@ -2,21 +2,39 @@
 // chat template applied here, the provider's cache switched off both ways (body and header).
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include <optional>
 
+#include "synthgen/core/json_paths.hpp"
+#include "synthgen/io/body_template.hpp"
 #include "synthgen/io/inference_api.hpp"
 
 namespace synthgen {
 namespace {
 
-std::string mixtral_chat(std::string_view prompt) { return "<s>[INST] " + std::string(prompt) + " [/INST]"; }
+// `[{"generated_text": ...}]`, or TGI /generate's bare object: the text of the first item, or of the
+// root object. Each item resets the text under it, so a repeated key counts the last time, as in a DOM.
+class GeneratedTextReader {
+ public:
+  enum class Role { ignored, root, item, text };
 
-std::optional<std::string> generated_text(const nlohmann::json& item) {
-  if (!item.is_object()) return std::nullopt;
-  const auto text = item.find("generated_text");
-  if (text == item.end() || !text->is_string()) return std::nullopt;
-  return text->get<std::string>();
-}
+  [[nodiscard]] Role member_role(Role object, std::string_view key) const {
+    return (object == Role::root || object == Role::item) && key == "generated_text" ? Role::text : Role::ignored;
+  }
+
+  [[nodiscard]] Role element_role(Role array, std::size_t index) const {
+    return array == Role::root && index == 0 ? Role::item : Role::ignored;
+  }
+
+  void value(Role role, const JsonValue& value) {
+    if (role == Role::root || role == Role::item) text_.reset();
+    if (role == Role::text) text_ = take_string(value);
+  }
+
+  [[nodiscard]] std::optional<std::string> text() && { return std::move(text_); }
+
+ private:
+  std::optional<std::string> text_;
+};
 
 class TextGenerationApi final : public InferenceApi {
  public:
@@ -25,22 +43,29 @@ class TextGenerationApi final : public InferenceApi {
   [[nodiscard]] const std::string& url() const override { return url_; }
   [[nodiscard]] std::vector<std::string> extra_headers() const override { return {"x-use-cache: false"}; }
 
+  // The prompt goes inside "<s>[INST] {prompt} [/INST]", whose ASCII ends leave its escaping unchanged.
   [[nodiscard]] std::string request_body(std::string_view prompt, const GenerationParams& p, std::uint32_t seed) const override {
-    return fmt::format(
-        R"({{"inputs":{},"parameters":{{"temperature":{},"top_p":{},"max_new_tokens":{},"do_sample":true,"return_full_text":false,"seed":{}}},"options":{{"use_cache":false,"wait_for_model":true}}}})",
-        json_string(mixtral_chat(prompt)), p.temperature, p.top_p, p.max_tokens, seed);
+    return template_.body(p, prompt, seed, [](const GenerationParams& params) {
+      return BodyParts{
+          R"({"inputs":"<s>[INST] )",
+          fmt::format(
+              R"( [/INST]","parameters":{{"temperature":{},"top_p":{},"max_new_tokens":{},"do_sample":true,"return_full_text":false,"seed":)",
+              params.temperature, params.top_p, params.max_tokens),
+          R"(},"options":{"use_cache":false,"wait_for_model":true}})"};
+    });
   }
 
-  // `[{"generated_text": ...}]`, or TGI /generate's bare object.
   [[nodiscard]] std::expected<InferenceAnswer, std::string> read_answer(std::string_view body) const override {
-    const auto doc = nlohmann::json::parse(body, nullptr, false);
-    const auto& item = (doc.is_array() && !doc.empty()) ? doc[0] : doc;
-    if (auto text = generated_text(item)) return InferenceAnswer{std::move(*text), {}};
+    GeneratedTextReader reader;
+    if (read_json_paths(body, reader)) {
+      if (auto text = std::move(reader).text()) return InferenceAnswer{std::move(*text), {}};
+    }
     return std::unexpected("the answer has no generated_text");
   }
 
  private:
   std::string url_;
+  BodyTemplate template_;
 };
 
 }  // namespace

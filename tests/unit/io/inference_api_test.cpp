@@ -69,6 +69,73 @@ TEST(OpenAiChat, DeeplyNestedMessageIsABadAnswerNotACrash) {
   EXPECT_EQ(answer.error(), "the answer's message has no content");
 }
 
+// Read as the DOM did: the last of repeated keys counts, extra fields and other choices are ignored.
+TEST(OpenAiChat, EdgeShapesOfAnswers) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  const auto text_of = [&](const std::string& body) { return api->read_answer(body).value().text; };
+  const auto error_of = [&](const std::string& body) { return api->read_answer(body).error(); };
+  EXPECT_EQ(
+      text_of(
+          R"({"id":{"a":[1,{"content":"no"}]},"choices":[{"x":[[]],"message":{"role":"assistant","content":"yes","extra":{}}},{"message":{"content":"second"}}]})"),
+      "yes");
+  EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":"first","content":"last"}}]})"), "last");
+  EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":"a"}}],"choices":[{"message":{"content":"b"}}]})"), "b");
+  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":"a"}}],"choices":[]})"), "the answer has no choices");
+  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":"a"},"message":{}}]})"), "the answer's message has no content");
+  EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":"caf\u00e9 \ud83d\ude00 \"q\""}}]})"), "caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\"");
+  EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":""}}]})"), "");
+  EXPECT_EQ(error_of(R"({"choices":{"0":{"message":{"content":"a"}}}})"), "the answer has no choices");
+  EXPECT_EQ(error_of(R"({"choices":[[{"message":{"content":"a"}}]]})"), "the answer has no choices");
+  EXPECT_EQ(error_of(R"({"choices":[null,{"message":{"content":"a"}}]})"), "the answer has no choices");
+  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":["a"]}}]})"), "the answer's message has no content");
+  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":7}}]})"), "the answer's message has no content");
+  EXPECT_EQ(error_of(R"({"choices":[{}]})"), "the answer's message has no content");
+  EXPECT_EQ(error_of(R"({"data":{"choices":[{"message":{"content":"a"}}]}})"), "the answer has no choices");
+  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":"a"}}]} trailing)"), "the answer is not a JSON object");
+  EXPECT_EQ(error_of("{\"choices\":[{\"message\":{\"content\":\"a\xFF\"}}]}"), "the answer is not a JSON object");
+  EXPECT_EQ(error_of(R"("choices")"), "the answer is not a JSON object");
+  EXPECT_EQ(error_of(""), "the answer is not a JSON object");
+}
+
+TEST(OpenAiChat, UsageCountsOnlyWholeNumbersOfAnObject) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  const auto usage_of = [&](const std::string& usage) {
+    const auto answer = api->read_answer(R"({"usage":)" + usage + R"(,"choices":[{"message":{"content":"x"}}]})");
+    return std::pair{answer.value().usage.prompt, answer.value().usage.completion};
+  };
+  EXPECT_EQ(usage_of(R"({"prompt_tokens":46.0,"completion_tokens":4.6e1})"), std::pair(0L, 0L));
+  EXPECT_EQ(usage_of(R"({"prompt_tokens":2147483647,"completion_tokens":2147483648})"), std::pair(2147483647L, 0L));
+  EXPECT_EQ(usage_of(R"({"prompt_tokens":0,"completion_tokens":-0})"), std::pair(0L, 0L));
+  EXPECT_EQ(usage_of(R"({"prompt_tokens":1,"prompt_tokens":2,"completion_tokens":3,"total_tokens":6})"), std::pair(2L, 3L));
+  EXPECT_EQ(usage_of(R"([{"prompt_tokens":1}])"), std::pair(0L, 0L));
+  EXPECT_EQ(usage_of(R"({"detail":{"prompt_tokens":1},"completion_tokens":5})"), std::pair(0L, 5L));
+  EXPECT_EQ(usage_of(R"({"prompt_tokens":1,"completion_tokens":2}, "usage":null)"), std::pair(0L, 0L));
+}
+
+TEST(OpenAiChat, DeepNestingAnywhereIsReadWithoutRecursion) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  const auto deep = nested_arrays(200'000);
+  const auto answer =
+      api->read_answer(R"({"x":)" + deep + R"(,"choices":[{"message":{"content":"ok","y":)" + deep + R"(}}],"usage":)" + deep + "}");
+  ASSERT_TRUE(answer.has_value()) << answer.error();
+  EXPECT_EQ(answer->text, "ok");
+  EXPECT_EQ(api->read_answer(R"({"choices":)" + deep + "}").error(), "the answer has no choices");
+  EXPECT_EQ(api->read_answer(std::string(200'000, '{')).error(), "the answer is not a JSON object");
+}
+
+TEST(OpenAiChat, BodiesFollowChangedParameters) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  EXPECT_EQ(
+      api->request_body("p", params, 1),
+      R"({"model":"mistralai/Mixtral-8x7B-Instruct-v0.1","messages":[{"role":"user","content":"p"}],"temperature":0.8,"top_p":0.9,"max_tokens":128,"seed":1})");
+  EXPECT_EQ(
+      api->request_body("q\n", {"other", 1.5, 0.25, 64}, 4294967295u),
+      R"({"model":"other","messages":[{"role":"user","content":"q\n"}],"temperature":1.5,"top_p":0.25,"max_tokens":64,"seed":4294967295})");
+  EXPECT_EQ(
+      api->request_body("", params, 0),
+      R"({"model":"mistralai/Mixtral-8x7B-Instruct-v0.1","messages":[{"role":"user","content":""}],"temperature":0.8,"top_p":0.9,"max_tokens":128,"seed":0})");
+}
+
 TEST(TextGeneration, BodyUsesTheMixtralTemplateAndSwitchesTheCacheOff) {
   const auto api = make_text_generation_api("http://h/models/m");
   EXPECT_EQ(api->url(), "http://h/models/m");
@@ -88,6 +155,30 @@ TEST(TextGeneration, ReadsListAndBareForms) {
   EXPECT_EQ(api->read_answer(R"({"generated_text":"positive"})")->text, "positive");
   EXPECT_FALSE(api->read_answer(R"([])").has_value());
   EXPECT_FALSE(api->read_answer("<html>").has_value());
+}
+
+TEST(TextGeneration, EdgeShapesOfAnswers) {
+  const auto api = make_text_generation_api("http://h");
+  const auto read = [&](const std::string& body) -> std::string {
+    const auto answer = api->read_answer(body);
+    return answer ? answer->text : "error: " + answer.error();
+  };
+  EXPECT_EQ(read(R"([{"generated_text":"a","details":{"generated_text":"no"}},{"generated_text":"second"}])"), "a");
+  EXPECT_EQ(read(R"({"generated_text":"a","generated_text":"b"})"), "b");
+  EXPECT_EQ(read(R"({"generated_text":"a","generated_text":null})"), "error: the answer has no generated_text");
+  EXPECT_EQ(read(R"([[{"generated_text":"a"}]])"), "error: the answer has no generated_text");
+  EXPECT_EQ(read(R"([7,{"generated_text":"a"}])"), "error: the answer has no generated_text");
+  EXPECT_EQ(read(R"([{"generated_text":5}])"), "error: the answer has no generated_text");
+  EXPECT_EQ(read(R"({"generated_text":"a"} x)"), "error: the answer has no generated_text");
+  EXPECT_EQ(read(R"({"x":)" + nested_arrays(200'000) + R"(,"generated_text":"deep"})"), "deep");
+  EXPECT_EQ(read(R"("generated_text")"), "error: the answer has no generated_text");
+}
+
+TEST(TextGeneration, BodyIsTheTemplatedPromptAndTheParameters) {
+  const auto api = make_text_generation_api("http://h");
+  EXPECT_EQ(
+      api->request_body("say \"x\"", params, 9),
+      R"({"inputs":"<s>[INST] say \"x\" [/INST]","parameters":{"temperature":0.8,"top_p":0.9,"max_new_tokens":128,"do_sample":true,"return_full_text":false,"seed":9},"options":{"use_cache":false,"wait_for_model":true}})");
 }
 
 TEST(ServiceErrorText, EveryShapeOfWireFormats) {
