@@ -1,11 +1,16 @@
-// The response store: keys that tell votes and parameters apart, persistence, owner-only files.
+// The response store: keys that tell votes and parameters apart and stay those of older stores,
+// persistence, owner-only files, and the writer thread (batches, flush, errors that lose nothing).
 #include "synthgen/io/response_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -14,6 +19,30 @@ namespace {
 
 using StoreTest = testing::TempDir;
 
+std::string hex(const StoreKey& key) {
+  std::string out;
+  for (const auto byte : key) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", byte);
+    out += two;
+  }
+  return out;
+}
+
+// Runs SQL on the store's file through a connection of its own (as another process would).
+void exec_sql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  const std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+StoreKey key_of(int i) { return make_store_key(ApiKind::openai, "m", "body " + std::to_string(i), 0); }
+
 TEST(StoreKey, EveryPartOfTheRequestChangesTheKey) {
   const auto base = make_store_key(ApiKind::openai, "m", R"({"seed":1})", 0);
   EXPECT_EQ(base, make_store_key(ApiKind::openai, "m", R"({"seed":1})", 0));
@@ -21,6 +50,14 @@ TEST(StoreKey, EveryPartOfTheRequestChangesTheKey) {
   EXPECT_NE(base, make_store_key(ApiKind::tgi, "m", R"({"seed":1})", 0));
   EXPECT_NE(base, make_store_key(ApiKind::openai, "m2", R"({"seed":1})", 0));
   EXPECT_NE(base, make_store_key(ApiKind::openai, "m", R"({"seed":2})", 0));
+}
+
+TEST(StoreKey, IsTheSha256OfThePartsJoinedByNulSoOldStoresKeepTheirAnswers) {
+  // printf 'openai\000m\000body\0002' | sha256sum
+  EXPECT_EQ(hex(make_store_key(ApiKind::openai, "m", "body", 2)), "f687d01415f59540e711f031f60474ff9fc3032530473fafa4045584a52c4f2e");
+  // printf 'tgi\000mistralai/Mixtral-8x7B-Instruct-v0.1\000{"inputs":"x"}\00017' | sha256sum
+  EXPECT_EQ(hex(make_store_key(ApiKind::tgi, "mistralai/Mixtral-8x7B-Instruct-v0.1", R"({"inputs":"x"})", 17)),
+            "fab78d09937c6c00720eb242aa49870e30db373511b2621a1cecc4f1378af577");
 }
 
 TEST_F(StoreTest, AnswersSurviveReopeningAndFilesAreOwnerOnly) {
@@ -57,6 +94,79 @@ TEST_F(StoreTest, AFileThatIsNotADatabaseIsAClearError) {
   const auto store = ResponseStore::open(path);
   ASSERT_FALSE(store.has_value());
   EXPECT_NE(store.error().find("remove it or choose another --cache"), std::string::npos) << store.error();
+}
+
+TEST_F(StoreTest, AnswersAddedInThisRunAreFoundBeforeAndAfterTheyAreCommitted) {
+  auto store = ResponseStore::open((dir_ / "responses.sqlite3").string());
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto& s = **store;
+  EXPECT_TRUE(s.empty_at_open());
+  for (int i = 0; i < 200; ++i) s.add(key_of(i), InferenceAnswer{"answer " + std::to_string(i), {i, 1}});
+  for (int i = 0; i < 200; i += 7) {  // queued, being written, or committed: found in every state
+    const auto found = s.find(key_of(i));
+    ASSERT_TRUE(found.has_value()) << i;
+    EXPECT_EQ(found->text, "answer " + std::to_string(i));
+  }
+  ASSERT_TRUE(s.flush().has_value());
+  const auto found = s.find(key_of(199));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->usage.prompt, 199);
+  EXPECT_FALSE(s.find(key_of(200)).has_value());
+}
+
+TEST_F(StoreTest, AnswersAreCommittedWithoutAFlushOnceTheBatchIsOld) {
+  const auto path = (dir_ / "responses.sqlite3").string();
+  auto store = ResponseStore::open(path);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  (*store)->add(key_of(1), InferenceAnswer{"kept", {1, 1}});  // one answer: far below a full batch
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool committed = false;
+  while (!committed && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto other = ResponseStore::open(path);  // another run (or a run after kill -9) sees only commits
+    ASSERT_TRUE(other.has_value()) << other.error();
+    committed = !(*other)->empty_at_open();
+  }
+  EXPECT_TRUE(committed) << "an answer must reach the file within the batch age, not wait for a flush";
+}
+
+TEST_F(StoreTest, TheDestructorCommitsWhatIsQueued) {
+  const auto path = (dir_ / "responses.sqlite3").string();
+  {
+    auto store = ResponseStore::open(path);
+    ASSERT_TRUE(store.has_value()) << store.error();
+    for (int i = 0; i < 10; ++i) (*store)->add(key_of(i), InferenceAnswer{"a", {1, 1}});
+  }
+  auto store = ResponseStore::open(path);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  EXPECT_FALSE((*store)->empty_at_open());
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE((*store)->find(key_of(i)).has_value()) << i;
+}
+
+TEST_F(StoreTest, AWriteErrorIsReturnedByFlushAndLosesNoAnswer) {
+  const auto path = (dir_ / "responses.sqlite3").string();
+  auto store = ResponseStore::open(path);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto& s = **store;
+  exec_sql(path,
+           "CREATE TABLE refuse (x); INSERT INTO refuse VALUES (1);"
+           "CREATE TRIGGER refuse_answers BEFORE INSERT ON answers WHEN EXISTS (SELECT 1 FROM refuse)"
+           " BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
+  for (int i = 0; i < 100; ++i) s.add(key_of(i), InferenceAnswer{"a" + std::to_string(i), {1, 1}});
+  const auto failed = s.flush();
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_NE(failed.error().find("disk says no"), std::string::npos) << failed.error();
+  EXPECT_TRUE(s.find(key_of(42)).has_value()) << "a refused answer stays queued";
+
+  exec_sql(path, "DELETE FROM refuse;");
+  EXPECT_TRUE(s.flush().has_value()) << "the next flush writes the kept answers and clears the error";
+  auto reopened = ResponseStore::open(path);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error();
+  for (int i = 0; i < 100; ++i) {
+    const auto found = (*reopened)->find(key_of(i));
+    ASSERT_TRUE(found.has_value()) << i;
+    EXPECT_EQ(found->text, "a" + std::to_string(i));
+  }
 }
 
 }  // namespace
