@@ -14,7 +14,7 @@ constexpr const char* description =
 }  // namespace
 
 CommandLine::CommandLine() : app_(description, "synthgen") {
-  app_.set_version_flag("--version", "synthgen " SYNTHGEN_VERSION);
+  app_.set_version_flag("--version", version_line);
   app_.get_formatter()->column_width(28);
   for (const auto& spec : option_table()) {
     const std::string name(spec.name);

@@ -12,6 +12,9 @@
 
 namespace synthgen {
 
+// What --version prints.
+inline constexpr const char* version_line = "synthgen " SYNTHGEN_VERSION;
+
 class CommandLine {
  public:
   CommandLine();

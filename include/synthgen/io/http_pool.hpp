@@ -15,7 +15,8 @@
 
 namespace synthgen {
 
-// Process-wide libcurl set-up; exactly one lives in main().
+// Process-wide libcurl set-up; exactly one lives in synthgen_main(), around the commands that go on the
+// network.
 class CurlGlobal {
  public:
   CurlGlobal();
