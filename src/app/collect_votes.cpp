@@ -122,8 +122,10 @@ class VoteCollector {
       return request(item.tag, std::move(item.body));
     }
     if (!budget_spent()) {
-      if (auto page = page_to_fetch()) return std::move(*page);
       for (;;) {
+        // Asked before every vote: answers from the store drain the window without a request, and
+        // the page they make room for must be asked for before the loop can run dry.
+        if (auto page = page_to_fetch()) return std::move(*page);
         const auto next = next_vote();
         if (!next) break;
         const auto tag = *next;

@@ -198,7 +198,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto api = make_inference_api(config.api, config.endpoint);
   const auto prompt = prompt_for(prompt_template, config, feed.labels());
   const auto plan = voting_plan(feed.size(), feed.labels(), prompt, *api, config, token, store.get());
-  RunOutputs outputs(config, feed.labels());
+  RunOutputs outputs(config, feed.labels(), feed.selection());
   // 2-5. Stream the rows in, ask for (or look up) every vote, and decide each row as its votes are in.
   const Stopwatch request_clock;
   const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) { outputs.take(row); });

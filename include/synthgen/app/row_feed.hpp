@@ -33,6 +33,7 @@ class RowFeed {
   [[nodiscard]] const LabelSet& labels() const { return labels_; }
   [[nodiscard]] const std::string& description() const { return description_; }
   [[nodiscard]] std::size_t size() const { return selection_.size(); }  // rows this run labels
+  [[nodiscard]] const RowSelection& selection() const { return selection_; }
 
   // A page to ask for now (a retry whose wait is over first), or nothing.
   std::optional<HttpRequest> next_fetch(std::size_t max_pages_ahead);

@@ -10,6 +10,7 @@
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/report.hpp"
 #include "synthgen/core/run_config.hpp"
+#include "synthgen/core/sample_ledger.hpp"
 #include "synthgen/io/files.hpp"
 
 namespace synthgen {
@@ -17,19 +18,22 @@ namespace synthgen {
 class RunOutputs {
  public:
   // Opens the temporary files; throws RunError (output) when one cannot be created.
-  RunOutputs(const RunConfig& config, const LabelSet& labels);
+  // `sample` is the row feed's selection: every row of it must be taken before commit().
+  RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample);
 
   void take(const RowVotes& row);
   [[nodiscard]] const LabelTally& tally() const { return tally_; }
 
-  // Renames the training file and --details into place and writes the metrics JSON and the HTML
-  // report; throws RunError (output) on a failed write.
+  // Checks that every sampled row was taken once, in order (else RunError internal, nothing
+  // written), then renames the training file and --details into place and writes the metrics JSON
+  // and the HTML report; throws RunError (output) on a failed write.
   void commit(const RunSummary& summary);
 
  private:
   const RunConfig& config_;
   const LabelSet& labels_;
   LabelTally tally_;
+  SampleLedger ledger_;
   AtomicFile training_;
   std::optional<AtomicFile> details_;
   std::optional<DisagreementTable> disagreements_;  // only for --report

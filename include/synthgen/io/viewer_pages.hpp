@@ -1,14 +1,18 @@
 // The dataset viewer's /rows pages of one split, read as a stream: the first page alone (it tells
 // the labels and the row count), then only the pages that hold rows the run labels, a few at a
 // time through the caller's HTTP pool, handed out row by row in row order as they arrive. Memory
-// holds the pages in flight and waiting, never the split.
+// holds the pages in flight and waiting, never the split. A server may answer with fewer rows than
+// asked (its own page size, a short page): the rest of that page is asked for again from where the
+// answer stopped, so every page size gives the same rows.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,8 +50,13 @@ class ViewerPages {
 
  private:
   ViewerPages(ViewerQuery query, HeaderList headers, std::size_t total, LabelSet labels, std::vector<Row> first_rows);
-  [[nodiscard]] std::size_t page_of(std::size_t row) const;
+  [[nodiscard]] static std::size_t page_of(std::size_t row);
   [[nodiscard]] HttpRequest page_request(std::size_t offset) const;
+  // Keeps a page's rows in [offset, end of its page); asks again for the part a short page lacks.
+  std::expected<void, SourceError> accept(std::size_t offset, std::vector<Row> rows);
+  [[nodiscard]] std::size_t page_end(std::size_t offset) const;
+  [[nodiscard]] bool selected_in(std::size_t from, std::size_t to) const;
+  [[nodiscard]] bool coming(std::size_t row) const;  // a request that can still bring this row is out
 
   ViewerQuery query_;
   HeaderList headers_;
@@ -55,11 +64,13 @@ class ViewerPages {
   LabelSet labels_;
   std::string description_;
   RowSelection selection_;
-  std::map<std::size_t, std::vector<Row>> arrived_;  // by page offset
-  std::size_t in_flight_ = 0;
+  std::vector<Row> first_rows_;                             // page 0 as open() read it
+  std::optional<std::expected<void, SourceError>> first_page_error_;  // what accepting page 0 found
+  std::map<std::size_t, std::vector<Row>> arrived_;  // by the offset each answer starts at
+  std::set<std::size_t> pending_;                    // offsets asked for, not yet taken
+  std::deque<std::size_t> rest_of_page_;             // offsets to ask for after a short answer
   std::size_t asked_ = 0;   // selected rows whose page has been asked for (or is here)
   std::size_t handed_ = 0;  // selected rows handed out
-  std::optional<std::size_t> last_asked_page_;
 };
 
 }  // namespace synthgen
