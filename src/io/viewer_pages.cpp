@@ -113,8 +113,8 @@ std::expected<void, SourceError> ViewerPages::accept(std::size_t offset, std::ve
   }
   rows.resize(kept);  // rows past the page are asked for with their own page
   if (kept == 0 && offset < end) {
-    return std::unexpected(viewer_fault("answered offset " + std::to_string(offset) + " with no rows although num_rows_total is " +
-                                        std::to_string(total_)));
+    return std::unexpected(
+        viewer_fault("answered offset " + std::to_string(offset) + " with no rows although num_rows_total is " + std::to_string(total_)));
   }
   if (offset + kept < end && selected_in(offset + kept, end)) rest_of_page_.push_back(offset + kept);
   if (selected_in(offset, offset + kept)) arrived_[offset] = std::move(rows);
@@ -134,8 +134,8 @@ std::expected<std::optional<Row>, SourceError> ViewerPages::next_row() {
   auto it = arrived_.upper_bound(wanted);
   if (it == arrived_.begin() || wanted >= std::prev(it)->first + std::prev(it)->second.size()) {
     if (coming(wanted)) return std::nullopt;
-    return std::unexpected(viewer_fault("never sent row " + std::to_string(wanted) + " although num_rows_total is " +
-                                        std::to_string(total_)));
+    return std::unexpected(
+        viewer_fault("never sent row " + std::to_string(wanted) + " although num_rows_total is " + std::to_string(total_)));
   }
   --it;
   auto row = std::move(it->second[wanted - it->first]);
