@@ -51,14 +51,15 @@ CHAT_TEMPLATE = ("<s>[INST] ", " [/INST]")
 TEXT_PREFIX = "TEXT: "
 SIMPLE_VARIANTS = ["{l}", " {L}", "{L}.", " {l}\n"]
 COT_REASON = "The sentence reports company news and its likely effect on the share price."
+GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
 SCENARIO_KEYS = {"token", "datasets", "model"}
-DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults"}
+DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
-MODEL_KEYS = {"policy", "flip_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults"}
+MODEL_KEYS = {"policy", "flip_rate", "garble_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults"}
 FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s"}
 FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge"}
 POLICIES = {"gold", "fixed", "script"}
@@ -168,7 +169,9 @@ class Dataset:
     zip_bytes: bytes | None = None
     cdn_path: str | None = None
     rows_body: object = None  # served as-is by /rows: a page of the wrong shape
-    page_faults: dict | None = None  # {"status": 503, "offsets": [...]}: the first /rows try at each offset fails
+    page_faults: dict | None = None  # {"status": 503, "offsets": [...], "rate": r}: the first /rows try at each
+    #                                  listed offset (and at a share r of all offsets, by hash) fails
+    page_size: int = 100  # the most rows one /rows answer holds, whatever `length` asks (num_rows_per_page)
     faulted_offsets: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -197,7 +200,7 @@ def load_dataset(name, spec, base_dir):
         check_keys(spec["viewer"], REPLY_KEYS, f"viewer of dataset {name!r}")
     configs = {c: load_config(c, s, base_dir) for c, s in spec.get("configs", {}).items()}
     dataset = Dataset(name, spec.get("viewer"), configs, spec.get("zip"), rows_body=spec.get("rows_body"),
-                      page_faults=spec.get("page_faults"))
+                      page_faults=spec.get("page_faults"), page_size=spec.get("page_size", MAX_PAGE))
     if dataset.zip is not None:
         check_keys(dataset.zip, ZIP_KEYS, f"zip of dataset {name!r}")
         dataset.zip_bytes = build_zip(configs, dataset.zip.get("line_ending", "\n"))
@@ -222,6 +225,11 @@ def load_scenario(path, base_dir):
         raise SystemExit(f"fake_hf: model.policy must be one of {sorted(POLICIES)}, style one of {sorted(STYLES)}")
     datasets = {n: load_dataset(n, s, base_dir) for n, s in spec.get("datasets", {}).items()}
     return Scenario(spec.get("token"), datasets, model)
+
+
+def page_fault_hit(fault, offset):
+    """Whether `offset` is among the share `rate` of offsets whose first try fails (by hash)."""
+    return unit(hashlib.sha256(f"page|{offset}".encode()).digest(), 0) < fault.get("rate", 0.0)
 
 
 def build_zip(configs, line_ending):
@@ -333,6 +341,8 @@ class Model:
             if (kind := self.fault(text, seed, digest)) is not None:
                 return self.fault_reply(kind)
             self.answered += 1
+            if unit(hashlib.sha256(digest).digest(), 0) < self.spec.get("garble_rate", 0.0):
+                return GARBLED_ANSWER  # a complete answer that holds no label: a no-vote
             return self.content(text, digest, prompt)
 
     def content(self, text, digest, prompt):
@@ -494,6 +504,10 @@ class Stats:
         with self.lock:
             self.inference.append(entry)
 
+    def counts(self):
+        with self.lock:
+            return dict(self.requests)
+
     def snapshot(self):
         with self.lock:
             return {"requests": dict(self.requests), "auth_failures": self.auth_failures,
@@ -634,6 +648,8 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.model.lock:
                 faults = dict(self.server.model.faults)
             return json_reply(200, {**self.server.stats.snapshot(), "faults": faults})
+        if path == "/_fake/counts" and self.command == "GET":  # cheap to poll: the counts alone
+            return json_reply(200, {"requests": self.server.stats.counts()})
         if path == "/_fake/reset" and self.command == "POST":
             self.server.stats.reset()
             self.server.model.reset()
@@ -677,17 +693,17 @@ class Handler(BaseHTTPRequestHandler):
         dataset, config = self.viewer_lookup(need_config=True, need_split=True)
         if dataset.rows_body is not None:
             return payload_reply(200, dataset.rows_body)
-        if (fault := dataset.page_faults) is not None and offset in fault.get("offsets", []):
+        if (fault := dataset.page_faults) is not None and (offset in fault.get("offsets", []) or page_fault_hit(fault, offset)):
             with dataset.lock:
                 first_try = offset not in dataset.faulted_offsets
                 dataset.faulted_offsets.add(offset)
             if first_try:
                 return api_error(fault.get("status", 503), "The server is busy: try again", "ServiceUnavailable")
-        page = config.rows[offset:offset + length]
+        page = config.rows[offset:offset + min(length, dataset.page_size)]
         return json_reply(200, {
             "features": config.features,
             "rows": [{"row_idx": offset + i, "row": row, "truncated_cells": []} for i, row in enumerate(page)],
-            "num_rows_total": len(config.rows), "num_rows_per_page": MAX_PAGE, "partial": False,
+            "num_rows_total": len(config.rows), "num_rows_per_page": dataset.page_size, "partial": False,
         })
 
     def on_splits(self):

@@ -414,6 +414,36 @@ def test_page_faults(workdir):
         check("SIGTERM exits cleanly (page_faults)", fake.stop() == 0)
 
 
+def test_page_size_and_counts(workdir):
+    write_jsonl(Path(workdir) / "small_pages.jsonl", phrasebank_rows() * 10)
+    total = len(phrasebank_rows()) * 10
+    scenario = {"datasets": {"acme/small": {"configs": {"default": {"file": "small_pages.jsonl"}}, "page_size": 7,
+                                            "page_faults": {"rate": 1.0}}},
+                "model": {"garble_rate": 1.0, "style": "simple"}}
+    fake = Fake(workdir, "page_size", scenario)
+    try:
+        query = "/rows?dataset=acme/small&config=default&split=train&length=100&offset="
+        failed = fake.call_json("GET", query + "3", token=None)
+        page = fake.call_json("GET", query + "3", token=None)
+        rows = page[2]["rows"]
+        check("page_faults.rate 1.0: every offset's first try fails", failed[0] == 503, failed[0])
+        check("page_size: an answer holds at most page_size rows", page[0] == 200 and len(rows) == 7, len(rows))
+        check("page_size: rows start at the offset", [r["row_idx"] for r in rows] == list(range(3, 10)), rows[:1])
+        check("page_size: num_rows_per_page says it", page[2]["num_rows_per_page"] == 7 and page[2]["num_rows_total"] == total,
+              page[2]["num_rows_per_page"])
+        text = phrasebank_rows()[0]["sentence"]
+        status, _, answer = fake.call_json("POST", "/v1/chat/completions", body=chat_body(text), token=None)
+        content = answer["choices"][0]["message"]["content"] if status == 200 else None
+        check("garble_rate 1.0: a complete answer with no label", content is not None and not any(
+            word in content.lower() for word in LABELS), content)
+        counts = fake.call_json("GET", "/_fake/counts", token=None)
+        check("/_fake/counts: the counts alone", counts[0] == 200 and set(counts[2]) == {"requests"}
+              and counts[2]["requests"]["rows"] == 2 and counts[2]["requests"]["chat"] == 1,
+              counts[2])
+    finally:
+        check("SIGTERM exits cleanly (page_size)", fake.stop() == 0)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -428,6 +458,7 @@ def main():
         test_fixed_and_error(workdir)
         test_flip_and_fail(workdir)
         test_page_faults(workdir)
+        test_page_size_and_counts(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 
