@@ -8,5 +8,9 @@ cases=${1:?usage: scripts/soak.sh N [SEED]}
 seed=${2:-$(date +%s)}
 binary=${BUILD_DIR:-build}/synthgen
 [[ -x $binary ]] || { echo "soak: no $binary: run scripts/build.sh first" >&2; exit 2; }
+# A copy, so that a rebuild while the soak runs does not pull the binary from under it.
+copy=$(mktemp -d)
+trap 'rm -rf "$copy"' EXIT
+cp "$binary" "$copy/synthgen"
 echo "soak: $cases cases from seed $seed"
-exec python3 tests/integration/differential.py --binary "$binary" --cases "$cases" --seed "$seed" --max-rows 3000
+python3 tests/integration/differential.py --binary "$copy/synthgen" --cases "$cases" --seed "$seed" --max-rows 3000

@@ -44,7 +44,11 @@ std::expected<ViewerPages, SourceError> ViewerPages::open(HttpPool& pool, Viewer
   HttpRequest first;
   first.url = rows_url(query, 0);
   first.headers = headers;
-  auto page = page_from(pool.fetch(std::move(first)), query);
+  return from_first_page(std::move(query), std::move(headers), pool.fetch(std::move(first)));
+}
+
+std::expected<ViewerPages, SourceError> ViewerPages::from_first_page(ViewerQuery query, HeaderList headers, const HttpResponse& first) {
+  auto page = page_from(first, query);
   if (!page) return std::unexpected(page.error());
   return ViewerPages(std::move(query), std::move(headers), page->total, std::move(page->layout.labels), std::move(page->rows));
 }

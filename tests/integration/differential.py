@@ -326,9 +326,9 @@ def main():
             run_case(case, binary, work)
             passed += 1
             print(f"PASS {case.describe()} ({time.monotonic() - case_start:.1f} s)", flush=True)
-        except CaseFailure as failure:
+        except Exception as failure:  # a CaseFailure, or the harness itself: either way, the seed is shown
             failed += 1
-            print(f"FAIL {case.describe()}\n  {failure}\n  replay: differential.py --binary {args.binary} "
+            print(f"FAIL {case.describe()}\n  {type(failure).__name__}: {failure}\n  replay: differential.py --binary {args.binary} "
                   f"--max-rows {args.max_rows} --case-seed {seed} --keep-tmp", flush=True)
         finally:
             if args.keep_tmp:

@@ -25,6 +25,8 @@ class ViewerPages {
  public:
   // Reads the first page (through `pool.fetch`).
   static std::expected<ViewerPages, SourceError> open(HttpPool& pool, ViewerQuery query, HeaderList headers);
+  // The stream from the first page's answer (what open() does once it is fetched).
+  static std::expected<ViewerPages, SourceError> from_first_page(ViewerQuery query, HeaderList headers, const HttpResponse& first);
 
   [[nodiscard]] const LabelSet& labels() const { return labels_; }
   [[nodiscard]] std::size_t total() const { return total_; }  // rows in the split
