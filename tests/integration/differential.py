@@ -90,15 +90,23 @@ def sentence(rng, i):
     return text + " ."
 
 
+SOURCES = ["viewer", "zip", "jsonl", "csv"]
+STRATA = 2 * len(SOURCES)  # seed % STRATA: the source, and a split of several pages or a small one
+
+
 def draw_case(seed, max_rows):
     rng = random.Random(seed)
-    n = max(1, min(max_rows, int(math.exp(rng.uniform(0, math.log(max_rows + 1))))))
+    stratum = seed % STRATA
+    if stratum % 2:  # several pages: small cases hide what a second page shows
+        n = rng.randint(max(1, max_rows // 4), max_rows)
+    else:  # mostly small, down to one row
+        n = max(1, min(max_rows, int(math.exp(rng.uniform(0, math.log(max_rows + 1))))))
     rows = [{"sentence": sentence(rng, i), "label": rng.randrange(3)} for i in range(n)]
     n_sample = rng.choice([0, 0, rng.randint(1, n), rng.randint(1, n), n + rng.randint(1, 5)])
     return Case(seed=seed, rows=rows, n_sample=n_sample, votes=rng.randint(1, 5), early_stop=rng.random() < 0.5,
                 prompt=rng.choice(["simple", "cot"]), run_seed=rng.randrange(1 << 20),
                 flip_rate=rng.choice([0.0, 0.2, 0.45]), garble_rate=rng.choice([0.0, 0.05, 0.25]),
-                source=rng.choice(["viewer", "viewer", "zip", "jsonl", "csv"]),
+                source=SOURCES[stratum // 2],
                 page_size=rng.choice([100, 100, 50, 37, 10, 3]), page_fault_rate=rng.choice([0.0, 0.0, 0.3]),
                 concurrency=rng.choice([1, 7, 64]), fault_rate=rng.choice([0.0, 0.2]),
                 interrupt=rng.choice(["none", "SIGKILL", "SIGINT"]), interrupt_at=rng.random())
@@ -315,7 +323,7 @@ def main():
     args = parser.parse_args()
     binary = str(Path(args.binary).resolve())
     seeds = [args.case_seed] if args.case_seed is not None else [
-        random.Random(args.seed * 1_000_003 + i).randrange(1 << 31) for i in range(args.cases)]
+        random.Random(args.seed * 1_000_003 + i).randrange(1 << 28) * STRATA + i % STRATA for i in range(args.cases)]
     passed, failed = 0, 0
     started = time.monotonic()
     for seed in seeds:
