@@ -341,9 +341,19 @@ std::expected<bool, std::string> has_no_rows(sqlite3* db, const std::string& pat
   return sqlite3_column_int(any->get(), 0) == 0;
 }
 
+// SQLite writes side files beside its database (-journal, -wal, -shm): a device or a FIFO would
+// be taken for an empty database and get them next to it, in /dev for /dev/null.
+std::string refuse_non_regular(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
+  const auto what = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or a socket";
+  return "cannot use the response store " + path + ": it is " + what + ", not a regular file; give --cache a file path, or --no-cache";
+}
+
 }  // namespace
 
 std::expected<std::unique_ptr<ResponseStore>, std::string> ResponseStore::open(const std::string& path) {
+  if (auto error = refuse_non_regular(path); !error.empty()) return std::unexpected(error);
   if (auto error = ensure_private_directory(path); !error.empty()) return std::unexpected(error);
   auto reader = std::make_unique<Reader>();
   auto db = connect(path);

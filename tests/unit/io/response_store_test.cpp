@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -94,6 +96,31 @@ TEST_F(StoreTest, AFileThatIsNotADatabaseIsAClearError) {
   const auto store = ResponseStore::open(path);
   ASSERT_FALSE(store.has_value());
   EXPECT_NE(store.error().find("remove it or choose another --cache"), std::string::npos) << store.error();
+}
+
+TEST_F(StoreTest, APathThatIsNotARegularFileIsRefusedWithoutSideFiles) {
+  const auto fifo = dir_ / "store.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto store = ResponseStore::open(fifo.string());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error(), "cannot use the response store " + fifo.string() +
+                               ": it is a FIFO, not a regular file; give --cache a file path, or --no-cache");
+  const auto in_dir = ResponseStore::open(dir_.string());
+  ASSERT_FALSE(in_dir.has_value());
+  EXPECT_NE(in_dir.error().find("it is a directory, not a regular file"), std::string::npos) << in_dir.error();
+  std::vector<std::string> expected{"store.fifo"};
+  const auto null = dir_ / "null";  // a /dev/null of the test's own (a bug must not touch /dev)
+  if (::mknod(null.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) == 0) {
+    const auto device = ResponseStore::open(null.string());
+    ASSERT_FALSE(device.has_value());
+    EXPECT_NE(device.error().find("it is a device or a socket, not a regular file"), std::string::npos) << device.error();
+    expected.push_back("null");
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(names, expected) << "no -journal, -wal or -shm beside them";
 }
 
 TEST_F(StoreTest, AnswersAddedInThisRunAreFoundBeforeAndAfterTheyAreCommitted) {
