@@ -28,10 +28,31 @@ std::string host_of(const std::string& url) {
   return host;
 }
 
+std::string store_path(const RunConfig& config) {
+  if (!config.use_cache) return {};
+  return config.cache_path.empty() ? synthgen_cache_dir() + "/responses.sqlite3" : config.cache_path;
+}
+
+// The same file as --input and --output, or as two outputs, would be overwritten or lost.
+void check_one_role_per_file(const RunConfig& config) {
+  const FileRole roles[] = {{"--input", config.input_file, true},    {"--output", config.output},      {"--details", config.details},
+                            {"--metrics-json", config.metrics_json}, {"--report", config.html_report}, {"--cache", store_path(config)}};
+  if (auto shared = shared_file(roles)) throw RunError(ExitCode::usage, *shared);
+}
+
 void check_outputs_writable(const RunConfig& config) {
   for (const auto* path : {&config.output, &config.metrics_json, &config.details, &config.html_report}) {
     if (path->empty()) continue;
-    if (auto ok = check_writable(*path); !ok) throw RunError(ExitCode::output, "cannot write " + *path + ": " + ok.error());
+    if (auto ok = check_writable(*path); !ok) throw RunError(ExitCode::output, "cannot write " + output_name(*path) + ": " + ok.error());
+  }
+}
+
+// On stdout, unless an output is there: then on stderr, where --quiet silences it.
+void print_report(const std::string& report, const RunConfig& config) {
+  if (!writes_to_stdout(config)) {
+    std::fputs(report.c_str(), stdout);
+  } else if (!config.quiet) {
+    std::fputs(report.c_str(), stderr);
   }
 }
 
@@ -47,7 +68,7 @@ std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
       throw RunError(ExitCode::usage, "HF_HUB_OFFLINE (--offline) takes answers from the response store only: drop --no-cache");
     return nullptr;
   }
-  auto store = ResponseStore::open(config.cache_path.empty() ? synthgen_cache_dir() + "/responses.sqlite3" : config.cache_path);
+  auto store = ResponseStore::open(store_path(config));
   if (!store) throw RunError(ExitCode::output, store.error());
   return std::move(*store);
 }
@@ -187,6 +208,7 @@ bool endpoint_needs_token(const std::string& url) {
 ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token) {
   const Stopwatch run_clock;
   // Everything that can be checked is checked before anything is paid for.
+  check_one_role_per_file(config);
   check_outputs_writable(config);
   require_token_where_needed(config, token);
   const auto prompt_template = load_prompt(config);
@@ -212,8 +234,8 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   outputs.commit(summary);
   // 7. Report, and hold the result to the quality floors.
   warn_about_losses(summary, votes.votes_per_row);
-  spdlog::info("wrote {} labeled rows to {}", summary.labeled, config.output);
-  if (config.print_report) std::fputs(format_report(summary, feed.labels()).c_str(), stdout);
+  spdlog::info("wrote {} labeled rows to {}", summary.labeled, output_name(config.output));
+  if (config.print_report) print_report(format_report(summary, feed.labels()), config);
   fail_below_quality_floor(summary, config);
   return ExitCode::ok;
 }

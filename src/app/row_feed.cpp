@@ -95,7 +95,8 @@ RowFeed RowFeed::open(const RunConfig& config, HttpPool& pool, const HeaderList&
   RowFeed feed;
   const auto cached = dataset_cache_path(cache_dir, config);
   if (!config.input_file.empty()) {
-    auto local = load_local_file(config.input_file, config.columns, chosen_labels(config).value_or(sentiment_labels()));
+    auto local =
+        load_local_file(config.input_file, config.input_format, config.columns, chosen_labels(config).value_or(sentiment_labels()));
     if (!local) fail(local.error());
     feed.source_ = std::move(*local);
   } else if (config.offline) {

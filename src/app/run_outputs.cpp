@@ -1,6 +1,8 @@
 // The training CSV, --details, --metrics-json and --report, written as the rows are decided.
 #include "synthgen/app/run_outputs.hpp"
 
+#include <vector>
+
 #include "synthgen/app/run_error.hpp"
 
 namespace synthgen {
@@ -8,25 +10,28 @@ namespace {
 
 AtomicFile create_output(const std::string& path) {
   auto file = AtomicFile::create(path);
-  if (!file) throw RunError(ExitCode::output, "cannot write " + path + ": " + file.error());
+  if (!file) throw RunError(ExitCode::output, "cannot write " + output_name(path) + ": " + file.error());
   return std::move(*file);
 }
 
-void commit_output(AtomicFile& file) {
-  if (auto ok = file.commit(); !ok) throw RunError(ExitCode::output, ok.error());
-}
-
-void write_output(const std::string& path, const std::string& content) {
-  if (auto ok = write_file_atomically(path, content); !ok) throw RunError(ExitCode::output, ok.error());
+std::optional<AtomicFile> create_if_asked(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  return create_output(path);
 }
 
 }  // namespace
 
 RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample)
-    : config_(config), labels_(labels), tally_(labels.size()), ledger_(sample), training_(create_output(config.output)) {
+    : config_(config),
+      labels_(labels),
+      tally_(labels.size()),
+      ledger_(sample),
+      training_(create_output(config.output)),
+      details_(create_if_asked(config.details)),
+      metrics_(create_if_asked(config.metrics_json)),
+      report_(create_if_asked(config.html_report)) {
   training_.append(training_csv_header(config.with_confidence));
-  if (!config.details.empty()) details_.emplace(create_output(config.details));
-  if (!config.html_report.empty()) disagreements_.emplace(labels, config.answer_format);
+  if (report_) disagreements_.emplace(labels, config.answer_format);
 }
 
 void RunOutputs::take(const RowVotes& row) {
@@ -41,10 +46,13 @@ void RunOutputs::take(const RowVotes& row) {
 void RunOutputs::commit(const RunSummary& summary) {
   if (auto whole = ledger_.check(tally_.labeled(), tally_.no_vote_rows().size()); !whole)
     throw RunError(ExitCode::internal, "the run lost rows: " + whole.error() + "; nothing was written: please report this bug");
-  commit_output(training_);
-  if (details_) commit_output(*details_);
-  if (!config_.metrics_json.empty()) write_output(config_.metrics_json, format_metrics_json(summary, labels_));
-  if (disagreements_) write_output(config_.html_report, format_html_report(summary, labels_, tally_, *disagreements_));
+  if (metrics_) metrics_->append(format_metrics_json(summary, labels_));
+  if (report_) report_->append(format_html_report(summary, labels_, tally_, *disagreements_));
+  std::vector<AtomicFile*> files{&training_};
+  for (auto* file : {&details_, &metrics_, &report_}) {
+    if (*file) files.push_back(&**file);
+  }
+  if (auto ok = commit_together(files); !ok) throw RunError(ExitCode::output, ok.error());
 }
 
 }  // namespace synthgen

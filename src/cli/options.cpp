@@ -7,6 +7,8 @@ namespace {
 constexpr const char* description =
     "Label text with a large language model: a few-shot prompt per row, several votes per row, the majority\n"
     "label written to a training CSV, and accuracy / macro-F1 against the human labels.\n\n"
+    "A path of - is standard input for --input and standard output for one of --output, --details,\n"
+    "--metrics-json and --report.\n\n"
     "Every option can also be set as SYNTHGEN_<OPTION> in the environment or in ./.env (flags win).\n"
     "The token comes from HF_TOKEN, HUGGING_FACE_HUB_TOKEN or the huggingface_hub token file.\n\n"
     "Exit codes: 0 done, 1 internal error, 2 usage, 3 input data, 4 auth or credits, 5 service, 6 output file.";

@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "synthgen/core/text.hpp"
 
@@ -82,6 +84,35 @@ std::expected<std::string, std::string> non_empty(const Settings& s, std::string
   return value;
 }
 
+std::expected<InputFormat, std::string> input_format(const Settings& s) {
+  const auto value = to_lower_ascii(trim(raw(s, "input-format")));
+  if (value.empty()) return InputFormat::by_extension;
+  if (value == "jsonl") return InputFormat::jsonl;
+  if (value == "csv") return InputFormat::csv;
+  return std::unexpected(bad(s, "input-format", raw(s, "input-format"), "jsonl or csv"));
+}
+
+bool is_stdout(const std::string& path) { return path == "-" || path == "/dev/stdout"; }
+
+// "-" is standard output for one output at most, never the response store (an SQLite file), and
+// standard input only with a format, as it has no extension.
+std::string check_standard_streams(const Settings& s, const RunConfig& c) {
+  std::vector<std::string> on_stdout;
+  for (const auto& [option, path] : {std::pair{"output", &c.output}, std::pair{"details", &c.details},
+                                     std::pair{"metrics-json", &c.metrics_json}, std::pair{"report", &c.html_report}}) {
+    if (is_stdout(*path)) on_stdout.push_back(named(s, option));
+  }
+  if (on_stdout.size() > 1) {
+    return on_stdout[0] + " and " + on_stdout[1] + " both write to standard output: only one output may; give the other a file name";
+  }
+  if (c.use_cache && c.cache_path == "-")
+    return named(s, "cache") + " cannot be - : the response store is an SQLite file; give a file name, or --no-cache";
+  if (c.input_file == "-" && c.input_format == InputFormat::by_extension) {
+    return named(s, "input") + " - (standard input) has no extension: say --input-format jsonl or csv";
+  }
+  return {};
+}
+
 // Assigns the checked value or records the first error.
 template <typename T, typename U>
 void take(std::expected<T, std::string> checked, U& field, std::string& error) {
@@ -101,6 +132,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(non_empty(s, "subset"), c.subset, error);
   take(non_empty(s, "split"), c.split, error);
   c.input_file = std::string(trim(raw(s, "input")));
+  take(input_format(s), c.input_format, error);
   take(non_empty(s, "text-column"), c.columns.text, error);
   take(non_empty(s, "label-column"), c.columns.label, error);
   c.labels = split_list(raw(s, "labels"), ',');
@@ -159,8 +191,13 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   bool no_report = false;
   take(boolean(s, "no-report"), no_report, error);
   c.print_report = !no_report;
+  if (error.empty()) error = check_standard_streams(s, c);
   if (!error.empty()) return std::unexpected(error);
   return c;
+}
+
+bool writes_to_stdout(const RunConfig& config) {
+  return is_stdout(config.output) || is_stdout(config.details) || is_stdout(config.metrics_json) || is_stdout(config.html_report);
 }
 
 }  // namespace synthgen

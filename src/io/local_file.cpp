@@ -1,4 +1,4 @@
-// Local input files: .jsonl (one object per line) or .csv (a header, then rows).
+// Local input files: .jsonl (one object per line) or .csv (a header, then rows), or standard input.
 #include <fstream>
 #include <sstream>
 
@@ -7,16 +7,23 @@
 
 namespace synthgen {
 
-std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns, const LabelSet& labels) {
-  const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".json");
-  const bool csv = path.ends_with(".csv");
-  if (!jsonl && !csv) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": give a .jsonl or .csv file", 0});
-  auto text = read_file(path);
-  if (!text) return std::unexpected(SourceError{FailureKind::input, "--input " + path + ": " + text.error(), 0});
-  auto rows = jsonl ? parse_jsonl_rows(*text, columns, labels) : parse_csv_rows(*text, columns, labels);
-  if (!rows) return std::unexpected(SourceError{FailureKind::input, path + ": " + rows.error(), 0});
+std::expected<Dataset, SourceError> load_local_file(const std::string& path, InputFormat format, const ColumnNames& columns,
+                                                    const LabelSet& labels) {
+  const bool from_stdin = path == standard_stream;
+  const auto name = from_stdin ? std::string("standard input") : path;
+  const auto fail = [&](const std::string& why) { return std::unexpected(SourceError{FailureKind::input, why, 0}); };
+  if (format == InputFormat::by_extension) {
+    if (path.ends_with(".jsonl") || path.ends_with(".json")) format = InputFormat::jsonl;
+    if (path.ends_with(".csv")) format = InputFormat::csv;
+  }
+  if (format == InputFormat::by_extension)
+    return fail("--input " + path + ": give a .jsonl or .csv file, or say --input-format jsonl or csv");
+  auto text = from_stdin ? read_standard_input() : read_file(path);
+  if (!text) return fail(from_stdin ? text.error() : "--input " + path + ": " + text.error());
+  auto rows = format == InputFormat::jsonl ? parse_jsonl_rows(*text, columns, labels) : parse_csv_rows(*text, columns, labels);
+  if (!rows) return fail(name + ": " + rows.error());
   const auto total = rows->size();
-  return Dataset{labels, std::move(*rows), "the local file " + path, total};
+  return Dataset{labels, std::move(*rows), from_stdin ? name : "the local file " + path, total};
 }
 
 std::expected<void, std::string> relabel(Row& row, const LabelSet& source, const LabelSet& target) {

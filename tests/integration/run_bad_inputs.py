@@ -29,7 +29,7 @@ README = HERE.parent.parent / "README.md"
 FIXTURES = HERE.parent / "fixtures"
 TOKEN = "hf_secret_fake_token_0123456789abcdef"
 EARLIER_OUTPUT = "text,labels\nfrom an earlier run,neutral\n"
-ROW_KEYS = {"name", "kind", "exit", "args", "env", "files", "error", "server", "clobbers_output"}
+ROW_KEYS = {"name", "kind", "exit", "args", "env", "files", "error", "server", "clobbers_output", "devices", "symlinks"}
 NOT_IN_TABLE = {0, 1, 130}
 
 
@@ -42,7 +42,8 @@ def scenario_for(row, server_file):
         expect["file_unchanged"] = ["{tmp}/df_train.csv"]
     run = {"description": row["name"], "args": ["--output", "{tmp}/df_train.csv", "--max-retry-wait", "0.01"] + row["args"],
            "env": {"HF_TOKEN": TOKEN, **row.get("env", {})},
-           "files": {"{tmp}/df_train.csv": EARLIER_OUTPUT, **row.get("files", {})}, "expect": expect}
+           "files": {"{tmp}/df_train.csv": EARLIER_OUTPUT, **row.get("files", {})}, "expect": expect,
+           **{key: row[key] for key in ("devices", "symlinks") if key in row}}
     scenario = {"description": row["name"], "server_file": str(server_file), "runs": [run]}
     return json.loads(json.dumps(scenario).replace("{fixtures}", str(FIXTURES)))
 

@@ -10,16 +10,23 @@ Prints `PASS NAME` and exits 0, or explains the failure (or the fault in the sce
 Standard library only (Python 3.11).
 
 Scenario file: {"description", "server": {fake_hf scenario} | "server_file": PATH, "runs": [run...]}.
-A run: {"description", "args", "env" (null unsets), "files" {path: text}, "cwd", "expect"}.
-Placeholders {base} {port} {tmp} {home} {scenario_dir} work in every string of a run. Relative paths:
+A run: {"description", "args", "env" (null unsets), "files" {path: text}, "cwd", "expect", "signal",
+"stdin" (a file fed to standard input), "fifos" [path] (made with mkfifo and read while the binary runs;
+what arrived is saved as PATH.received), "devices" {path: "null" | "full"} (copies of /dev/null and
+/dev/full made with mknod, so a bug never touches the real ones), "symlinks" {link: target},
+"modes" {path: "0640"}}.
+Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no process has) work in
+every string of a run. Relative paths:
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
 the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex;
-stderr_single_error_line; files_absent; files_present; file_unchanged; csv; json; stats; inference;
-secret_absent (see CHECKS below). Expected values in json.equals, stats and inference.all may be
+stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
+file_mode; csv; stdout_csv; json; stats; inference; secret_absent (see CHECKS below). Expected values in json.equals, stats and inference.all may be
 {"min": a, "max": b}.
 """
 import argparse
+import contextlib
 import csv
+import fnmatch
 import http.client
 import io
 import json
@@ -28,11 +35,13 @@ import re
 import shutil
 import signal
 import sqlite3
+import stat
 import zlib
 import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +54,8 @@ STRIPPED_ENV_PREFIXES = ("HF_", "HUGGING_FACE", "SYNTHGEN_", "OPENAI_")
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
 SCENARIO_KEYS = {"description", "server", "server_file", "runs", "tls"}
-RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal"}
+RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal", "stdin", "fifos", "devices", "symlinks", "modes"}
+MEMORY_DEVICES = {"null": 3, "full": 7}  # minor numbers of /dev/null and /dev/full (major 1)
 SIGNAL_KEYS = {"after_requests", "name"}
 FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
 
@@ -215,6 +225,47 @@ def write_files(files, cwd):
     return written
 
 
+def make_special_files(run, cwd):
+    """The run's devices, symlinks and modes (after its files)."""
+    for name, kind in run.get("devices", {}).items():
+        if kind not in MEMORY_DEVICES:
+            raise ScenarioError(f"unknown device {kind!r}; one of {sorted(MEMORY_DEVICES)}")
+        try:
+            os.mknod(cwd / name, stat.S_IFCHR | 0o666, os.makedev(1, MEMORY_DEVICES[kind]))
+        except OSError as exc:
+            raise ScenarioError(f"cannot make a {kind} device at {cwd / name} (mknod needs root): {exc}")
+    for link, target in run.get("symlinks", {}).items():
+        os.symlink(target, cwd / link)
+    for name, mode in run.get("modes", {}).items():
+        os.chmod(cwd / name, int(mode, 8))
+
+
+class FifoReader:
+    """A FIFO made in the run's dir and read by a thread while the binary runs; what arrived is saved
+    as PATH.received. Opening a FIFO waits for a writer: stop() gives one (and polls) if the binary never did."""
+
+    def __init__(self, path):
+        self.path = path
+        os.mkfifo(path)
+        self.data = b""
+        self.thread = threading.Thread(target=self.read, daemon=True)
+        self.thread.start()
+
+    def read(self):
+        with open(self.path, "rb") as fifo:
+            self.data = fifo.read()
+
+    def stop(self):
+        deadline = time.monotonic() + 10
+        while self.thread.is_alive() and time.monotonic() < deadline:
+            try:
+                os.close(os.open(self.path, os.O_WRONLY | os.O_NONBLOCK))  # ENXIO once the reader is gone
+            except OSError:
+                pass
+            self.thread.join(0.05)  # a poll interval, not a wait for readiness
+        Path(f"{self.path}.received").write_bytes(self.data)
+
+
 def read_or_none(path):
     return path.read_bytes() if path.is_file() else None
 
@@ -236,9 +287,15 @@ def signal_when_due(proc, server, spec):
     return False
 
 
-def run_binary(command, cwd, env, server=None, signal_spec=None):
+def run_binary(command, cwd, env, server=None, signal_spec=None, stdin_path=None):
     """(exit code or None on timeout, stdout, stderr, signalled); on timeout its process group is killed."""
-    with subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    with contextlib.ExitStack() as stack:
+        stdin = stack.enter_context(open(cwd / stdin_path, "rb")) if stdin_path else subprocess.DEVNULL
+        return run_process(command, cwd, env, server, signal_spec, stdin)
+
+
+def run_process(command, cwd, env, server, signal_spec, stdin):
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, start_new_session=True) as proc:
         signalled = signal_when_due(proc, server, signal_spec) if signal_spec else False
         try:
@@ -256,13 +313,20 @@ def execute(run, binary, ctx, server):
     cwd.mkdir(parents=True, exist_ok=True)
     server.control("POST", "/_fake/reset")
     ctx["written"] |= write_files(run.get("files", {}), cwd)
+    make_special_files(run, cwd)
     expect = run.get("expect", {})
     before = {p: read_or_none(cwd / p) for p in expect.get("file_unchanged", [])}
     command = [binary] + [str(a) for a in run.get("args", [])]
     signal_spec = run.get("signal")
     if signal_spec is not None and set(signal_spec) - SIGNAL_KEYS:
         raise ScenarioError(f"unknown signal key(s) {sorted(set(signal_spec) - SIGNAL_KEYS)}")
-    exit_code, stdout, stderr, signalled = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]), server, signal_spec)
+    readers = [FifoReader(cwd / name) for name in run.get("fifos", [])]
+    try:
+        exit_code, stdout, stderr, signalled = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]), server,
+                                                          signal_spec, run.get("stdin"))
+    finally:
+        for reader in readers:
+            reader.stop()
     return Outcome(command, cwd, ctx["scenario_dir"], ctx["tmp"], exit_code, stdout, stderr,
                    server.control("GET", "/_fake/stats"), before, set(ctx["written"]), ctx["variables"], signalled)
 
@@ -316,6 +380,40 @@ def check_file_unchanged(spec, o):
     return failures
 
 
+def file_kind(path):
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "absent"
+    for kind, test in (("symlink", stat.S_ISLNK), ("regular", stat.S_ISREG), ("fifo", stat.S_ISFIFO),
+                       ("char_device", stat.S_ISCHR), ("directory", stat.S_ISDIR)):
+        if test(mode):
+            return kind
+    return "other"
+
+
+def check_file_kind(spec, o):
+    """{path: kind}: what the path is now, without following a symlink."""
+    return [f"file {p}: expected a {want}, got a {file_kind(o.path(p))}" for p, want in spec.items() if file_kind(o.path(p)) != want]
+
+
+def check_file_mode(spec, o):
+    """{path: "0640"}: the permission bits of the file (a symlink followed)."""
+    failures = []
+    for p, want in spec.items():
+        got = stat.S_IMODE(os.stat(o.path(p)).st_mode) if o.path(p).exists() else None
+        if got != int(want, 8):
+            failures.append(f"file {p}: expected mode {want}, got {'absent' if got is None else oct(got)}")
+    return failures
+
+
+def check_files_absent_glob(spec, o):
+    """[pattern]: no file in the run's dir has a name that matches."""
+    names = os.listdir(o.cwd)
+    return [f"files matching {pattern!r}: expected none, found {sorted(fnmatch.filter(names, pattern))}"
+            for pattern in spec if fnmatch.filter(names, pattern)]
+
+
 def describe(data):
     return "absent" if data is None else f"{len(data)} bytes starting {data[:60]!r}"
 
@@ -330,7 +428,16 @@ def check_csv(spec, o):
     path = o.path(spec["path"])
     if not path.is_file():
         return [f"csv {path}: file does not exist"]
-    data = path.read_bytes()
+    return csv_failures(spec, path, path.read_bytes(), o)
+
+
+def check_stdout_csv(spec, o):
+    if set(spec) - CSV_KEYS - {"path"} or "path" in spec:
+        raise ScenarioError(f"stdout_csv takes the csv check's keys but path: {sorted(spec)}")
+    return csv_failures(spec, "stdout", o.stdout, o)
+
+
+def csv_failures(spec, path, data, o):
     if "equals_file" in spec:
         expected_file = o.scenario_dir / spec["equals_file"]
         if data != expected_file.read_bytes():
@@ -623,8 +730,12 @@ CHECKS = {
     "stderr_single_error_line": check_single_error_line,
     "files_absent": check_files_absent,
     "files_present": check_files_present,
+    "files_absent_glob": check_files_absent_glob,
     "file_unchanged": check_file_unchanged,
+    "file_kind": check_file_kind,
+    "file_mode": check_file_mode,
     "csv": check_csv,
+    "stdout_csv": check_stdout_csv,
     "json": check_json,
     "stats": check_stats,
     "inference": check_inference,
@@ -679,6 +790,13 @@ def report_failure(name, index, total, run, outcome, failures):
         print(f"--- {stream} ---\n{truncated(outcome.out(stream))}")
 
 
+def dead_pid():
+    """The pid of a child that has exited and been reaped: no process has it (until the pids wrap)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
 def run_scenario(scenario_path, binary, tmp):
     """Runs every run in order; returns the process exit code."""
     name = scenario_path.stem
@@ -691,7 +809,7 @@ def run_scenario(scenario_path, binary, tmp):
     fake_scenario, base_dir = server_source(scenario, scenario_path.parent, fake_dir)
     with FakeServer(fake_scenario, base_dir, fake_dir, scenario.get("tls", False)) as server:
         placeholders = {"base": server.base, "port": str(server.port), "tmp": str(tmp),
-                        "scenario_dir": str(scenario_path.parent), "home": str(home)}
+                        "scenario_dir": str(scenario_path.parent), "home": str(home), "dead_pid": str(dead_pid())}
         if server.tls:
             placeholders["ca"] = str(server.cert)
         ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set(), "variables": {}}

@@ -1,7 +1,8 @@
 // Steps 5-6 of a run, row by row: each row's majority vote is decided as it leaves the vote
 // collector, tallied, and appended to the training file (and --details, and the HTML report's
-// table); the files go to temporary names and replace the real ones only when the run succeeds,
-// so a failed or interrupted run leaves every output as it was.
+// table); every output is opened at the start (a temporary file beside it, or a device opened
+// for writing through) and all are committed together only when the run succeeds, so a failed or
+// interrupted run, or one output that cannot be written, leaves every file as it was.
 #pragma once
 
 #include <optional>
@@ -17,7 +18,7 @@ namespace synthgen {
 
 class RunOutputs {
  public:
-  // Opens the temporary files; throws RunError (output) when one cannot be created.
+  // Opens every output; throws RunError (output) when one cannot be created.
   // `sample` is the row feed's selection: every row of it must be taken before commit().
   RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample);
 
@@ -25,8 +26,8 @@ class RunOutputs {
   [[nodiscard]] const LabelTally& tally() const { return tally_; }
 
   // Checks that every sampled row was taken once, in order (else RunError internal, nothing
-  // written), then renames the training file and --details into place and writes the metrics JSON
-  // and the HTML report; throws RunError (output) on a failed write.
+  // written), then adds the metrics JSON and the HTML report, writes and flushes every file, and
+  // only then renames them into place (commit_together); throws RunError (output) on a failed write.
   void commit(const RunSummary& summary);
 
  private:
@@ -36,6 +37,8 @@ class RunOutputs {
   SampleLedger ledger_;
   AtomicFile training_;
   std::optional<AtomicFile> details_;
+  std::optional<AtomicFile> metrics_;
+  std::optional<AtomicFile> report_;
   std::optional<DisagreementTable> disagreements_;  // only for --report
 };
 

@@ -11,6 +11,9 @@
 
 namespace synthgen {
 
+// A local file's format: from its extension (.jsonl, .json, .csv), or as --input-format says.
+enum class InputFormat { by_extension, jsonl, csv };
+
 struct ColumnNames {
   std::string text = "sentence";
   std::string label = "label";

@@ -28,7 +28,8 @@ struct RunConfig {
   std::string dataset;
   std::string subset;
   std::string split;
-  std::string input_file;
+  std::string input_file;  // "-": standard input
+  InputFormat input_format = InputFormat::by_extension;
   ColumnNames columns;
   std::vector<std::string> labels;  // --labels; empty: the dataset's ClassLabel names, else negative/neutral/positive
   std::size_t n_sample = 0;
@@ -56,7 +57,7 @@ struct RunConfig {
   bool offline = false;  // HF_HUB_OFFLINE: rows from the download cache, answers from the store
   std::string datasets_server;
   std::string hub_endpoint;
-  // What is written.
+  // What is written; "-" is standard output (for one of them at most).
   std::string output;
   std::string metrics_json;
   std::string details;
@@ -74,5 +75,9 @@ struct RunConfig {
 };
 
 std::expected<RunConfig, std::string> make_run_config(const Settings& settings);
+
+// Whether --output, --details, --metrics-json or --report is standard output ("-" or /dev/stdout):
+// then the printed report goes to stderr, so as not to mix into it.
+bool writes_to_stdout(const RunConfig& config);
 
 }  // namespace synthgen

@@ -56,8 +56,9 @@ std::expected<Dataset, SourceError> load_phrasebank_zip(HttpPool& pool, const st
 // The bytes of one member of a zip archive held in memory.
 std::expected<std::string, std::string> read_zip_member(const std::string& archive, const std::string& member);
 
-// A local .jsonl or .csv file.
-std::expected<Dataset, SourceError> load_local_file(const std::string& path, const ColumnNames& columns, const LabelSet& labels);
+// A local .jsonl or .csv file ("-": standard input), in `format` or as its extension says.
+std::expected<Dataset, SourceError> load_local_file(const std::string& path, InputFormat format, const ColumnNames& columns,
+                                                    const LabelSet& labels);
 
 // A row's gold label re-expressed from `source` in `target` (--labels), by name; a gold name not
 // in `target` is an error.

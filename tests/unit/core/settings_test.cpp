@@ -98,6 +98,39 @@ TEST(RunConfig, BadValuesNameTheOptionAndWhatItTakes) {
   }
 }
 
+TEST(RunConfig, DashIsStandardInputWithAFormatAndStandardOutputForOneOutput) {
+  const auto c = config_with({{"input", "-"}, {"input-format", "CSV"}, {"output", "-"}, {"details", "d.jsonl"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  EXPECT_EQ(c->input_file, "-");
+  EXPECT_EQ(c->input_format, InputFormat::csv);
+  EXPECT_TRUE(writes_to_stdout(*c));
+  EXPECT_EQ(config_with({{"input-format", "jsonl"}})->input_format, InputFormat::jsonl);
+  EXPECT_EQ(config_with({})->input_format, InputFormat::by_extension);
+  EXPECT_FALSE(writes_to_stdout(*config_with({})));
+  EXPECT_TRUE(writes_to_stdout(*config_with({{"report", "/dev/stdout"}})));
+}
+
+TEST(RunConfig, StandardStreamsMisusedAreUsageErrors) {
+  const std::vector<std::pair<FlagValues, std::string>> cases{
+      {{{"output", "-"}, {"details", "-"}},
+       "--output and --details both write to standard output: only one output may; give the other a file name"},
+      {{{"metrics-json", "/dev/stdout"}, {"report", "-"}},
+       "--metrics-json and --report both write to standard output: only one output may; give the other a file name"},
+      {{{"cache", "-"}}, "--cache cannot be - : the response store is an SQLite file; give a file name, or --no-cache"},
+      {{{"input", "-"}}, "--input - (standard input) has no extension: say --input-format jsonl or csv"},
+      {{{"input-format", "xml"}}, "--input-format must be jsonl or csv, got 'xml'"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const auto c = config_with(flags);
+    ASSERT_FALSE(c.has_value()) << message;
+    EXPECT_EQ(c.error(), message);
+  }
+  EXPECT_TRUE(config_with({{"cache", "-"}, {"no-cache", "true"}}).has_value()) << "--no-cache: --cache is not used";
+  const auto from_env = make_run_config(merge_settings(option_table(), env_of({{"SYNTHGEN_OUTPUT", "-"}}), {{"details", "-"}}));
+  ASSERT_FALSE(from_env.has_value());
+  EXPECT_TRUE(from_env.error().starts_with("--output (from SYNTHGEN_OUTPUT) and --details both")) << from_env.error();
+}
+
 TEST(RunConfig, ValueFromEnvironmentIsCheckedToo) {
   const auto c = make_run_config(merge_settings(option_table(), env_of({{"SYNTHGEN_VOTES", "many"}}), {}));
   ASSERT_FALSE(c.has_value());
