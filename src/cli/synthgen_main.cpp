@@ -6,6 +6,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include "synthgen/app/pipeline.hpp"
@@ -129,6 +130,9 @@ int synthgen_main(int argc, char** argv) {
     // start-up work, and --help, config and the usage errors do not need it.
     const CurlGlobal curl;
     if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token));
+    // A reader of a written-through output that goes away (`--output - | head`) makes the write
+    // fail with EPIPE, an output error, instead of killing the run before the store is flushed.
+    std::signal(SIGPIPE, SIG_IGN);
     return static_cast<int>(run_labeling(*config, token));
   } catch (const RunError& e) {
     return fail(e.code(), e.what(), secret);

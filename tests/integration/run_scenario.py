@@ -11,7 +11,8 @@ Standard library only (Python 3.11).
 
 Scenario file: {"description", "server": {fake_hf scenario} | "server_file": PATH, "runs": [run...]}.
 A run: {"description", "args", "env" (null unsets), "files" {path: text}, "cwd", "expect", "signal",
-"stdin" (a file fed to standard input), "fifos" [path] (made with mkfifo and read while the binary runs;
+"stdin" (a file fed to standard input), "stdout_closed" (true: standard output is a pipe whose
+reader has gone), "fifos" [path] (made with mkfifo and read while the binary runs;
 what arrived is saved as PATH.received), "devices" {path: "null" | "full"} (copies of /dev/null and
 /dev/full made with mknod, so a bug never touches the real ones), "symlinks" {link: target},
 "modes" {path: "0640"}}.
@@ -54,7 +55,8 @@ STRIPPED_ENV_PREFIXES = ("HF_", "HUGGING_FACE", "SYNTHGEN_", "OPENAI_")
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
 SCENARIO_KEYS = {"description", "server", "server_file", "runs", "tls"}
-RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal", "stdin", "fifos", "devices", "symlinks", "modes"}
+RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal", "stdin", "stdout_closed", "fifos", "devices", "symlinks",
+            "modes"}
 MEMORY_DEVICES = {"null": 3, "full": 7}  # minor numbers of /dev/null and /dev/full (major 1)
 SIGNAL_KEYS = {"after_requests", "name"}
 FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
@@ -287,24 +289,29 @@ def signal_when_due(proc, server, spec):
     return False
 
 
-def run_binary(command, cwd, env, server=None, signal_spec=None, stdin_path=None):
+def run_binary(command, cwd, env, server=None, signal_spec=None, stdin_path=None, stdout_closed=False):
     """(exit code or None on timeout, stdout, stderr, signalled); on timeout its process group is killed."""
     with contextlib.ExitStack() as stack:
         stdin = stack.enter_context(open(cwd / stdin_path, "rb")) if stdin_path else subprocess.DEVNULL
-        return run_process(command, cwd, env, server, signal_spec, stdin)
+        stdout = subprocess.PIPE
+        if stdout_closed:
+            read_end, stdout = os.pipe()
+            os.close(read_end)
+            stack.callback(os.close, stdout)
+        return run_process(command, cwd, env, server, signal_spec, stdin, stdout)
 
 
-def run_process(command, cwd, env, server, signal_spec, stdin):
-    with subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.PIPE,
+def run_process(command, cwd, env, server, signal_spec, stdin, stdout):
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=stdout,
                           stderr=subprocess.PIPE, start_new_session=True) as proc:
         signalled = signal_when_due(proc, server, signal_spec) if signal_spec else False
         try:
-            stdout, stderr = proc.communicate(timeout=RUN_TIMEOUT_S)
-            return proc.returncode, stdout, stderr, signalled
+            out, err = proc.communicate(timeout=RUN_TIMEOUT_S)
+            return proc.returncode, out or b"", err, signalled
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            stdout, stderr = proc.communicate()
-            return None, stdout, stderr, signalled
+            out, err = proc.communicate()
+            return None, out or b"", err, signalled
 
 
 def execute(run, binary, ctx, server):
@@ -323,7 +330,7 @@ def execute(run, binary, ctx, server):
     readers = [FifoReader(cwd / name) for name in run.get("fifos", [])]
     try:
         exit_code, stdout, stderr, signalled = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]), server,
-                                                          signal_spec, run.get("stdin"))
+                                                          signal_spec, run.get("stdin"), run.get("stdout_closed", False))
     finally:
         for reader in readers:
             reader.stop()

@@ -2,6 +2,7 @@
 // together, the writability and one-role-per-file checks, and zip members read from memory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -10,6 +11,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -177,10 +179,34 @@ TEST_F(Files, FullDeviceFailsWithItsError) {
   EXPECT_TRUE(is_char_device(full));
 }
 
+// What a writer sends through the FIFO until it closes it; nullopt when none comes within 10 s (a
+// regression that renamed over the FIFO must fail the test, not hang it).
+std::optional<std::string> read_fifo(const std::filesystem::path& fifo) {
+  const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // at once; the writer's open then goes ahead
+  if (fd < 0) return std::nullopt;
+  std::string data;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 10'000) <= 0) break;
+    char chunk[4096];
+    const auto n = ::read(fd, chunk, sizeof chunk);
+    if (n > 0) {
+      data.append(chunk, static_cast<std::size_t>(n));
+    } else if (n == 0) {
+      ::close(fd);
+      return data;
+    } else if (errno != EAGAIN && errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fd);
+  return std::nullopt;
+}
+
 TEST_F(Files, FifoIsWrittenThroughAtCommit) {
   const auto fifo = dir_ / "out.fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  auto received = std::async(std::launch::async, [&] { return read_file(fifo.string()); });  // opening waits for the writer
+  auto received = std::async(std::launch::async, [&] { return read_fifo(fifo); });
   std::string content;
   for (int i = 0; i < 5000; ++i) content += "row " + std::to_string(i) + " of a file bigger than the 64 KiB buffer\n";
   {
@@ -190,7 +216,7 @@ TEST_F(Files, FifoIsWrittenThroughAtCommit) {
     file->append(content);
     ASSERT_TRUE(file->commit().has_value());
   }
-  EXPECT_EQ(received.get().value(), content);
+  EXPECT_EQ(received.get(), content);
   struct stat st {};
   ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO is still a FIFO";
@@ -218,6 +244,19 @@ TEST_F(Files, DescriptorIsWrittenOnlyAtCommitAndNothingWhenAbandoned) {
   EXPECT_EQ(read_file(path.string()).value(), content + "end\n");
   EXPECT_GE(::fcntl(fd, F_GETFD), 0) << "a descriptor of the process's own is not closed";
   ::close(fd);
+}
+
+TEST_F(Files, ReaderThatWentAwayIsAWriteError) {
+  const auto old_action = std::signal(SIGPIPE, SIG_IGN);  // as synthgen_main sets it for a run
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  ::close(pipe_fds[0]);
+  const auto alias = "/dev/fd/" + std::to_string(pipe_fds[1]);
+  const auto result = write_file_atomically(alias, "text,labels\n");
+  std::signal(SIGPIPE, old_action);
+  ::close(pipe_fds[1]);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error(), "cannot write " + alias + ": Broken pipe");
 }
 
 TEST_F(Files, CommitTogetherReplacesNothingWhenOneOutputFails) {
