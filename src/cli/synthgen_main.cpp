@@ -77,6 +77,8 @@ std::optional<Token> openai_key_for(const std::string& endpoint, const EnvLookup
   return Token{*key, "OPENAI_API_KEY"};
 }
 
+constexpr std::string_view dotenv_path = ".env";
+
 int fail(ExitCode code, std::string_view message, std::string_view secret) {
   std::fprintf(stderr, "synthgen: error: %s\n", redact(message, secret).c_str());
   return static_cast<int>(code);
@@ -105,10 +107,12 @@ int synthgen_main(int argc, char** argv) {
       std::fputs(format_config_example().c_str(), stdout);
       return 0;
     }
-    apply_dotenv_file(".env");
+    const auto from_dotenv = apply_dotenv_file(std::string(dotenv_path));
+    if (!from_dotenv) return fail(ExitCode::input, from_dotenv.error(), secret);
     const auto env = process_environment();
     auto token = find_token(env, disk_reader());
     if (token) secret = token->value;
+    if (token && from_dotenv->contains(token->origin)) token->origin = std::string(dotenv_path) + ": " + token->origin;
     const auto config_file = find_config_file(command_line.config_file() ? command_line.config_file() : env("SYNTHGEN_CONFIG_FILE"), env);
     FileValues file;
     if (config_file) {
@@ -116,7 +120,8 @@ int synthgen_main(int argc, char** argv) {
       if (!read) return fail(ExitCode::usage, read.error(), secret);
       file = std::move(*read);
     }
-    const auto settings = merge_settings(option_table(), file, env, command_line.given_flags());
+    auto settings = merge_settings(option_table(), file, env, command_line.given_flags());
+    note_dotenv_origins(settings, *from_dotenv, dotenv_path);
     if (command_line.wants_config_show()) std::fputs(format_settings(settings, token, config_file).c_str(), stdout);
     auto config = make_run_config(settings);
     if (!config) return fail(ExitCode::usage, config.error() + "; see synthgen --help", secret);
@@ -126,6 +131,7 @@ int synthgen_main(int argc, char** argv) {
       secret = token->value;
     }
     set_up_logging(*config, secret);
+    for (const auto& note : config->notes) spdlog::info("{}", note);
     // The process's one libcurl (and OpenSSL) set-up, made here rather than in main: a tenth of the
     // start-up work, and --help, config and the usage errors do not need it.
     const CurlGlobal curl;

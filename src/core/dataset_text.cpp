@@ -1,7 +1,9 @@
 // Row parsers for the PhraseBank text format, JSONL and CSV.
 #include "synthgen/core/dataset_text.hpp"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "synthgen/core/csv.hpp"
 #include "synthgen/core/text.hpp"
@@ -16,14 +18,39 @@ std::expected<LabelId, std::string> label_from_name(std::string_view name, const
   return std::unexpected("label '" + excerpt(name, 40) + "' is not one of " + labels.joined());
 }
 
-std::expected<LabelId, std::string> label_from_json(const nlohmann::json& cell, const LabelSet& labels) {
+// With --labels every label is a name, a number too ("1" of --labels 1,2,3); without, the labels
+// are negative/neutral/positive and a whole number is an index into them, as a ClassLabel export has.
+std::expected<LabelId, std::string> label_from_number(std::string_view shown, std::optional<long long> index, const LabelSet& labels,
+                                                      bool numbers_are_names) {
+  if (numbers_are_names) {
+    if (auto id = labels.find(shown)) return *id;
+    return std::unexpected("label " + std::string(shown) + " is not one of " + labels.joined() +
+                           " (with --labels a number is a label name, not an index)");
+  }
+  if (!index) return std::unexpected("label " + std::string(shown) + " is neither a name nor a whole-number index");
+  if (*index >= 0 && static_cast<std::size_t>(*index) < labels.size()) return static_cast<LabelId>(*index);
+  return std::unexpected("label index " + std::to_string(*index) + " is outside 0.." + std::to_string(labels.size() - 1) + " (" +
+                         labels.joined() + ")");
+}
+
+std::expected<LabelId, std::string> label_from_json(const nlohmann::json& cell, const LabelSet& labels, bool numbers_are_names) {
   if (cell.is_string()) return label_from_name(cell.get_ref<const std::string&>(), labels);
-  if (cell.is_number_integer()) {
-    const auto index = cell.get<long long>();
-    if (index >= 0 && static_cast<std::size_t>(index) < labels.size()) return static_cast<LabelId>(index);
-    return std::unexpected("label index " + std::to_string(index) + " is outside 0.." + std::to_string(labels.size() - 1));
+  if (cell.is_number()) {
+    const auto index = cell.is_number_integer() ? std::optional(cell.get<long long>()) : std::nullopt;
+    return label_from_number(cell.dump(), index, labels, numbers_are_names);
   }
   return std::unexpected("label is neither a name nor an index");
+}
+
+// A CSV cell is text: a name first; failing that, without --labels, a whole number is an index.
+std::expected<LabelId, std::string> label_from_cell(std::string_view cell, const LabelSet& labels, bool numbers_are_names) {
+  auto name = label_from_name(cell, labels);
+  if (name) return name;
+  const auto trimmed = trim(cell);
+  long long index = 0;
+  const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), index);
+  if (trimmed.empty() || ec != std::errc{} || end != trimmed.data() + trimmed.size()) return name;
+  return label_from_number(trimmed, index, labels, numbers_are_names);
 }
 
 std::string column_list(const nlohmann::json& object) {
@@ -44,7 +71,7 @@ std::expected<Row, std::string> row_from_object(const nlohmann::json& object, st
     return std::unexpected("no label column '" + columns.label + "' (columns: " + column_list(object) +
                            "); set --label-column, or --labels for unlabeled data");
   }
-  auto id = label_from_json(*label, labels);
+  auto id = label_from_json(*label, labels, columns.numbers_are_names);
   if (!id) return std::unexpected(id.error());
   return Row{index, text->get<std::string>(), *id};
 }
@@ -73,10 +100,12 @@ std::expected<std::vector<Row>, std::string> parse_phrasebank_text(std::string_v
   return rows;
 }
 
-std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view text, const ColumnNames& columns, const LabelSet& labels) {
+std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view bytes, const ColumnNames& columns, const LabelSet& labels) {
+  const auto text = utf8_text(bytes);
+  if (!text) return std::unexpected(text.error());
   std::vector<Row> rows;
   std::size_t line_number = 0;
-  for (const auto line : split_lines(text)) {
+  for (const auto line : split_lines(*text)) {
     ++line_number;
     if (trim(line).empty()) continue;
     const auto object = nlohmann::json::parse(line, nullptr, false);
@@ -88,8 +117,10 @@ std::expected<std::vector<Row>, std::string> parse_jsonl_rows(std::string_view t
   return rows;
 }
 
-std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view text, const ColumnNames& columns, const LabelSet& labels) {
-  auto records = parse_csv(text);
+std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view bytes, const ColumnNames& columns, const LabelSet& labels) {
+  const auto text = utf8_text(bytes);
+  if (!text) return std::unexpected(text.error());
+  auto records = parse_csv(*text);
   if (!records) return std::unexpected(records.error());
   if (records->empty()) return std::vector<Row>{};
   const auto& header = records->front().fields;
@@ -116,14 +147,8 @@ std::expected<std::vector<Row>, std::string> parse_csv_rows(std::string_view tex
       rows.push_back({rows.size(), record.fields[text_col], std::nullopt});
       continue;
     }
-    auto label = label_from_name(record.fields[label_col], labels);
-    if (!label) {
-      // A numeric cell is an index, as in the JSONL form.
-      label = label_from_json(nlohmann::json::parse(record.fields[label_col], nullptr, false), labels);
-      if (!label)
-        return std::unexpected(
-            at_line(record.line, "label '" + excerpt(record.fields[label_col], 40) + "' is not one of " + labels.joined()));
-    }
+    auto label = label_from_cell(record.fields[label_col], labels, columns.numbers_are_names);
+    if (!label) return std::unexpected(at_line(record.line, label.error()));
     rows.push_back({rows.size(), record.fields[text_col], *label});
   }
   return rows;

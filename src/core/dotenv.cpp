@@ -1,5 +1,6 @@
 // .env parsing: one assignment per line; '#' starts a comment outside quotes; single quotes are
-// literal, double quotes understand \n and \", unquoted values end at " #".
+// literal, double quotes understand \n and \", unquoted values end at " #". A leading byte order
+// mark is skipped; bytes that are not UTF-8 are an error naming the line.
 #include "synthgen/core/dotenv.hpp"
 
 #include "synthgen/core/text.hpp"
@@ -31,9 +32,12 @@ std::string plain_value(std::string_view value) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> parse_dotenv(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (auto line : split_lines(text)) {
+std::expected<DotenvEntries, std::string> parse_dotenv(std::string_view bytes) {
+  // A byte order mark (Windows editors write one) would otherwise hide the first key.
+  const auto text = utf8_text(bytes);
+  if (!text) return std::unexpected(text.error());
+  DotenvEntries entries;
+  for (auto line : split_lines(*text)) {
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
     if (line.starts_with("export ")) line = trim(line.substr(7));

@@ -1,11 +1,13 @@
 // Conversion of merged settings to a RunConfig, one checked field at a time.
 #include "synthgen/core/run_config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <utility>
 #include <vector>
 
+#include "synthgen/core/secrets.hpp"
 #include "synthgen/core/text.hpp"
 
 namespace synthgen {
@@ -56,15 +58,37 @@ std::expected<bool, std::string> boolean(const Settings& s, std::string_view opt
   return std::unexpected(bad(s, option, raw(s, option), "true or false"));
 }
 
+// A base URL: http(s), a host, no query, fragment, space or control character; the user-info, if
+// any, is never shown in the error.
 std::expected<std::string, std::string> url(const Settings& s, std::string_view option) {
   auto value = std::string(trim(raw(s, option)));
   while (value.ends_with('/')) value.pop_back();
+  const auto shown = redact_url(raw(s, option));
   const auto scheme_end = value.find("://");
   const bool web = value.starts_with("http://") || value.starts_with("https://");
-  if (!web || scheme_end + 3 >= value.size() || value[scheme_end + 3] == '/') {
-    return std::unexpected(bad(s, option, raw(s, option), "an http:// or https:// URL with a host"));
+  const auto authority = web ? std::string_view(value).substr(scheme_end + 3, value.find('/', scheme_end + 3) - scheme_end - 3) : "";
+  const auto host = authority.substr(authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
+  if (!web || host.empty() || host.front() == ':') {
+    return std::unexpected(bad(s, option, shown, "an http:// or https:// URL with a host"));
+  }
+  const auto odd = std::find_if(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+  if (odd != value.end())
+    return std::unexpected(bad(s, option, shown, "a URL without spaces or control characters (write a space as %20)"));
+  if (value.find_first_of("?#") != std::string::npos) {
+    return std::unexpected(bad(s, option, shown, "a base URL without a query (?...) or fragment (#...)"));
   }
   return value;
+}
+
+// --api openai posts to {endpoint}/chat/completions: an endpoint given with that path already is
+// taken as its base, and the note says so.
+std::string chat_base(std::string endpoint, std::vector<std::string>& notes) {
+  constexpr std::string_view path = "/chat/completions";
+  if (!endpoint.ends_with(path)) return endpoint;
+  auto base = endpoint.substr(0, endpoint.size() - path.size());
+  notes.push_back("--endpoint " + redact_url(endpoint) + " already ends in " + std::string(path) + "; using " + redact_url(base) +
+                  " as the base URL");
+  return base;
 }
 
 std::expected<std::string, std::string> one_of(const Settings& s, std::string_view option,
@@ -137,6 +161,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(non_empty(s, "label-column"), c.columns.label, error);
   c.labels = split_list(raw(s, "labels"), ',');
   c.columns.label_optional = !c.labels.empty();
+  c.columns.numbers_are_names = !c.labels.empty();
   if (c.labels.size() == 1 && error.empty()) error = "--labels needs at least two labels, got '" + raw(s, "labels") + "'";
   take(whole<std::size_t>(s, "n-sample", 0, 100'000'000), c.n_sample, error);
   take(whole<std::uint64_t>(s, "seed", 0, UINT64_MAX), c.seed, error);
@@ -152,6 +177,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(one_of(s, "api", {"openai", "tgi"}), api, error);
   c.api = api == "tgi" ? ApiKind::tgi : ApiKind::openai;
   take(url(s, "endpoint"), c.endpoint, error);
+  if (c.api == ApiKind::openai) c.endpoint = chat_base(c.endpoint, c.notes);
   take(non_empty(s, "model"), c.generation.model, error);
   take(real(s, "temperature", 0.0, 2.0, "a number from 0 to 2"), c.generation.temperature, error);
   take(real(s, "top-p", 0.0, 1.0, "a number from 0 to 1"), c.generation.top_p, error);

@@ -24,6 +24,26 @@ std::string token_file_path(const EnvLookup& env) {
 
 bool is_token_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
+// Where a URL's authority ends: at its path, query or fragment, or at a character no URL holds
+// (space, control, " < > \\ ^ ` { | }), so a URL inside a sentence is found too. A quote or a bracket may
+// be part of a password, so it does not end the authority.
+std::size_t authority_end(std::string_view text, std::size_t start) {
+  std::size_t end = start;
+  while (end < text.size()) {
+    const auto c = static_cast<unsigned char>(text[end]);
+    if (c <= 0x20 || c == 0x7f || std::string_view("/?#\"<>\\^`{|}").find(static_cast<char>(c)) != std::string_view::npos) break;
+    ++end;
+  }
+  return end;
+}
+
+// At "://": the position just after the user-info's '@' when the URL has one, else npos.
+std::size_t after_user_info(std::string_view text, std::size_t scheme_sep) {
+  const auto start = scheme_sep + 3;
+  const auto at = text.substr(start, authority_end(text, start) - start).rfind('@');
+  return at == std::string_view::npos ? std::string_view::npos : start + at + 1;
+}
+
 constexpr std::string_view mask = "hf_***";
 
 }  // namespace
@@ -46,6 +66,13 @@ std::string redact(std::string_view text, std::string_view secret) {
       i += secret.size();
       continue;
     }
+    if (text.substr(i, 3) == "://") {
+      if (const auto host = after_user_info(text, i); host != std::string_view::npos) {
+        out += "://***@";
+        i = host;
+        continue;
+      }
+    }
     if (text.substr(i, 3) == "hf_") {
       std::size_t end = i + 3;
       while (end < text.size() && is_token_char(text[end])) ++end;
@@ -63,12 +90,9 @@ std::string redact(std::string_view text, std::string_view secret) {
 std::string redact_url(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
-  const auto host_start = scheme_end + 3;
-  const auto path_start = url.find_first_of("/?#", host_start);
-  const auto authority = url.substr(host_start, path_start == std::string_view::npos ? url.npos : path_start - host_start);
-  const auto at = authority.rfind('@');
-  if (at == std::string_view::npos) return std::string(url);
-  return std::string(url.substr(0, host_start)) + "***@" + std::string(url.substr(host_start + at + 1));
+  const auto host = after_user_info(url, scheme_end);
+  if (host == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, scheme_end + 3)) + "***@" + std::string(url.substr(host));
 }
 
 }  // namespace synthgen

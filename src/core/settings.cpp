@@ -104,4 +104,11 @@ Settings merge_settings(std::span<const OptionSpec> table, const FileValues& fil
   return settings;
 }
 
+void note_dotenv_origins(Settings& settings, const std::set<std::string, std::less<>>& from_dotenv, std::string_view dotenv_path) {
+  for (auto& [name, value] : settings) {
+    if (value.source == ValueSource::environment && from_dotenv.contains(value.origin))
+      value.origin = std::string(dotenv_path) + ": " + value.origin;
+  }
+}
+
 }  // namespace synthgen

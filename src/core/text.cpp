@@ -1,6 +1,8 @@
 // Text helpers: pure functions over bytes, UTF-8 unaware except where named.
 #include "synthgen/core/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace synthgen {
@@ -42,6 +44,53 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     text.remove_prefix(end + 1);
   }
   return lines;
+}
+
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The sequence's length and the range its second byte must fall in (RFC 3629's table): this
+    // rules out overlong forms (E0 80..9F), surrogates (ED A0..BF) and past U+10FFFF (F4 90..).
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+std::expected<std::string_view, std::string> utf8_text(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  const auto bad = invalid_utf8_at(text);
+  if (!bad) return text;
+  const auto before = text.substr(0, *bad);
+  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+  const auto line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  return std::unexpected(fmt::format("line {}: byte 0x{:02X} at column {} is not UTF-8; save the file as UTF-8", line,
+                                     static_cast<unsigned char>(text[*bad]), *bad - line_start + 1));
 }
 
 std::string latin1_to_utf8(std::string_view latin1) {

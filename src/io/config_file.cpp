@@ -3,6 +3,8 @@
 
 #include <toml++/toml.h>
 
+#include <array>
+#include <charconv>
 #include <filesystem>
 
 namespace synthgen {
@@ -12,9 +14,12 @@ std::optional<std::string> scalar_text(const toml::node& node) {
   if (const auto* s = node.as_string()) return s->get();
   if (const auto* i = node.as_integer()) return std::to_string(i->get());
   if (const auto* f = node.as_floating_point()) {
-    std::ostringstream out;
-    out << f->get();
-    return out.str();
+    // The shortest text that reads back as the same double: `0.89999999` stays 0.89999999, so a
+    // value in the file equals the same value given as a flag (and makes the same request body).
+    std::array<char, 32> buffer{};
+    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), f->get());
+    if (ec != std::errc{}) return std::nullopt;
+    return std::string(buffer.data(), end);
   }
   if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
   return std::nullopt;

@@ -20,6 +20,16 @@ std::string safe(std::string_view text) {
   return out;
 }
 
+// Creates `dir` and its missing parents, each new one owner-only (0700).
+std::expected<void, std::string> make_private_directories(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (dir.empty() || std::filesystem::is_directory(dir, ec)) return {};
+  if (auto made = make_private_directories(dir.parent_path()); !made) return made;
+  if (!std::filesystem::create_directory(dir, ec) && ec) return std::unexpected("cannot create " + dir.string() + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  return {};
+}
+
 }  // namespace
 
 std::string dataset_cache_path(const std::string& cache_dir, const RunConfig& c) {
@@ -29,12 +39,10 @@ std::string dataset_cache_path(const std::string& cache_dir, const RunConfig& c)
 
 std::expected<DatasetCacheWriter, std::string> DatasetCacheWriter::create(const std::string& path, const LabelSet& labels,
                                                                           const std::string& description, std::size_t total) {
-  std::error_code ec;
   const auto dir = std::filesystem::path(path).parent_path();
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return std::unexpected("cannot create " + dir.string() + ": " + ec.message());
-  ::chmod(dir.c_str(), 0700);
-  auto file = AtomicFile::create(path);
+  if (auto made = make_private_directories(dir); !made) return std::unexpected(made.error());
+  // The rows may be a private dataset's: owner only, as the response store.
+  auto file = AtomicFile::create(path, FileAccess::owner_only);
   if (!file) return std::unexpected(file.error());
   file->append(nlohmann::json{{"labels", labels.names}, {"description", description}, {"total", total}}.dump() + "\n");
   return DatasetCacheWriter(std::move(*file));

@@ -67,8 +67,15 @@ std::expected<PageLayout, std::string> read_features(const nlohmann::json* featu
   return layout;
 }
 
-std::expected<std::optional<LabelId>, std::string> gold_of(const nlohmann::json* cell, const LabelSet& labels) {
+// An index is read into a ClassLabel's names, or without --labels into negative/neutral/positive;
+// with --labels (and no ClassLabel) a number is a label name, as in a local file.
+std::expected<std::optional<LabelId>, std::string> gold_of(const nlohmann::json* cell, const LabelSet& labels, bool numbers_are_names) {
   if (cell == nullptr || cell->is_null()) return std::nullopt;
+  if (numbers_are_names && cell->is_number()) {
+    if (auto id = labels.find(cell->dump())) return id;
+    return std::unexpected("label " + excerpt(cell->dump(), 40) + " is not one of " + labels.joined() +
+                           " (with --labels a number is a label name, not an index)");
+  }
   if (cell->is_number_integer()) {
     const auto index = cell->get<long long>();
     if (index == -1) return std::nullopt;  // datasets' "no label"
@@ -100,7 +107,7 @@ std::expected<Page, std::string> parse_rows_page(std::string_view body, const Co
     const auto* text = row != nullptr ? member(*row, columns.text) : nullptr;
     if (text == nullptr || !text->is_string())
       return std::unexpected("row " + std::to_string(*index) + " has no text in '" + columns.text + "'");
-    auto gold = gold_of(member(*row, columns.label), page.layout.labels);
+    auto gold = gold_of(member(*row, columns.label), page.layout.labels, columns.numbers_are_names && !page.layout.class_label);
     if (!gold) return std::unexpected("row " + std::to_string(*index) + ": " + gold.error());
     page.rows.push_back({*index, text->get<std::string>(), *gold});
   }

@@ -8,10 +8,18 @@
 
 namespace synthgen {
 
-void apply_dotenv_file(const std::string& path) {
+std::expected<std::set<std::string, std::less<>>, std::string> apply_dotenv_file(const std::string& path) {
+  std::set<std::string, std::less<>> applied;
   const auto text = read_file(path);
-  if (!text) return;
-  for (const auto& [key, value] : parse_dotenv(*text)) ::setenv(key.c_str(), value.c_str(), 0);
+  if (!text) return applied;
+  const auto entries = parse_dotenv(*text);
+  if (!entries) return std::unexpected(path + ": " + entries.error());
+  for (const auto& [key, value] : *entries) {
+    if (std::getenv(key.c_str()) != nullptr) continue;
+    ::setenv(key.c_str(), value.c_str(), 0);
+    applied.insert(key);
+  }
+  return applied;
 }
 
 EnvLookup process_environment() {

@@ -174,7 +174,7 @@ std::expected<std::string, std::string> read_standard_input() {
   }
 }
 
-std::expected<AtomicFile, std::string> AtomicFile::create(const std::string& path) {
+std::expected<AtomicFile, std::string> AtomicFile::create(const std::string& path, FileAccess access) {
   if (const auto fd = descriptor_alias(path)) return AtomicFile(path, Through{*fd, false});
   if (is_written_through(path)) {
     // A FIFO's open waits for its reader, as any writer's does.
@@ -187,7 +187,8 @@ std::expected<AtomicFile, std::string> AtomicFile::create(const std::string& pat
   auto temp = target + ".tmp-" + std::to_string(::getpid()) + "-XXXXXX";
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return std::unexpected("cannot create a file in " + parent_of(target) + ": " + errno_text());
-  take_mode_of(fd, target);
+  // mkstemp makes 0600, which an owner-only file keeps even over an older, wider one.
+  if (access == FileAccess::usual) take_mode_of(fd, target);
   return AtomicFile(path, std::move(target), std::move(temp), fd);
 }
 

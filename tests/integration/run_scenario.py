@@ -10,7 +10,7 @@ Prints `PASS NAME` and exits 0, or explains the failure (or the fault in the sce
 Standard library only (Python 3.11).
 
 Scenario file: {"description", "server": {fake_hf scenario} | "server_file": PATH, "runs": [run...]}.
-A run: {"description", "args", "env" (null unsets), "files" {path: text}, "cwd", "expect", "signal",
+A run: {"description", "args", "env" (null unsets), "files" {path: text | {"latin1": text}}, "cwd", "expect", "signal",
 "stdin" (a file fed to standard input), "stdout_closed" (true: standard output is a pipe whose
 reader has gone), "fifos" [path] (made with mkfifo and read while the binary runs;
 what arrived is saved as PATH.received), "devices" {path: "null" | "full"} (copies of /dev/null and
@@ -218,11 +218,18 @@ def clean_env(env_overrides, home):
 
 
 def write_files(files, cwd):
+    """Text is written as UTF-8 ("\\ufeff" first for a byte order mark); {"latin1": text} as one
+    byte per character, for files that must not be UTF-8."""
     written = set()
     for name, content in files.items():
         path = cwd / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        if isinstance(content, dict):
+            if set(content) != {"latin1"}:
+                raise ScenarioError(f"file {name}: give text, or {{\"latin1\": text}} for bytes that are not UTF-8")
+            path.write_bytes(content["latin1"].encode("latin-1"))
+        else:
+            path.write_text(content, encoding="utf-8")
         written.add(path.resolve())
     return written
 

@@ -72,6 +72,8 @@ struct RunConfig {
   std::string log_level;
   bool quiet = false;
   bool print_report = true;
+  // What the conversion decided on the user's behalf, for an info line each (core does not log).
+  std::vector<std::string> notes;
 };
 
 std::expected<RunConfig, std::string> make_run_config(const Settings& settings);

@@ -23,10 +23,11 @@ struct Token {
 std::optional<Token> find_token(const EnvLookup& env, const FileReader& read_file);
 
 // `text` with every occurrence of `secret`, and anything shaped like a Hugging Face token
-// (hf_ followed by 20+ letters or digits), replaced by "hf_***".
+// (hf_ followed by 20+ letters or digits), replaced by "hf_***", and the user-info of every URL in
+// it (`http://user:password@host` -> `http://***@host`) dropped.
 std::string redact(std::string_view text, std::string_view secret);
 
-// A URL with any user:password@ part removed, for logs.
+// A URL with any user:password@ part replaced by ***@, for logs and error messages.
 std::string redact_url(std::string_view url);
 
 }  // namespace synthgen

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ enum class ValueSource { default_value, file, environment, flag };
 struct SettingValue {
   std::string value;
   ValueSource source = ValueSource::default_value;
-  std::string origin;  // "default", the config file's path, the variable's name, or "--flag"
+  std::string origin;  // "default", the config file's path, the variable's name (".env: NAME" from .env), or "--flag"
 };
 
 // Values read from a config file, by option name, with the file they came from.
@@ -46,6 +47,10 @@ using FlagValues = std::map<std::string, std::string, std::less<>>;
 // default < config file < environment (.env included: it never overrides a set variable) < flag.
 Settings merge_settings(std::span<const OptionSpec> table, const FileValues& file, const EnvLookup& env, const FlagValues& flags);
 Settings merge_settings(std::span<const OptionSpec> table, const EnvLookup& env, const FlagValues& flags);
+
+// A value read from a variable that the `.env` file set (not the environment) names the file as its
+// origin, ".env: SYNTHGEN_VOTES", so `config show` and error messages say where to look.
+void note_dotenv_origins(Settings& settings, const std::set<std::string, std::less<>>& from_dotenv, std::string_view dotenv_path);
 
 // The option a config-file key names ("n_sample" and "n-sample" both name --n-sample), if any.
 std::optional<std::string_view> option_for_key(std::span<const OptionSpec> table, std::string_view key);

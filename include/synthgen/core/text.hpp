@@ -1,6 +1,9 @@
 // Small text helpers shared by the parsers: trimming, case, line splitting, encodings.
 #pragma once
 
+#include <cstddef>
+#include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +17,14 @@ bool starts_with_icase(std::string_view text, std::string_view prefix);
 
 // Lines without their end (LF or CRLF); a final line without an end is kept, a final empty one is not.
 std::vector<std::string_view> split_lines(std::string_view text);
+
+// The offset of the first byte that does not belong to well-formed UTF-8 (an overlong form, a
+// surrogate or a code point past U+10FFFF included), if any.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text);
+
+// `text` without a leading UTF-8 byte order mark, checked to be UTF-8; the error names the line
+// ("line 3: bytes that are not UTF-8 ...").
+std::expected<std::string_view, std::string> utf8_text(std::string_view text);
 
 // ISO-8859-1 bytes to UTF-8 (every byte is a code point, so this cannot fail).
 std::string latin1_to_utf8(std::string_view latin1);

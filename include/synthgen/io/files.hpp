@@ -24,6 +24,10 @@ std::expected<std::string, std::string> read_standard_input();
 // written to as it is, so a shell's redirection (`>>` too) is honoured.
 std::optional<int> descriptor_alias(const std::string& path);
 
+// Who may read a new file: everyone the umask lets (outputs; a replaced file keeps its mode), or
+// its owner alone (caches that hold the user's rows and answers, as the response store does).
+enum class FileAccess { usual, owner_only };
+
 // `path` with its symlinks followed (the last one need not exist): what a rename would replace.
 std::string follow_symlinks(const std::string& path);
 
@@ -44,7 +48,7 @@ bool is_written_through(const std::string& path);
 // Destroyed uncommitted, it leaves no trace (and writes nothing through).
 class AtomicFile {
  public:
-  static std::expected<AtomicFile, std::string> create(const std::string& path);
+  static std::expected<AtomicFile, std::string> create(const std::string& path, FileAccess access = FileAccess::usual);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();

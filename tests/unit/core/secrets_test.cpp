@@ -56,6 +56,18 @@ TEST(Redact, ReplacesTheSecretAndTokenShapes) {
 TEST(RedactUrl, DropsUserInfo) {
   EXPECT_EQ(redact_url("https://user:pass@host.example/v1?x=1"), "https://***@host.example/v1?x=1");
   EXPECT_EQ(redact_url("http://127.0.0.1:8080/v1"), "http://127.0.0.1:8080/v1");
+  EXPECT_EQ(redact_url("http://user:pass@host"), "http://***@host") << "no path";
+  EXPECT_EQ(redact_url("http://us@r:p@ss@[::1]:80/v1"), "http://***@[::1]:80/v1") << "up to the last @ of the authority";
+  EXPECT_EQ(redact_url("http://host/v1?mail=a@b"), "http://host/v1?mail=a@b") << "an @ past the authority is not user-info";
+}
+
+TEST(Redact, DropsTheUserInfoOfEveryUrlInALine) {
+  EXPECT_EQ(redact("asking from http://user:s3cret@127.0.0.1:8080/v1/chat/completions now", ""),
+            "asking from http://***@127.0.0.1:8080/v1/chat/completions now");
+  EXPECT_EQ(redact("--endpoint must be ..., got 'http://u:p(w)'d@h'", ""), "--endpoint must be ..., got 'http://***@h'");
+  EXPECT_EQ(redact("a http://a:b@x and https://c:d@y", ""), "a http://***@x and https://***@y");
+  EXPECT_EQ(redact("mail me@example.com about http://host/v1", ""), "mail me@example.com about http://host/v1");
+  EXPECT_EQ(redact("Bearer tok, http://u:tok@h", "tok"), "Bearer hf_***, http://***@h");
 }
 
 }  // namespace

@@ -37,6 +37,29 @@ TEST_F(ConfigFile, ReadsScalarsUnderEitherKeySpelling) {
   EXPECT_EQ(file->values.at("model"), "m");
 }
 
+TEST_F(ConfigFile, FloatsKeepEveryDigit) {
+  const auto file = read_config_file(write("min-accuracy = 0.89999999\ntemperature = 0.7123456789\ntop-p = 7e-1\nmax-cost = 1e12\n"));
+  ASSERT_TRUE(file.has_value()) << file.error();
+  EXPECT_EQ(file->values.at("min-accuracy"), "0.89999999");
+  EXPECT_EQ(file->values.at("temperature"), "0.7123456789");
+  EXPECT_EQ(file->values.at("top-p"), "0.7");
+  EXPECT_EQ(file->values.at("max-cost"), "1e+12");
+}
+
+TEST_F(ConfigFile, AFloatInTheFileEqualsTheSameFlag) {
+  const auto file = read_config_file(write("temperature = 0.7123456789\nmin-accuracy = 0.90000001\n"));
+  ASSERT_TRUE(file.has_value()) << file.error();
+  const auto from_file = make_run_config(merge_settings(option_table(), *file, env_of({}), {}));
+  const auto from_flags =
+      make_run_config(merge_settings(option_table(), env_of({}), {{"temperature", "0.7123456789"}, {"min-accuracy", "0.90000001"}}));
+  ASSERT_TRUE(from_file.has_value()) << from_file.error();
+  ASSERT_TRUE(from_flags.has_value()) << from_flags.error();
+  EXPECT_EQ(from_file->generation.temperature, from_flags->generation.temperature);
+  EXPECT_EQ(from_file->generation.temperature, 0.7123456789);
+  EXPECT_EQ(from_file->min_accuracy, 0.90000001);
+  EXPECT_GT(from_file->min_accuracy, 0.9) << "0.9 of 10 rows right must fall short of this floor";
+}
+
 TEST_F(ConfigFile, UnknownKeysTablesAndSyntaxErrorsAreNamed) {
   const auto path = write("votez = 5\n");
   EXPECT_EQ(read_config_file(path).error(),

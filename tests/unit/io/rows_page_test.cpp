@@ -44,6 +44,30 @@ TEST(RowsPage, StringLabelsUseTheSentimentNames) {
 
 // Found by fuzzing: value() threw nlohmann's type_error on these, and synthgen exited 1 ("a bug")
 // instead of reporting the page, or falling back to the Hub zip for Financial PhraseBank.
+TEST(RowsPage, WithLabelsANumberOutsideAClassLabelIsAName) {
+  ColumnNames given;
+  given.label_optional = given.numbers_are_names = true;
+  const auto features = std::string(R"([{"name":"sentence","type":{"_type":"Value"}},{"name":"label","type":{"dtype":"int64"}}])");
+  const auto page =
+      parse_rows_page(page_with(features, R"([{"row_idx":0,"row":{"sentence":"a","label":1}}])"), given, LabelSet{{"1", "2", "3"}});
+  ASSERT_TRUE(page.has_value()) << page.error();
+  EXPECT_EQ(page->rows[0].gold, 0) << "the label named 1, not index 1";
+  const auto unknown =
+      parse_rows_page(page_with(features, R"([{"row_idx":4,"row":{"sentence":"a","label":0}}])"), given, LabelSet{{"1", "2", "3"}});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error(), "row 4: label 0 is not one of 1, 2, 3 (with --labels a number is a label name, not an index)");
+}
+
+TEST(RowsPage, AClassLabelIndexStaysAnIndexWithLabels) {
+  ColumnNames given;
+  given.label_optional = given.numbers_are_names = true;
+  const auto page = parse_rows_page(page_with(class_label_features, R"([{"row_idx":0,"row":{"sentence":"a","label":1}}])"), given,
+                                    LabelSet{{"good", "bad"}});
+  ASSERT_TRUE(page.has_value()) << page.error();
+  EXPECT_EQ(page->layout.labels.names, (std::vector<std::string>{"bad", "good"}));
+  EXPECT_EQ(page->rows[0].gold, 1) << "index 1 of the ClassLabel: good";
+}
+
 TEST(RowsPage, FeaturesOfAnotherShapeAreSkippedNotThrown) {
   const auto page = parse_rows_page(page_with(R"([{"name":{}}, "x", 3, {"name":"sentence"}, {"name":"label","type":{"_type":1}}])",
                                               R"([{"row_idx":0,"row":{"sentence":"s","label":2}}])"),

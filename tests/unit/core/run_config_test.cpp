@@ -1,0 +1,117 @@
+// The URL options' checks, the /chat/completions base, and where a value from .env says it came from.
+#include "synthgen/core/run_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace synthgen {
+namespace {
+
+using testing::env_of;
+
+std::expected<RunConfig, std::string> config_with(FlagValues flags) {
+  return make_run_config(merge_settings(option_table(), env_of({}), flags));
+}
+
+TEST(RunConfigUrls, QueriesFragmentsSpacesAndControlCharactersAreRefused) {
+  const std::vector<std::pair<FlagValues, std::string>> cases{
+      {{{"endpoint", "http://h/v1?key=1"}},
+       "--endpoint must be a base URL without a query (?...) or fragment (#...), got 'http://h/v1?key=1'"},
+      {{{"endpoint", "http://h/v1#top"}}, "--endpoint must be a base URL without a query (?...) or fragment (#...), got 'http://h/v1#top'"},
+      {{{"endpoint", "http://h/my models/v1"}},
+       "--endpoint must be a URL without spaces or control characters (write a space as %20), got 'http://h/my models/v1'"},
+      {{{"endpoint", "http://h/v1\x01"}},
+       "--endpoint must be a URL without spaces or control characters (write a space as %20), got 'http://h/v1\x01'"},
+      {{{"datasets-server", "http://h?x"}},
+       "--datasets-server must be a base URL without a query (?...) or fragment (#...), got 'http://h?x'"},
+      {{{"hub-endpoint", "http://h/#"}}, "--hub-endpoint must be a base URL without a query (?...) or fragment (#...), got 'http://h/#'"},
+      {{{"hub-endpoint", "http://h\tx"}},
+       "--hub-endpoint must be a URL without spaces or control characters (write a space as %20), got 'http://h x'"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const auto c = config_with(flags);
+    ASSERT_FALSE(c.has_value()) << message;
+    EXPECT_EQ(c.error(), message);
+  }
+}
+
+TEST(RunConfigUrls, SurroundingSpaceIsTrimmedNotRefused) {
+  const auto c = config_with({{"endpoint", "  http://h:8000/v1/ \n"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  EXPECT_EQ(c->endpoint, "http://h:8000/v1");
+}
+
+TEST(RunConfigUrls, AnErrorNeverShowsThePassword) {
+  const auto c = config_with({{"endpoint", "http://user:s3cretpass@h/v1?x=1"}});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().find("s3cretpass"), std::string::npos) << c.error();
+  EXPECT_NE(c.error().find("'http://***@h/v1?x=1'"), std::string::npos) << c.error();
+  const auto no_host = config_with({{"hub-endpoint", "ftp://user:s3cretpass@h"}});
+  ASSERT_FALSE(no_host.has_value());
+  EXPECT_EQ(no_host.error(), "--hub-endpoint must be an http:// or https:// URL with a host, got 'ftp://***@h'");
+}
+
+TEST(RunConfigUrls, UserInfoOrAPortIsNoHost) {
+  EXPECT_EQ(config_with({{"endpoint", "http://user:pw@/v1"}}).error(),
+            "--endpoint must be an http:// or https:// URL with a host, got 'http://***@/v1'");
+  EXPECT_EQ(config_with({{"endpoint", "http://:8080/v1"}}).error(),
+            "--endpoint must be an http:// or https:// URL with a host, got 'http://:8080/v1'");
+  EXPECT_TRUE(config_with({{"endpoint", "http://user:pw@h:8080/v1"}}).has_value());
+  EXPECT_TRUE(config_with({{"endpoint", "http://[::1]:8080/v1"}}).has_value());
+}
+
+TEST(RunConfigUrls, AnOpenAiEndpointWithTheChatPathIsTakenAsItsBase) {
+  const auto c = config_with({{"endpoint", "https://host/v1/chat/completions/"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  EXPECT_EQ(c->endpoint, "https://host/v1");
+  ASSERT_EQ(c->notes.size(), 1u);
+  EXPECT_EQ(c->notes[0],
+            "--endpoint https://host/v1/chat/completions already ends in /chat/completions; using https://host/v1 as the base URL");
+  const auto plain = config_with({{"endpoint", "https://host/v1"}});
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->endpoint, "https://host/v1");
+  EXPECT_TRUE(plain->notes.empty());
+}
+
+TEST(RunConfigUrls, TheChatPathNoteHidesThePasswordAndTgiKeepsItsUrl) {
+  const auto c = config_with({{"endpoint", "http://u:pw1234@host/v1/chat/completions"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  EXPECT_EQ(c->endpoint, "http://u:pw1234@host/v1") << "the request still carries the user-info";
+  ASSERT_EQ(c->notes.size(), 1u);
+  EXPECT_EQ(c->notes[0].find("pw1234"), std::string::npos) << c->notes[0];
+  const auto tgi = config_with({{"api", "tgi"}, {"endpoint", "http://host/chat/completions"}});
+  ASSERT_TRUE(tgi.has_value());
+  EXPECT_EQ(tgi->endpoint, "http://host/chat/completions") << "--api tgi posts to the endpoint as given";
+  EXPECT_TRUE(tgi->notes.empty());
+}
+
+TEST(RunConfigLabels, NumbersAreNamesOnlyWithLabels) {
+  const auto given = config_with({{"labels", "1,2,3"}});
+  ASSERT_TRUE(given.has_value());
+  EXPECT_TRUE(given->columns.numbers_are_names);
+  const auto absent = config_with({});
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_FALSE(absent->columns.numbers_are_names);
+}
+
+TEST(DotenvOrigins, AValueFromDotenvNamesTheFile) {
+  auto s = merge_settings(option_table(), env_of({{"SYNTHGEN_VOTES", "many"}, {"SYNTHGEN_SEED", "7"}}), {});
+  note_dotenv_origins(s, {"SYNTHGEN_VOTES", "HF_TOKEN"}, ".env");
+  EXPECT_EQ(s.at("votes").origin, ".env: SYNTHGEN_VOTES");
+  EXPECT_EQ(s.at("votes").source, ValueSource::environment);
+  EXPECT_EQ(s.at("seed").origin, "SYNTHGEN_SEED") << "set in the environment, not by .env";
+  EXPECT_EQ(s.at("model").origin, "default");
+  const auto c = make_run_config(s);
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error(), "--votes (from .env: SYNTHGEN_VOTES) must be a whole number from 1 to 100, got 'many'");
+}
+
+TEST(DotenvOrigins, AFlagOverDotenvKeepsItsOwnOrigin) {
+  auto s = merge_settings(option_table(), env_of({{"SYNTHGEN_VOTES", "5"}}), {{"votes", "2"}});
+  note_dotenv_origins(s, {"SYNTHGEN_VOTES"}, ".env");
+  EXPECT_EQ(s.at("votes").origin, "--votes");
+}
+
+}  // namespace
+}  // namespace synthgen
