@@ -1,6 +1,7 @@
 // Token lookup (wire-formats section 5) and redaction.
 #include "synthgen/core/secrets.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "synthgen/core/text.hpp"
@@ -46,6 +47,22 @@ std::size_t after_user_info(std::string_view text, std::size_t scheme_sep) {
 
 constexpr std::string_view mask = "hf_***";
 
+bool is_base64_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/'; }
+
+// At "Basic " followed by base64 (8+ characters, padded to a multiple of 4): where it ends, else
+// npos. libcurl sends a URL's user:password that way, and a server may echo the header back.
+std::size_t basic_credentials_end(std::string_view text, std::size_t i) {
+  if (text.substr(i, 6) != "Basic " && text.substr(i, 6) != "basic ") return std::string_view::npos;
+  std::size_t end = i + 6;
+  while (end < text.size() && is_base64_char(text[end])) ++end;
+  while (end < text.size() && text[end] == '=' && (end - i - 6) % 4 != 0) ++end;
+  const auto length = end - i - 6;
+  // A word such as "Settings" is base64-shaped too: credentials have a digit, a sign or a capital inside.
+  const auto inside = text.substr(i + 7, length > 0 ? length - 1 : 0);
+  const bool encoded = std::any_of(inside.begin(), inside.end(), [](char c) { return !std::islower(static_cast<unsigned char>(c)); });
+  return length >= 8 && length % 4 == 0 && encoded ? end : std::string_view::npos;
+}
+
 }  // namespace
 
 std::optional<Token> find_token(const EnvLookup& env, const FileReader& read_file) {
@@ -72,6 +89,11 @@ std::string redact(std::string_view text, std::string_view secret) {
         i = host;
         continue;
       }
+    }
+    if (const auto end = basic_credentials_end(text, i); end != std::string_view::npos) {
+      out += "Basic ***";
+      i = end;
+      continue;
     }
     if (text.substr(i, 3) == "hf_") {
       std::size_t end = i + 3;

@@ -24,7 +24,8 @@ std::optional<Token> find_token(const EnvLookup& env, const FileReader& read_fil
 
 // `text` with every occurrence of `secret`, and anything shaped like a Hugging Face token
 // (hf_ followed by 20+ letters or digits), replaced by "hf_***", and the user-info of every URL in
-// it (`http://user:password@host` -> `http://***@host`) dropped.
+// it (`http://user:password@host` -> `http://***@host`) dropped, as are the base64 credentials
+// of an echoed `Authorization: Basic ...` header (what libcurl makes of that user-info).
 std::string redact(std::string_view text, std::string_view secret);
 
 // A URL with any user:password@ part replaced by ***@, for logs and error messages.

@@ -70,5 +70,15 @@ TEST(Redact, DropsTheUserInfoOfEveryUrlInALine) {
   EXPECT_EQ(redact("Bearer tok, http://u:tok@h", "tok"), "Bearer hf_***, http://***@h");
 }
 
+TEST(Redact, DropsEchoedBasicCredentials) {
+  // base64("user:s3cretpass"), as libcurl sends the user-info of http://user:s3cretpass@host.
+  EXPECT_EQ(redact("401: bad header 'Authorization: Basic dXNlcjpzM2NyZXRwYXNz' sent", ""),
+            "401: bad header 'Authorization: Basic ***' sent");
+  EXPECT_EQ(redact("Basic dXNlcjpwdzE=!", ""), "Basic ***!") << "with padding";
+  EXPECT_EQ(redact("Basic information about the model", ""), "Basic information about the model") << "not base64-shaped";
+  EXPECT_EQ(redact("Basic abc", ""), "Basic abc") << "too short";
+  EXPECT_EQ(redact("Basic Settings", ""), "Basic Settings") << "a word";
+}
+
 }  // namespace
 }  // namespace synthgen
