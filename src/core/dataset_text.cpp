@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
-#include <optional>
 
 #include "synthgen/core/csv.hpp"
 #include "synthgen/core/text.hpp"
@@ -20,24 +19,24 @@ std::expected<LabelId, std::string> label_from_name(std::string_view name, const
 
 // With --labels every label is a name, a number too ("1" of --labels 1,2,3); without, the labels
 // are negative/neutral/positive and a whole number is an index into them, as a ClassLabel export has.
-std::expected<LabelId, std::string> label_from_number(std::string_view shown, std::optional<long long> index, const LabelSet& labels,
+std::expected<LabelId, std::string> label_from_number(std::string_view shown, long long index, const LabelSet& labels,
                                                       bool numbers_are_names) {
   if (numbers_are_names) {
     if (auto id = labels.find(shown)) return *id;
     return std::unexpected("label " + std::string(shown) + " is not one of " + labels.joined() +
                            " (with --labels a number is a label name, not an index)");
   }
-  if (!index) return std::unexpected("label " + std::string(shown) + " is neither a name nor a whole-number index");
-  if (*index >= 0 && static_cast<std::size_t>(*index) < labels.size()) return static_cast<LabelId>(*index);
-  return std::unexpected("label index " + std::to_string(*index) + " is outside 0.." + std::to_string(labels.size() - 1) + " (" +
+  if (index >= 0 && static_cast<std::size_t>(index) < labels.size()) return static_cast<LabelId>(index);
+  return std::unexpected("label index " + std::to_string(index) + " is outside 0.." + std::to_string(labels.size() - 1) + " (" +
                          labels.joined() + ")");
 }
 
 std::expected<LabelId, std::string> label_from_json(const nlohmann::json& cell, const LabelSet& labels, bool numbers_are_names) {
   if (cell.is_string()) return label_from_name(cell.get_ref<const std::string&>(), labels);
   if (cell.is_number()) {
-    const auto index = cell.is_number_integer() ? std::optional(cell.get<long long>()) : std::nullopt;
-    return label_from_number(cell.dump(), index, labels, numbers_are_names);
+    if (!numbers_are_names && !cell.is_number_integer())
+      return std::unexpected("label " + cell.dump() + " is neither a name nor a whole-number index");
+    return label_from_number(cell.dump(), cell.is_number_integer() ? cell.get<long long>() : 0, labels, numbers_are_names);
   }
   return std::unexpected("label is neither a name nor an index");
 }
