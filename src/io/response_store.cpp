@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "synthgen/io/store_connection.hpp"
+
 namespace synthgen {
 namespace {
 
@@ -34,29 +36,9 @@ constexpr auto batch_age = std::chrono::milliseconds(200);
 // 20k adds, 1 in 80 after 500k.
 constexpr std::size_t added_filter_bits = std::size_t{1} << 23;
 
-constexpr const char* schema = R"sql(
-PRAGMA journal_mode = WAL;
-CREATE TABLE IF NOT EXISTS answers (
-  key BLOB PRIMARY KEY,
-  answer TEXT NOT NULL,
-  prompt_tokens INTEGER NOT NULL DEFAULT 0,
-  completion_tokens INTEGER NOT NULL DEFAULT 0,
-  stored_at INTEGER NOT NULL DEFAULT (unixepoch())
-) WITHOUT ROWID;
-)sql";
-
 // The writer's connection: commits without fsync (WAL: a crash loses at most the last commits,
 // never the file), and checkpoints, which do fsync, happen on the writer thread.
 constexpr const char* writer_settings = "PRAGMA synchronous = NORMAL;";
-
-struct ConnectionCloser {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
-struct StatementCloser {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementCloser>;
 
 struct Entry {
   StoreKey key;
@@ -80,26 +62,6 @@ std::array<std::size_t, 2> filter_bits(const StoreKey& key) {
   std::array<std::uint64_t, 2> words{};
   std::memcpy(words.data(), key.data(), sizeof words);
   return {static_cast<std::size_t>(words[0] % added_filter_bits), static_cast<std::size_t>(words[1] % added_filter_bits)};
-}
-
-std::expected<Connection, std::string> connect(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const auto old_mask = ::umask(077);  // the store holds the user's prompts and answers: owner only
-  // NOMUTEX: each connection is used by one thread at a time (the caller's, or the writer's).
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  ::umask(old_mask);
-  Connection db(raw);
-  if (rc != SQLITE_OK) return std::unexpected("cannot open the response store " + path + ": " + sqlite3_errmsg(raw));
-  sqlite3_busy_timeout(raw, 5000);
-  return db;
-}
-
-std::expected<Statement, std::string> prepare(sqlite3* db, const char* sql, const std::string& path) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
-    return std::unexpected("the response store " + path + " is not usable: " + sqlite3_errmsg(db));
-  }
-  return Statement(raw);
 }
 
 // Starts `body` on a thread that takes no signal: SIGINT and SIGTERM stay with the thread that runs
@@ -332,15 +294,6 @@ std::string ResponseStore::Writer::commit(const std::vector<Entry>& batch) {
 
 namespace {
 
-std::expected<bool, std::string> has_no_rows(sqlite3* db, const std::string& path) {
-  auto any = prepare(db, "SELECT EXISTS (SELECT 1 FROM answers)", path);
-  if (!any) return std::unexpected(any.error());
-  if (sqlite3_step(any->get()) != SQLITE_ROW) {
-    return std::unexpected("the response store " + path + " is not usable: " + sqlite3_errmsg(db));
-  }
-  return sqlite3_column_int(any->get(), 0) == 0;
-}
-
 // SQLite writes side files beside its database (-journal, -wal, -shm): a device or a FIFO would
 // be taken for an empty database and get them next to it, in /dev for /dev/null.
 std::string refuse_non_regular(const std::string& path) {
@@ -352,30 +305,28 @@ std::string refuse_non_regular(const std::string& path) {
 
 }  // namespace
 
-std::expected<std::unique_ptr<ResponseStore>, std::string> ResponseStore::open(const std::string& path) {
+std::expected<std::unique_ptr<ResponseStore>, std::string> ResponseStore::open(const std::string& path,
+                                                                               std::chrono::milliseconds lock_wait) {
   if (auto error = refuse_non_regular(path); !error.empty()) return std::unexpected(error);
   if (auto error = ensure_private_directory(path); !error.empty()) return std::unexpected(error);
   auto reader = std::make_unique<Reader>();
-  auto db = connect(path);
+  auto db = connect_store(path, lock_wait);
   if (!db) return std::unexpected(db.error());
   reader->db = std::move(*db);
-  if (sqlite3_exec(reader->db.get(), schema, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return std::unexpected("cannot use the response store " + path + ": " + sqlite3_errmsg(reader->db.get()) +
-                           " (remove it or choose another --cache)");
-  }
-  const auto empty = has_no_rows(reader->db.get(), path);
+  auto* rdb = reader->db.get();
+  if (auto schema = set_up_schema(rdb, path, lock_wait); !schema) return std::unexpected(schema.error());
+  const auto empty = has_no_rows(rdb, path, lock_wait);
   if (!empty) return std::unexpected(empty.error());
-  auto select = prepare(reader->db.get(), "SELECT answer, prompt_tokens, completion_tokens FROM answers WHERE key = ?1", path);
+  auto select = prepare(rdb, "SELECT answer, prompt_tokens, completion_tokens FROM answers WHERE key = ?1", path, lock_wait);
   if (!select) return std::unexpected(select.error());
   reader->select = std::move(*select);
 
-  auto writer_db = connect(path);
+  auto writer_db = connect_store(path, lock_wait);
   if (!writer_db) return std::unexpected(writer_db.error());
-  if (sqlite3_exec(writer_db->get(), writer_settings, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return std::unexpected("the response store " + path + " is not usable: " + sqlite3_errmsg(writer_db->get()));
-  }
-  auto insert = prepare(writer_db->get(),
-                        "INSERT OR REPLACE INTO answers (key, answer, prompt_tokens, completion_tokens) VALUES (?1, ?2, ?3, ?4)", path);
+  if (auto set = execute(writer_db->get(), writer_settings, path, lock_wait); !set) return std::unexpected(set.error());
+  auto insert =
+      prepare(writer_db->get(), "INSERT OR REPLACE INTO answers (key, answer, prompt_tokens, completion_tokens) VALUES (?1, ?2, ?3, ?4)",
+              path, lock_wait);
   if (!insert) return std::unexpected(insert.error());
   auto writer = std::make_unique<Writer>(std::move(*writer_db), std::move(*insert));
   return std::unique_ptr<ResponseStore>(new ResponseStore(std::move(reader), std::move(writer), path, *empty));

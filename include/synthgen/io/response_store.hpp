@@ -26,8 +26,10 @@ StoreKey make_store_key(ApiKind api, const std::string& model, const std::string
 // Used from one thread (find, add, flush); the SQLite writes run on a thread of the store's own.
 class ResponseStore {
  public:
-  // Opens or creates the database (and its directory, owner-only) at `path`.
-  static std::expected<std::unique_ptr<ResponseStore>, std::string> open(const std::string& path);
+  // Opens or creates the database (and its directory, owner-only) at `path`. Another process may
+  // open or write the same file at the same moment: its locks are waited for up to `lock_wait`.
+  static std::expected<std::unique_ptr<ResponseStore>, std::string> open(const std::string& path,
+                                                                         std::chrono::milliseconds lock_wait = std::chrono::seconds(10));
   ~ResponseStore();  // flushes (a write error is then lost: call flush() first to see it)
   ResponseStore(const ResponseStore&) = delete;
   ResponseStore& operator=(const ResponseStore&) = delete;

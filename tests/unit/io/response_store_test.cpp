@@ -6,13 +6,19 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -194,6 +200,141 @@ TEST_F(StoreTest, AWriteErrorIsReturnedByFlushAndLosesNoAnswer) {
     ASSERT_TRUE(found.has_value()) << i;
     EXPECT_EQ(found->text, "a" + std::to_string(i));
   }
+}
+
+// Holds a lock on `path` through a connection of its own until destroyed: another process mid-write.
+class LockHolder {
+ public:
+  LockHolder(const std::string& path, const char* begin) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db_, begin, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
+  }
+  ~LockHolder() {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+  LockHolder(const LockHolder&) = delete;
+  LockHolder& operator=(const LockHolder&) = delete;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// One process of the race below: waits for the start (the pipe's write end closing), opens the
+// store, adds its own answer and commits it; exits 0, or 1 with the error written to `error_file`.
+[[noreturn]] void race_to_open(const std::string& path, int start_fd, int index, const std::filesystem::path& error_file) {
+  char byte = 0;
+  [[maybe_unused]] const auto n = ::read(start_fd, &byte, 1);  // EOF: every process is forked
+  std::string error;
+  if (auto store = ResponseStore::open(path)) {
+    (*store)->add(key_of(index), InferenceAnswer{"answer " + std::to_string(index), {1, 1}});
+    if (auto flushed = (*store)->flush(); !flushed) error = "flush: " + flushed.error();
+  } else {
+    error = "open: " + store.error();
+  }
+  if (!error.empty()) std::ofstream(error_file) << error;
+  std::_Exit(error.empty() ? 0 : 1);
+}
+
+// Two runs started at once on a new store both work: the busy timeout is set before anything,
+// and the switch to WAL and the schema are retried while the other process holds the file.
+TEST_F(StoreTest, ProcessesThatOpenOneNewStoreAtOnceAllSucceed) {
+  constexpr int rounds = 16;
+  constexpr int processes = 8;
+  for (int round = 0; round < rounds; ++round) {
+    const auto path = (dir_ / ("race" + std::to_string(round)) / "responses.sqlite3").string();
+    int start[2];
+    ASSERT_EQ(::pipe(start), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < processes; ++i) {
+      const pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        ::close(start[1]);
+        race_to_open(path, start[0], i, dir_ / ("error" + std::to_string(round) + "-" + std::to_string(i)));
+      }
+      children.push_back(pid);
+    }
+    ::close(start[0]);
+    ::close(start[1]);  // go
+    for (int i = 0; i < processes; ++i) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(children[static_cast<std::size_t>(i)], &status, 0), children[static_cast<std::size_t>(i)]);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+          << "round " << round << ", process " << i << ": "
+          << read_text(dir_ / ("error" + std::to_string(round) + "-" + std::to_string(i)));
+    }
+    auto store = ResponseStore::open(path);
+    ASSERT_TRUE(store.has_value()) << store.error();
+    for (int i = 0; i < processes; ++i) {
+      const auto found = (*store)->find(key_of(i));
+      ASSERT_TRUE(found.has_value()) << "round " << round << ": the answer of process " << i << " is missing";
+      EXPECT_EQ(found->text, "answer " + std::to_string(i));
+    }
+  }
+}
+
+// The same race between threads of one process (each store its own connections).
+TEST_F(StoreTest, ThreadsThatOpenOneNewStoreAtOnceAllSucceed) {
+  constexpr int rounds = 16;
+  constexpr int threads = 8;
+  for (int round = 0; round < rounds; ++round) {
+    const auto path = (dir_ / ("threads" + std::to_string(round)) / "responses.sqlite3").string();
+    std::vector<std::string> errors(threads);
+    std::atomic<bool> go{false};
+    std::vector<std::thread> running;
+    for (int i = 0; i < threads; ++i) {
+      running.emplace_back([&, i] {
+        while (!go.load()) std::this_thread::yield();
+        auto store = ResponseStore::open(path);
+        if (!store) {
+          errors[static_cast<std::size_t>(i)] = store.error();
+          return;
+        }
+        (*store)->add(key_of(i), InferenceAnswer{"answer", {1, 1}});
+        if (auto flushed = (*store)->flush(); !flushed) errors[static_cast<std::size_t>(i)] = flushed.error();
+      });
+    }
+    go = true;
+    for (auto& t : running) t.join();
+    for (int i = 0; i < threads; ++i) EXPECT_EQ(errors[static_cast<std::size_t>(i)], "") << "round " << round << ", thread " << i;
+    auto store = ResponseStore::open(path);
+    ASSERT_TRUE(store.has_value()) << store.error();
+    for (int i = 0; i < threads; ++i) EXPECT_TRUE((*store)->find(key_of(i)).has_value()) << "round " << round << ", thread " << i;
+  }
+}
+
+// A store another process keeps locked is busy, not broken: the error says so, and never advises
+// removing the file (that would destroy the other run's answers).
+TEST_F(StoreTest, AStoreLockedTooLongIsABusyErrorWithoutRemoveAdvice) {
+  const auto path = (dir_ / "locked.sqlite3").string();
+  const LockHolder holder(path, "BEGIN EXCLUSIVE");  // a new file, in rollback mode: the switch to WAL must wait
+  const auto started = std::chrono::steady_clock::now();
+  const auto store = ResponseStore::open(path, std::chrono::milliseconds(300));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().find("is locked"), std::string::npos) << store.error();
+  EXPECT_NE(store.error().find("another synthgen run"), std::string::npos) << store.error();
+  EXPECT_EQ(store.error().find("remove it"), std::string::npos) << store.error();
+  EXPECT_GE(waited, std::chrono::milliseconds(300)) << "it waited for the lock before giving up";
+}
+
+// An existing SQLite file whose table is not the store's: no answer is at stake in it, but it is
+// not ours to remove either; the error names the file.
+TEST_F(StoreTest, ADatabaseOfAnotherShapeIsNotUsable) {
+  const auto path = (dir_ / "other.sqlite3").string();
+  exec_sql(path, "CREATE TABLE answers (something_else TEXT);");
+  const auto store = ResponseStore::open(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().find(path), std::string::npos) << store.error();
+  EXPECT_NE(store.error().find("choose another --cache"), std::string::npos) << store.error();
 }
 
 }  // namespace
