@@ -33,6 +33,7 @@ std::optional<double> seconds_until_http_date(std::string_view date) {
 }
 
 std::string failure_kind(const HttpResponse& r, bool readable_2xx_expected) {
+  if (r.too_large) return "too_large";
   if (!r.transport_error.empty()) return "transport";
   if (readable_2xx_expected) return "bad_body";
   return "http_" + std::to_string(r.status);
@@ -201,7 +202,13 @@ class VoteCollector {
         unreadable = read.error();
       }
     }
-    const long status = response.transport_error.empty() ? response.status : 0;
+    // A body cut off at --max-response-bytes keeps its status: an error status is judged as usual.
+    const long status = response.transport_error.empty() || response.too_large ? response.status : 0;
+    if (response.too_large && status >= 200 && status < 300) {
+      // Not retried: asked again, the model would most likely write (and bill) the same long answer.
+      count_failure(request.tag, failure_kind(response, false), failure_detail(response, unreadable));
+      return Next::proceed;
+    }
     const auto verdict = classify_response(status, response.body, answer.has_value());
     if (verdict == Verdict::answer && answer) {
       consecutive_failures_ = 0;
@@ -221,6 +228,7 @@ class VoteCollector {
   }
 
   static std::string failure_detail(const HttpResponse& response, const std::string& unreadable) {
+    if (response.too_large) return response.transport_error + ", the --max-response-bytes limit";
     if (!response.transport_error.empty()) return response.transport_error;
     if (!unreadable.empty()) return unreadable + " (" + excerpt(response.body, 80) + ")";
     return service_error_text(response.body);
@@ -242,6 +250,7 @@ class VoteCollector {
     r.url = plan_.api.url();
     r.body = std::move(body);
     r.headers = plan_.headers;
+    r.max_body_bytes = plan_.config.max_response_bytes;
     ++out_.requests;
     return r;
   }

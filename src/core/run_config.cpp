@@ -189,6 +189,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(real(s, "timeout", 0.001, 86400.0, "a number of seconds from 0.001 to 86400"), total_s, error);
   c.connect_timeout_ms = std::lround(connect_s * 1000);
   c.timeout_ms = std::lround(total_s * 1000);
+  take(whole<std::size_t>(s, "max-response-bytes", 1, std::size_t{1} << 30), c.max_response_bytes, error);
   c.ca_bundle = std::string(trim(raw(s, "ca-bundle")));
   take(whole<int>(s, "max-retries", 0, 100), c.max_retries, error);
   double retry_wait_s = 0;

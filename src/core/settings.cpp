@@ -48,6 +48,8 @@ constexpr OptionSpec options[] = {
     {"hub-endpoint", "https://huggingface.co", "Hub base URL", "HF_ENDPOINT"},
     {"connect-timeout", "10", "seconds to wait for a connection"},
     {"timeout", "120", "seconds a whole request may take"},
+    {"max-response-bytes", "1048576",
+     "the longest answer taken from the inference endpoint, in bytes once decompressed; a longer one fails (too_large), unretried"},
     {"ca-bundle", "", "PEM file of CA certificates to verify TLS peers with (verification is always on)", "CURL_CA_BUNDLE SSL_CERT_FILE"},
     {"max-retries", "5", "retries of a request that failed for a passing reason (429, 5xx, network)"},
     {"max-retry-wait", "60", "the longest wait in seconds before one retry, whatever the server asks"},

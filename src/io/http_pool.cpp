@@ -35,12 +35,32 @@ struct Transfer {
   char error_buffer[CURL_ERROR_SIZE]{};
 };
 
+// Takes decoded bytes (libcurl inflates gzip and deflate before this), so the limit holds for a
+// compressed body too. The string grows by doubling but never past the limit.
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  auto& body = t->response.body;
   const auto bytes = size * count;
-  if (t->response.body.size() + bytes > t->request.max_body_bytes) return 0;  // aborts: CURLE_WRITE_ERROR
-  t->response.body.append(data, bytes);
+  const auto limit = t->request.max_body_bytes;
+  if (bytes > limit - body.size()) {
+    t->response.too_large = true;
+    return 0;  // aborts the transfer: CURLE_WRITE_ERROR
+  }
+  if (body.size() + bytes > body.capacity()) {
+    std::string grown;  // reserved from empty: exactly this much (growing in place may round up to twice the old capacity)
+    grown.reserve(std::min(limit, std::max(body.size() + bytes, 2 * body.capacity())));
+    grown.append(body);
+    body.swap(grown);
+  }
+  body.append(data, bytes);
   return bytes;
+}
+
+// 1048576 -> "1 MiB", 65536 -> "64 KiB", 1000 -> "1000 bytes".
+std::string size_text(std::size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 // "Name: value" -> value, when the line's name is `name` (lower case), else nothing.
@@ -168,9 +188,8 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started);
   if (result != CURLE_OK) {
     r.transport_error = t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(result);
-    if (result == CURLE_WRITE_ERROR || result == CURLE_FILESIZE_EXCEEDED) {
-      r.transport_error = "the answer is larger than " + std::to_string(t.request.max_body_bytes >> 20) + " MiB";
-    }
+    if (result == CURLE_FILESIZE_EXCEEDED) r.too_large = true;  // a Content-Length over the limit
+    if (r.too_large) r.transport_error = "the answer is larger than " + size_text(t.request.max_body_bytes);
   }
   spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status, r.elapsed.count(),
                 r.transport_error.empty() ? "" : " (" + r.transport_error + ")");

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,8 +61,11 @@ CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
 MODEL_KEYS = {"policy", "flip_rate", "garble_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults"}
-FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s"}
-FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge"}
+FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s", "endless_s", "bomb_mib"}
+FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge", "endless", "gzip_bomb"}
+ANSWER_HEAD = b'{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"'
+ANSWER_TAIL = b'"},"finish_reason":"stop"}]}'
+ENDLESS_CHUNK = b"positive " * 7282  # 64 KiB of a model that never stops
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
 CATEGORIES = ("chat", "generate", "rows", "splits", "info", "size", "zip", "cdn", "other")
@@ -75,8 +79,8 @@ class Reply:
     status: int
     body: bytes = b""
     headers: dict = field(default_factory=dict)
-    action: str | None = None  # "reset": close with a TCP RST; "hang": answer nothing for hang_s
-    hang_s: float = 0.0
+    action: str | None = None  # "reset": close with a TCP RST; "hang": answer nothing for hang_s; "endless"
+    hang_s: float = 0.0  # "hang": how long; "endless": how long it streams at most
 
 
 class Abort(Exception):
@@ -250,6 +254,32 @@ def add_zip_member(archive, name, data):
     archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_DATE), data, compress_type=zipfile.ZIP_DEFLATED)
 
 
+BOMBS = {}  # inflated size in MiB -> the gzip bytes, made once
+BOMBS_LOCK = threading.Lock()
+
+
+def gzip_bomb(mib):
+    """A gzip body of about 130 KB that inflates to `mib` MiB of one chat completion whose content
+    is "positive positive ...": valid JSON for a client that reads it all. One block is deflated
+    once and repeated (a full flush makes each copy stand alone), so it takes milliseconds."""
+    with BOMBS_LOCK:
+        if mib not in BOMBS:
+            block = ENDLESS_CHUNK * 16
+            copies = max(1, ((mib << 20) - len(ANSWER_HEAD)) // len(block) + 1)
+            def deflated(data, mode):
+                compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+                return compressor.compress(data) + compressor.flush(mode)
+            crc = zlib.crc32(ANSWER_HEAD)
+            for _ in range(copies):
+                crc = zlib.crc32(block, crc)
+            crc = zlib.crc32(ANSWER_TAIL, crc)
+            size = len(ANSWER_HEAD) + copies * len(block) + len(ANSWER_TAIL)
+            BOMBS[mib] = b"".join([b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03", deflated(ANSWER_HEAD, zlib.Z_FULL_FLUSH),
+                                   deflated(block, zlib.Z_FULL_FLUSH) * copies, deflated(ANSWER_TAIL, zlib.Z_FINISH),
+                                   struct.pack("<II", crc, size & 0xFFFFFFFF)])
+        return BOMBS[mib]
+
+
 def gold_index(datasets):
     """Sentence text -> (gold label word, label names of its config); the first dataset row wins."""
     gold = {}
@@ -327,6 +357,10 @@ class Model:
         if kind == "truncated":
             whole = json.dumps({"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "positive"}}]})
             return Reply(200, whole[: len(whole) // 2].encode(), {"Content-Type": "application/json"})
+        if kind == "gzip_bomb":
+            return Reply(200, gzip_bomb(spec.get("bomb_mib", 128)), {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        if kind == "endless":
+            return Reply(0, action=kind, hang_s=spec.get("endless_s", 30.0))
         return Reply(0, action=kind, hang_s=spec.get("hang_s", 3.0))  # reset, hang, huge
 
     def respond(self, text, seed, prompt):
@@ -626,9 +660,12 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def misbehave(self, reply):
-        """An injected network fault: a reset connection, or a server that hangs and then hangs up."""
+        """An injected network fault: a reset connection, a server that hangs and then hangs up, or
+        one that streams an answer until the client hangs up (or hang_s pass, so it always stops)."""
         self.close_connection = True
-        if reply.action == "huge":  # promises 2 GB, sends a few bytes, hangs up
+        if reply.action == "endless":
+            self.stream_endless(reply.hang_s)
+        elif reply.action == "huge":  # promises 2 GB, sends a few bytes, hangs up
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2000000000\r\n\r\n{\"choices\":")
             self.wfile.flush()
         elif reply.action == "hang":
@@ -636,6 +673,17 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
+
+    def stream_endless(self, limit_s):
+        deadline = time.monotonic() + limit_s
+        chunk = b"%x\r\n%s\r\n" % (len(ENDLESS_CHUNK), ENDLESS_CHUNK)
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(ANSWER_HEAD), ANSWER_HEAD))
+            while time.monotonic() < deadline:
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client hung up: what a client with a body limit does
 
     def log_message(self, format, *args):
         if self.server.log_path is None:

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 FAKE = Path(__file__).resolve().parent / "fake_hf.py"
@@ -444,6 +445,54 @@ def test_page_size_and_counts(workdir):
         check("SIGTERM exits cleanly (page_size)", fake.stop() == 0)
 
 
+def read_until_closed(response, piece=1 << 20):
+    """Bytes read from a streamed body, discarded as they come; (count, True if it ended cleanly)."""
+    count = 0
+    try:
+        while data := response.read(piece):
+            count += len(data)
+        return count, True
+    except http.client.IncompleteRead as exc:
+        return count + len(exc.partial), False
+
+
+def test_endless_and_bomb(workdir):
+    scenario = {"model": {"faults": {"rate": 1.0, "kinds": ["endless", "gzip_bomb"], "attempts": 100,
+                                     "endless_s": 0.5, "bomb_mib": 100}}}
+    fake = Fake(workdir, "endless", scenario)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", fake.port, timeout=10)
+        connection.request("POST", "/v1/chat/completions", json.dumps(chat_body(UNKNOWN)).encode())
+        endless = connection.getresponse()
+        first = endless.read(2 << 20)
+        connection.close()  # hangs up mid-stream, as a client with a body limit does
+        check("endless: a chunked 200", endless.status == 200 and endless.getheader("Transfer-Encoding") == "chunked",
+              (endless.status, endless.getheaders()))
+        check("endless: streams past 2 MiB of a JSON-ish answer", len(first) == 2 << 20
+              and first.startswith(b'{"object":"chat.completion"') and b"positive positive" in first[-100:], first[:80])
+
+        status, headers, bomb = fake.call("POST", "/v1/chat/completions", chat_body(UNKNOWN), token=None)
+        inflate, inflated, head = zlib.decompressobj(16 + zlib.MAX_WBITS), 0, b""
+        for start in range(0, len(bomb), 1 << 16):
+            part = inflate.decompress(bomb[start:start + (1 << 16)])
+            head = head or part[:40]
+            inflated += len(part)
+        check("gzip_bomb: a small gzip 200", status == 200 and headers.get("content-encoding") == "gzip"
+              and len(bomb) < 1 << 20, (status, headers, len(bomb)))
+        check("gzip_bomb: inflates to 100 MiB and more of one answer", inflated >= 100 << 20 and inflate.eof
+              and head.startswith(b'{"object":"chat.completion"'), (inflated, head))
+
+        connection = http.client.HTTPConnection("127.0.0.1", fake.port, timeout=10)
+        connection.request("POST", "/v1/chat/completions", json.dumps(chat_body(UNKNOWN)).encode())
+        count, clean = read_until_closed(connection.getresponse())
+        connection.close()
+        check("endless: stops by itself after endless_s, unfinished", count > 0 and not clean, (count, clean))
+        _, _, stats = fake.call_json("GET", "/_fake/stats", token=None)
+        check("endless and gzip_bomb are counted in turn", stats["faults"] == {"endless": 2, "gzip_bomb": 1}, stats["faults"])
+    finally:
+        check("SIGTERM exits cleanly (endless)", fake.stop() == 0)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -459,6 +508,7 @@ def main():
         test_flip_and_fail(workdir)
         test_page_faults(workdir)
         test_page_size_and_counts(workdir)
+        test_endless_and_bomb(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

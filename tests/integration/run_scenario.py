@@ -15,13 +15,14 @@ A run: {"description", "args", "env" (null unsets), "files" {path: text | {"lati
 reader has gone), "fifos" [path] (made with mkfifo and read while the binary runs;
 what arrived is saved as PATH.received), "devices" {path: "null" | "full"} (copies of /dev/null and
 /dev/full made with mknod, so a bug never touches the real ones), "symlinks" {link: target},
-"modes" {path: "0640"}}.
+"modes" {path: "0640"}, "head_bytes" (N: stdout and stderr go into one pipe that is closed after N
+bytes, as `synthgen ... 2>&1 | head -c N` does; the N bytes are the run's stdout, its stderr is empty)}.
 Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no process has) work in
 every string of a run. Relative paths:
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
 the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
-file_mode; csv; stdout_csv; json; stats; inference; secret_absent (see CHECKS below). Expected values in json.equals, stats and inference.all may be
+file_mode; csv; stdout_csv; json; stats; inference; secret_absent; peak_rss_mib (the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
 {"min": a, "max": b}.
 """
 import argparse
@@ -56,7 +57,7 @@ PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
 SCENARIO_KEYS = {"description", "server", "server_file", "runs", "tls"}
 RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal", "stdin", "stdout_closed", "fifos", "devices", "symlinks",
-            "modes"}
+            "modes", "head_bytes"}
 MEMORY_DEVICES = {"null": 3, "full": 7}  # minor numbers of /dev/null and /dev/full (major 1)
 SIGNAL_KEYS = {"after_requests", "name"}
 FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
@@ -184,6 +185,8 @@ class Outcome:
     written: set = field(default_factory=set)  # files the test itself wrote
     variables: dict = field(default_factory=dict)  # values saved by earlier checks ("save_as")
     signalled: bool = False  # the "signal" of the run was sent
+    peak_rss_kib: int | None = None  # the binary's maximum resident set size
+    head_closed_early: bool | None = None  # "head_bytes": the pipe was closed while the binary ran
 
     def out(self, stream):
         return getattr(self, stream).decode("utf-8", errors="replace")
@@ -284,41 +287,102 @@ def inference_requests(server):
     return requests.get("chat", 0) + requests.get("generate", 0)
 
 
+def still_running(proc):
+    """Whether the binary has not exited, without reaping it (reap() needs its wait4 figures)."""
+    return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+
+
 def signal_when_due(proc, server, spec):
     """Polls the fake until it has seen `after_requests` inference requests, then signals the binary.
     True if the signal was sent (False: the binary ended first)."""
     deadline = time.monotonic() + RUN_TIMEOUT_S
-    while proc.poll() is None and time.monotonic() < deadline:
+    while still_running(proc) and time.monotonic() < deadline:
         if inference_requests(server) >= spec["after_requests"]:
-            proc.send_signal(getattr(signal, spec.get("name", "SIGKILL")))
+            os.kill(proc.pid, getattr(signal, spec.get("name", "SIGKILL")))  # not send_signal: it would reap the binary
             return True
         time.sleep(0.005)  # a poll interval, not a wait for readiness
     return False
 
 
-def run_binary(command, cwd, env, server=None, signal_spec=None, stdin_path=None, stdout_closed=False):
-    """(exit code or None on timeout, stdout, stderr, signalled); on timeout its process group is killed."""
+@dataclass
+class Ran:
+    exit_code: int | None  # None: timed out
+    stdout: bytes
+    stderr: bytes
+    signalled: bool
+    peak_rss_kib: int | None
+    head_closed_early: bool | None = None
+
+
+def reap(proc, deadline):
+    """Waits for the binary as Popen.wait does, but through wait4, which also tells its peak RSS:
+    (exit code, KiB), or (None, None) at the deadline."""
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, usage.ru_maxrss
+        if time.monotonic() >= deadline:
+            return None, None
+        time.sleep(0.005)  # a poll interval, not a wait for readiness
+
+
+class Reader(threading.Thread):
+    """Reads a pipe into `data` until EOF or `limit` bytes, then closes it (a reader that leaves)."""
+
+    def __init__(self, stream, limit=None, proc=None):
+        super().__init__(daemon=True)
+        self.stream, self.limit, self.proc = stream, limit, proc
+        self.data = bytearray()
+        self.closed_early = None  # with a limit: whether the binary still ran when the pipe was closed
+
+    def run(self):
+        while self.limit is None or len(self.data) < self.limit:
+            piece = self.stream.read(65536 if self.limit is None else self.limit - len(self.data))
+            if not piece:
+                break
+            self.data += piece
+        if self.limit is not None:
+            self.closed_early = still_running(self.proc)
+        self.stream.close()
+
+
+def run_binary(command, cwd, env, server=None, signal_spec=None, stdin_path=None, stdout_closed=False, head_bytes=None):
+    """What the run did (Ran); on timeout its process group is killed."""
     with contextlib.ExitStack() as stack:
         stdin = stack.enter_context(open(cwd / stdin_path, "rb")) if stdin_path else subprocess.DEVNULL
-        stdout = subprocess.PIPE
+        stdout = stderr = subprocess.PIPE
+        merged = None
         if stdout_closed:
             read_end, stdout = os.pipe()
             os.close(read_end)
             stack.callback(os.close, stdout)
-        return run_process(command, cwd, env, server, signal_spec, stdin, stdout)
+        elif head_bytes is not None:
+            merged = os.pipe()
+            stdout = stderr = merged[1]
+        return run_process(command, cwd, env, server, signal_spec, stdin, (stdout, stderr), merged, head_bytes)
 
 
-def run_process(command, cwd, env, server, signal_spec, stdin, stdout):
-    with subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=stdout,
-                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+def run_process(command, cwd, env, server, signal_spec, stdin, outputs, merged, head_bytes):
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=outputs[0], stderr=outputs[1],
+                          start_new_session=True) as proc:
+        if merged:
+            os.close(merged[1])
+            readers = [Reader(os.fdopen(merged[0], "rb", buffering=0), head_bytes, proc)]
+        else:
+            readers = [Reader(proc.stdout) if proc.stdout else None, Reader(proc.stderr)]
+        for reader in filter(None, readers):
+            reader.start()
         signalled = signal_when_due(proc, server, signal_spec) if signal_spec else False
-        try:
-            out, err = proc.communicate(timeout=RUN_TIMEOUT_S)
-            return proc.returncode, out or b"", err, signalled
-        except subprocess.TimeoutExpired:
+        exit_code, rss = reap(proc, time.monotonic() + RUN_TIMEOUT_S)
+        if exit_code is None:
             os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            return None, out or b"", err, signalled
+            reap(proc, float("inf"))
+        for reader in filter(None, readers):
+            reader.join()
+        stdout = bytes(readers[0].data) if readers[0] else b""
+        stderr = b"" if merged else bytes(readers[1].data)
+        return Ran(exit_code, stdout, stderr, signalled, rss, readers[0].closed_early if readers[0] else None)
 
 
 def execute(run, binary, ctx, server):
@@ -336,13 +400,14 @@ def execute(run, binary, ctx, server):
         raise ScenarioError(f"unknown signal key(s) {sorted(set(signal_spec) - SIGNAL_KEYS)}")
     readers = [FifoReader(cwd / name) for name in run.get("fifos", [])]
     try:
-        exit_code, stdout, stderr, signalled = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]), server,
-                                                          signal_spec, run.get("stdin"), run.get("stdout_closed", False))
+        ran = run_binary(command, cwd, clean_env(run.get("env", {}), ctx["home"]), server, signal_spec, run.get("stdin"),
+                         run.get("stdout_closed", False), run.get("head_bytes"))
     finally:
         for reader in readers:
             reader.stop()
-    return Outcome(command, cwd, ctx["scenario_dir"], ctx["tmp"], exit_code, stdout, stderr,
-                   server.control("GET", "/_fake/stats"), before, set(ctx["written"]), ctx["variables"], signalled)
+    return Outcome(command, cwd, ctx["scenario_dir"], ctx["tmp"], ran.exit_code, ran.stdout, ran.stderr,
+                   server.control("GET", "/_fake/stats"), before, set(ctx["written"]), ctx["variables"], ran.signalled,
+                   ran.peak_rss_kib, ran.head_closed_early)
 
 
 # ---------------------------------------------------------------- checks
@@ -729,6 +794,22 @@ def check_signalled(spec, o):
     return []
 
 
+def check_peak_rss_mib(spec, o):
+    if o.peak_rss_kib is None:
+        return ["peak_rss_mib: the run timed out, no figure"]
+    mib = o.peak_rss_kib / 1024
+    return [] if matches(spec, mib) else [f"peak_rss_mib: expected {spec!r}, got {mib:.1f} MiB"]
+
+
+def check_head_closed_early(spec, o):
+    if o.head_closed_early is None:
+        raise ScenarioError("head_closed_early needs the run's head_bytes")
+    if bool(spec) != o.head_closed_early:
+        return [f"head_closed_early: expected {bool(spec)}: the pipe was closed "
+                f"{'while the binary ran' if o.head_closed_early else 'after the binary had ended (nothing was tested)'}"]
+    return []
+
+
 def stream_checks():
     checks = {}
     for stream in ("stdout", "stderr"):
@@ -756,6 +837,8 @@ CHECKS = {
     "secret_absent": check_secret_absent,
     "sqlite": check_sqlite,
     "signalled": check_signalled,
+    "peak_rss_mib": check_peak_rss_mib,
+    "head_closed_early": check_head_closed_early,
     "screenshot": check_screenshot,
 }
 

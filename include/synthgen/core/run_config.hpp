@@ -48,7 +48,8 @@ struct RunConfig {
   int concurrency = 64;
   long connect_timeout_ms = 10000;
   long timeout_ms = 120000;
-  std::string ca_bundle;  // empty: the system's CA store
+  std::size_t max_response_bytes = 1u << 20;  // an inference answer's body, decoded: memory stays bounded whatever a server sends
+  std::string ca_bundle;                      // empty: the system's CA store
   int max_retries = 5;
   long max_retry_wait_ms = 60000;
   // The response store; empty path: the default location.

@@ -36,18 +36,24 @@ class HeaderList {
   std::shared_ptr<void> list_;
 };
 
+// The body limit of downloads (dataset viewer pages, the Hub's zip): a zip may be several MiB.
+constexpr std::size_t download_body_limit = std::size_t{64} << 20;
+
 struct HttpRequest {
   std::uint64_t tag = 0;  // the caller's id for this request (e.g. row and vote)
   std::string url;
   std::string body;  // POST when not empty, else GET
   HeaderList headers;
-  std::size_t max_body_bytes = 64u << 20;  // a longer answer is cut off and fails
+  // A longer body, counted in decoded bytes (after Content-Encoding), is cut off there and fails:
+  // memory per transfer stays bounded whatever the server sends, a gzip bomb included.
+  std::size_t max_body_bytes = download_body_limit;
 };
 
 struct HttpResponse {
   long status = 0;  // 0 when no HTTP answer arrived
   std::string body;
   std::string transport_error;  // empty when the exchange completed
+  bool too_large = false;       // the body passed max_body_bytes (transport_error says so); status is the server's
   // Headers a retrying caller honours.
   std::string retry_after;
   std::string retry_after_ms;
