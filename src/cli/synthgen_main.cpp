@@ -6,7 +6,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
+#include <cerrno>
 #include <cstdio>
 
 #include "synthgen/app/pipeline.hpp"
@@ -17,6 +17,7 @@
 #include "synthgen/io/config_file.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/http_pool.hpp"
+#include "synthgen/io/interrupt.hpp"
 
 namespace synthgen {
 namespace {
@@ -38,22 +39,26 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
 };
 
 // Writes log lines to stderr with the token (and anything shaped like one) redacted: a server
-// may echo the Authorization header in an error body that a log line quotes.
+// may echo the Authorization header in an error body that a log line quotes. Once stderr is a
+// closed pipe (EPIPE) the lines are dropped unformatted: the run goes on without a reader.
 class RedactingStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  public:
   explicit RedactingStderrSink(std::string secret) : secret_(std::move(secret)) {}
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (reader_gone_) return;
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
     const auto line = redact(std::string_view(formatted.data(), formatted.size()), secret_);
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    errno = 0;
+    if (std::fwrite(line.data(), 1, line.size(), stderr) != line.size() && errno == EPIPE) reader_gone_ = true;
   }
   void flush_() override { std::fflush(stderr); }
 
  private:
   std::string secret_;
+  bool reader_gone_ = false;
 };
 
 void set_up_logging(const RunConfig& config, const std::string& secret) {
@@ -87,6 +92,7 @@ int fail(ExitCode code, std::string_view message, std::string_view secret) {
 }  // namespace
 
 int synthgen_main(int argc, char** argv) {
+  ignore_broken_pipes();  // first: `synthgen ... | head` must not end the run when head exits
   // A lone --version is answered before CLI11 builds the option table, most of the start-up work
   // left after the dynamic loader's; with other arguments CLI11 prints the same line.
   if (argc == 2 && std::string_view(argv[1]) == "--version") {
@@ -136,9 +142,8 @@ int synthgen_main(int argc, char** argv) {
     // start-up work, and --help, config and the usage errors do not need it.
     const CurlGlobal curl;
     if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token));
-    // A reader of a written-through output that goes away (`--output - | head`) makes the write
-    // fail with EPIPE, an output error, instead of killing the run before the store is flushed.
-    std::signal(SIGPIPE, SIG_IGN);
+    // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output
+    // that goes away (`--output - | head`) makes the write fail with EPIPE, an output error.
     return static_cast<int>(run_labeling(*config, token));
   } catch (const RunError& e) {
     return fail(e.code(), e.what(), secret);

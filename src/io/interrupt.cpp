@@ -38,4 +38,11 @@ StopSignal install_interrupt_handlers() {
 
 int interrupt_signal() { return received.load(); }
 
+void ignore_broken_pipes() {
+  struct sigaction action {};
+  action.sa_handler = SIG_IGN;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGPIPE, &action, nullptr);
+}
+
 }  // namespace synthgen
