@@ -252,6 +252,9 @@ void HttpPool::run(const Source& source, const Sink& sink, const StopSignal& sto
       m.finish(*raw, result);
       auto owned = m.release(raw->slot);
       const auto next = sink(owned->request, std::move(owned->response));
+      // An idle transfer keeps no body: assigning an empty string keeps the capacity (libstdc++), so
+      // every transfer would hold the largest body it ever had, 64 x 1 MiB after endless answers.
+      std::string().swap(owned->response.body);
       m.idle.push_back(std::move(owned));
       if (next == Next::stop) return false;
     }
