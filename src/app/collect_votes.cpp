@@ -251,6 +251,7 @@ class VoteCollector {
     r.body = std::move(body);
     r.headers = plan_.headers;
     r.max_body_bytes = plan_.config.max_response_bytes;
+    r.budgeted = true;
     ++out_.requests;
     return r;
   }

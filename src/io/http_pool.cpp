@@ -26,8 +26,18 @@ void check(CURLMcode code, const char* what) {
   if (code != CURLM_OK) throw std::runtime_error(std::string(what) + ": " + curl_multi_strerror(code));
 }
 
+// The bytes the bodies of budgeted transfers hold together, and what one may hold whatever the rest do.
+struct AnswerBudget {
+  std::size_t limit = 0;
+  std::size_t share = 0;
+  std::size_t held = 0;
+};
+
 struct Transfer {
   EasyPtr easy{curl_easy_init()};
+  AnswerBudget* budget = nullptr;  // set for a budgeted request
+  std::size_t held = 0;            // this body's capacity, counted in *budget
+  bool over_budget = false;        // cut off by the budget rather than by max_body_bytes
   HttpRequest request;
   HttpResponse response;
   std::chrono::steady_clock::time_point started;
@@ -47,10 +57,21 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return 0;  // aborts the transfer: CURLE_WRITE_ERROR
   }
   if (body.size() + bytes > body.capacity()) {
+    const auto wanted = std::min(limit, std::max(body.size() + bytes, 2 * body.capacity()));
+    auto* budget = t->budget;
+    if (budget != nullptr && wanted > budget->share && budget->held - t->held + wanted > budget->limit) {
+      t->response.too_large = true;
+      t->over_budget = true;
+      return 0;
+    }
     std::string grown;  // reserved from empty: exactly this much (growing in place may round up to twice the old capacity)
-    grown.reserve(std::min(limit, std::max(body.size() + bytes, 2 * body.capacity())));
+    grown.reserve(wanted);
     grown.append(body);
     body.swap(grown);
+    if (budget != nullptr) {
+      budget->held = budget->held - t->held + body.capacity();
+      t->held = body.capacity();
+    }
   }
   body.append(data, bytes);
   return bytes;
@@ -116,7 +137,9 @@ struct HttpPool::Impl {
   void finish(Transfer& t, CURLcode result);
   std::unique_ptr<Transfer> take_idle();
   void abandon_all();
+  void give_back(Transfer& t);
   std::unique_ptr<Transfer> release(std::size_t slot);
+  AnswerBudget budget;
   std::vector<std::unique_ptr<Transfer>> running;
 };
 
@@ -145,6 +168,8 @@ void HttpPool::Impl::start(std::unique_ptr<Transfer> t, HttpRequest&& request) {
   t->request = std::move(request);
   t->response = HttpResponse{};
   t->error_buffer[0] = '\0';
+  t->budget = t->request.budgeted ? &budget : nullptr;
+  t->over_budget = false;
   CURL* e = t->easy.get();
   curl_easy_reset(e);
   curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
@@ -184,19 +209,31 @@ void HttpPool::Impl::start(std::unique_ptr<Transfer> t, HttpRequest&& request) {
 
 void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
   auto& r = t.response;
+  give_back(t);
   curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started);
   if (result != CURLE_OK) {
     r.transport_error = t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(result);
     if (result == CURLE_FILESIZE_EXCEEDED) r.too_large = true;  // a Content-Length over the limit
     if (r.too_large) r.transport_error = "the answer is larger than " + size_text(t.request.max_body_bytes);
+    if (t.over_budget) {
+      r.transport_error =
+          "the answer passed " + size_text(budget.share) + " while the answers in flight held " + size_text(budget.limit) + " together";
+    }
   }
   spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status, r.elapsed.count(),
                 r.transport_error.empty() ? "" : " (" + r.transport_error + ")");
 }
 
+// A finished or abandoned transfer's body no longer counts toward the budget.
+void HttpPool::Impl::give_back(Transfer& t) {
+  budget.held -= t.held;
+  t.held = 0;
+}
+
 void HttpPool::Impl::abandon_all() {
   for (auto& t : running) {
+    give_back(*t);
     curl_multi_remove_handle(multi.get(), t->easy.get());
     idle.push_back(std::move(t));
   }
@@ -206,6 +243,9 @@ void HttpPool::Impl::abandon_all() {
 
 HttpPool::HttpPool(const PoolOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
+  impl_->budget.limit = options.answer_budget;
+  impl_->budget.share =
+      std::max<std::size_t>(std::size_t{64} << 10, options.answer_budget / static_cast<std::size_t>(std::max(1, options.concurrency)));
   if (!impl_->multi) throw std::runtime_error("libcurl could not create a multi handle");
   curl_multi_setopt(impl_->multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options.concurrency));
 }

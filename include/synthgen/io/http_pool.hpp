@@ -47,6 +47,8 @@ struct HttpRequest {
   // A longer body, counted in decoded bytes (after Content-Encoding), is cut off there and fails:
   // memory per transfer stays bounded whatever the server sends, a gzip bomb included.
   std::size_t max_body_bytes = download_body_limit;
+  // One answer of a batch: its body counts toward the pool's answer budget (PoolOptions).
+  bool budgeted = false;
 };
 
 struct HttpResponse {
@@ -70,6 +72,10 @@ struct PoolOptions {
   long connect_timeout_ms = 10000;
   long timeout_ms = 120000;
   std::string ca_bundle;  // PEM CA file for TLS peer verification; empty: the system's store
+  // What the bodies of budgeted requests in flight may hold together. Past it, a body that holds
+  // more than its share (the budget over the concurrency, at least 64 KiB) is cut off as too large,
+  // so 64 endless answers cost this much, not 64 x max_body_bytes; a label answer is far smaller.
+  std::size_t answer_budget = std::size_t{32} << 20;
 };
 
 // What a source gives when asked for the next request.

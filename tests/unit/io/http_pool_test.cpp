@@ -95,6 +95,20 @@ HttpResponse get(const std::string& url, std::size_t limit) {
   return pool.fetch(std::move(request));
 }
 
+// One request through a pool whose answer budget is `budget` at concurrency 4 (a share of 64 KiB).
+HttpResponse get_budgeted(const std::string& url, std::size_t limit, std::size_t budget, bool budgeted) {
+  const CurlGlobal curl;
+  PoolOptions options;
+  options.concurrency = 4;
+  options.answer_budget = budget;
+  HttpPool pool(options);
+  HttpRequest request;
+  request.url = url;
+  request.max_body_bytes = limit;
+  request.budgeted = budgeted;
+  return pool.fetch(std::move(request));
+}
+
 std::string fixed_length_head(std::size_t length) {
   return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
 }
@@ -143,6 +157,36 @@ TEST(HttpPoolLimit, AContentLengthOverTheLimitFailsBeforeTheBodyIsRead) {
 TEST(HttpPoolLimit, DownloadsHaveTheirOwnBiggerLimit) {
   EXPECT_EQ(HttpRequest{}.max_body_bytes, download_body_limit);
   EXPECT_GE(download_body_limit, std::size_t{64} << 20) << "the Hub zip may be several MiB";
+}
+
+}  // namespace
+}  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+TEST(HttpPoolBudget, ABudgetedBodyPastItsShareIsCutWhenTheBudgetIsFull) {
+  const TestServer server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "", true);
+  const auto response = get_budgeted(server.url(), std::size_t{1} << 20, std::size_t{128} << 10, true);
+  EXPECT_TRUE(response.too_large);
+  EXPECT_EQ(response.transport_error, "the answer passed 64 KiB while the answers in flight held 128 KiB together");
+  EXPECT_LE(response.body.capacity(), std::size_t{128} << 10) << "the budget, not the 1 MiB limit, bounded it";
+}
+
+TEST(HttpPoolBudget, ADownloadIsNotBudgeted) {
+  const TestServer server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "", true);
+  const auto response = get_budgeted(server.url(), std::size_t{1} << 20, std::size_t{128} << 10, false);
+  EXPECT_TRUE(response.too_large);
+  EXPECT_EQ(response.transport_error, "the answer is larger than 1 MiB");
+  EXPECT_GT(response.body.size(), std::size_t{128} << 10);
+}
+
+TEST(HttpPoolBudget, AnAnswerWithinTheBudgetIsTakenWhole) {
+  const std::string body(100000, 'a');  // over the 64 KiB share, under the 128 KiB budget
+  const TestServer server(fixed_length_head(body.size()), body, false);
+  const auto response = get_budgeted(server.url(), std::size_t{1} << 20, std::size_t{128} << 10, true);
+  EXPECT_TRUE(response.ok()) << response.transport_error;
+  EXPECT_EQ(response.body, body);
 }
 
 }  // namespace
