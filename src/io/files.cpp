@@ -140,7 +140,13 @@ std::string follow_symlinks(const std::string& path) {
     const auto n = ::readlink(current.c_str(), link.data(), link.size());
     if (n < 0) return current;
     link.resize(static_cast<std::size_t>(n));
-    current = link.starts_with('/') ? link : parent_of(current) + "/" + link;
+    if (link.starts_with('/')) {
+      current = std::move(link);
+    } else {
+      current = parent_of(current);
+      current += '/';
+      current += link;
+    }
   }
   return current;
 }
@@ -212,7 +218,10 @@ AtomicFile::~AtomicFile() {
 
 // Moves the buffer to the temporary file, or to the spool (made on first use); false once failed.
 bool AtomicFile::spill() {
-  if (error_.empty() && fd_ < 0 && (fd_ = open_spool()) < 0) error_ = "cannot create a spool file in $TMPDIR or /tmp: " + errno_text();
+  if (error_.empty() && fd_ < 0) {
+    fd_ = open_spool();
+    if (fd_ < 0) error_ = "cannot create a spool file in $TMPDIR or /tmp: " + errno_text();
+  }
   if (error_.empty() && !write_all(fd_, buffer_)) error_ = errno_text();
   buffer_.clear();
   return error_.empty();
