@@ -59,7 +59,9 @@ void ViewerPages::select(RowSelection selection) {
   rest_of_page_.clear();
   asked_ = 0;
   while (asked_ < selection_.size() && page_of(selection_.at(asked_)) == 0) ++asked_;  // the first page is here
-  if (asked_ > 0) first_page_error_ = accept(0, first_rows_);
+  first_page_error_.reset();
+  if (asked_ == 0) return;
+  if (auto accepted = accept(0, first_rows_); !accepted) first_page_error_ = std::move(accepted.error());
 }
 
 std::size_t ViewerPages::page_of(std::size_t row) { return row / page_length * page_length; }
@@ -132,7 +134,7 @@ bool ViewerPages::coming(std::size_t row) const {
 }
 
 std::expected<std::optional<Row>, SourceError> ViewerPages::next_row() {
-  if (first_page_error_ && !*first_page_error_) return std::unexpected(first_page_error_->error());
+  if (first_page_error_) return std::unexpected(*first_page_error_);
   if (finished()) return std::nullopt;
   const auto wanted = selection_.at(handed_);
   auto it = arrived_.upper_bound(wanted);

@@ -66,13 +66,13 @@ class ViewerPages {
   LabelSet labels_;
   std::string description_;
   RowSelection selection_;
-  std::vector<Row> first_rows_;                                       // page 0 as open() read it
-  std::optional<std::expected<void, SourceError>> first_page_error_;  // what accepting page 0 found
-  std::map<std::size_t, std::vector<Row>> arrived_;                   // by the offset each answer starts at
-  std::set<std::size_t> pending_;                                     // offsets asked for, not yet taken
-  std::deque<std::size_t> rest_of_page_;                              // offsets to ask for after a short answer
-  std::size_t asked_ = 0;                                             // selected rows whose page has been asked for (or is here)
-  std::size_t handed_ = 0;                                            // selected rows handed out
+  std::vector<Row> first_rows_;                      // page 0 as open() read it
+  std::optional<SourceError> first_page_error_;      // what is wrong with page 0, if anything
+  std::map<std::size_t, std::vector<Row>> arrived_;  // by the offset each answer starts at
+  std::set<std::size_t> pending_;                    // offsets asked for, not yet taken
+  std::deque<std::size_t> rest_of_page_;             // offsets to ask for after a short answer
+  std::size_t asked_ = 0;                            // selected rows whose page has been asked for (or is here)
+  std::size_t handed_ = 0;                           // selected rows handed out
 };
 
 }  // namespace synthgen
