@@ -3,83 +3,53 @@
 // they arrive; a row leaves the window, in row order, once its last vote is in.
 #include "synthgen/app/collect_votes.hpp"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <ctime>
-#include <deque>
-#include <queue>
+#include <variant>
 
 #include "synthgen/app/progress.hpp"
+#include "synthgen/app/retry_queue.hpp"
 #include "synthgen/app/run_error.hpp"
-#include "synthgen/core/random.hpp"
-#include "synthgen/core/retry.hpp"
-#include "synthgen/core/text.hpp"
-#include "synthgen/core/vote_schedule.hpp"
+#include "synthgen/app/vote_outcome.hpp"
+#include "synthgen/core/failure_breaker.hpp"
+#include "synthgen/core/request_budget.hpp"
+#include "synthgen/io/http_date.hpp"
 
 namespace synthgen {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// After this many failures in a row the service is taken to be down: pause all sending.
-constexpr int failures_before_pause = 10;
-
-std::optional<double> seconds_until_http_date(std::string_view date) {
-  const auto when = curl_getdate(std::string(date).c_str(), nullptr);
-  if (when < 0) return std::nullopt;
-  return std::difftime(when, std::time(nullptr));
-}
-
-std::string failure_kind(const HttpResponse& r, bool readable_2xx_expected) {
-  if (r.too_large) return "too_large";
-  if (!r.transport_error.empty()) return "transport";
-  if (readable_2xx_expected) return "bad_body";
-  return "http_" + std::to_string(r.status);
-}
-
-RunError stop_error(Verdict verdict, const HttpResponse& r) {
-  const auto what = "the inference endpoint answered " + std::to_string(r.status) + ": " + service_error_text(r.body);
-  switch (verdict) {
-    case Verdict::stop_auth:
-      return RunError(ExitCode::auth, what + "; check HF_TOKEN (it needs the 'Make calls to Inference Providers' permission)");
-    case Verdict::stop_credits:
-      return RunError(ExitCode::auth, what + "; the account is out of credits or quota: add credits or choose another --endpoint");
-    default: return RunError(ExitCode::service, what + "; check --endpoint, --api and --model");
-  }
-}
-
 // The fewest rows the window may hold ahead of the first unfinished one, and per request slot.
 constexpr std::size_t min_window_rows = 1024;
 constexpr std::size_t window_rows_per_slot = 16;
 
-struct RowSlot {
-  Row row;
-  std::vector<std::optional<LabelId>> votes;
-  std::vector<VoteStatus> status;
-  std::vector<std::string> answers;  // only with keep_answers
-  std::vector<StoreKey> keys;        // only with a store: each vote's key, made once
-};
+WindowShape window_shape(const VotingPlan& plan) {
+  const auto slots = static_cast<std::size_t>(std::max(1, plan.config.concurrency));
+  return {static_cast<std::size_t>(plan.config.votes),
+          plan.labels.size(),
+          plan.config.early_stop,
+          plan.keep_answers,
+          plan.store != nullptr,
+          std::max(min_window_rows, window_rows_per_slot * slots)};
+}
 
-struct RetryItem {
-  Clock::time_point ready;
-  std::uint64_t tag;
-  std::string body;
-  bool operator>(const RetryItem& other) const { return ready > other.ready; }
-};
-
+// The request loop's one job of its own: which request goes next, and what each answer does.
+// The parts: the window of rows (VoteWindow), the retries shared with the /rows pages
+// (RetryQueue), the pause after failures in a row (FailureBreaker), the spending limits
+// (RequestBudget), the response store and the progress line.
 class VoteCollector {
  public:
   VoteCollector(const VotingPlan& plan, RowFeed& feed, const RowSink& sink, CollectedVotes& out)
       : plan_(plan),
         feed_(feed),
-        sink_(sink),
         out_(out),
-        per_row_(static_cast<std::size_t>(plan.config.votes)),
-        schedule_(per_row_, plan.labels.size(), plan.config.early_stop),
         slots_(static_cast<std::size_t>(std::max(1, plan.config.concurrency))),
-        window_limit_(std::max(min_window_rows, window_rows_per_slot * slots_)),
+        window_(window_shape(plan), sink),
+        retries_(plan.config.max_retries, plan.config.seed, Millis(plan.config.max_retry_wait_ms), seconds_until_http_date),
+        breaker_(plan.config.seed, Millis(plan.config.max_retry_wait_ms)),
+        budget_(plan.config),
         progress_(plan.show_progress) {}
 
   Pulled next() {
@@ -94,12 +64,13 @@ class VoteCollector {
   Next finish(const HttpRequest& request, HttpResponse&& response) {
     try {
       if (RowFeed::is_fetch(request)) {
-        feed_.take_fetch(request, std::move(response));
+        feed_.take_fetch(request, std::move(response), retries_);
         return Next::proceed;
       }
       const auto next = judge(request, std::move(response));
-      progress_.update({out_.answered + out_.failed_requests, out_.total_votes - schedule_.skipped(), out_.requests, out_.failed_requests,
-                        out_.retries});
+      const auto& c = out_.counts;
+      progress_.update(
+          {out_.answered + c.failed_requests, out_.total_votes - window_.skipped_votes(), c.requests, c.failed_requests, c.retries});
       return next;
     } catch (RunError& e) {
       fatal_ = std::move(e);
@@ -110,141 +81,54 @@ class VoteCollector {
   void finish_progress() { progress_.finish(); }
 
   [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
-  [[nodiscard]] std::size_t skipped() const { return schedule_.skipped(); }
+  [[nodiscard]] std::size_t skipped() const { return window_.skipped_votes(); }
+  [[nodiscard]] std::size_t rows_done() const { return window_.rows_done(); }
 
  private:
   Pulled pull() {
     if (fatal_) return Exhausted{};
     const auto now = Clock::now();
-    if (paused_until_ > now) return WaitUntil{paused_until_};
-    if (!retries_.empty() && retries_.top().ready <= now && !budget_spent()) {
-      auto item = retries_.top();
-      retries_.pop();
-      return request(item.tag, std::move(item.body));
-    }
-    if (!budget_spent()) {
-      for (;;) {
-        // Asked before every vote: answers from the store drain the window without a request, and
-        // the page they make room for must be asked for before the loop can run dry.
-        if (auto page = page_to_fetch()) return std::move(*page);
-        const auto next = next_vote();
-        if (!next) break;
-        const auto tag = *next;
-        auto body = body_for(tag);
-        if (answer_from_store(tag)) continue;
-        if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
-          ++out_.missing_offline;
-          settle(tag, VoteStatus::failed);
-          continue;
-        }
-        return request(tag, std::move(body));
+    if (breaker_.paused_until() > now) return WaitUntil{breaker_.paused_until()};
+    if (!budget_allows()) return wait_or_exhausted();
+    if (auto retry = retries_.ready(now)) return send(std::move(*retry));
+    for (;;) {
+      // Asked before every vote: answers from the store drain the window without a request, and
+      // the page they make room for must be asked for before the loop can run dry.
+      if (auto page = page_to_fetch()) return std::move(*page);
+      const auto tag = window_.next_vote([this] { return feed_.next_row(); });
+      if (!tag) break;
+      auto body = body_for(*tag);
+      if (answer_from_store(*tag)) continue;
+      if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
+        ++out_.missing_offline;
+        window_.failed(*tag);
+        continue;
       }
+      return send(vote_request(*tag, std::move(body)));
     }
     return wait_or_exhausted();
   }
 
   // A /rows page when the rows ready for their first votes run low and the window has room.
   std::optional<HttpRequest> page_to_fetch() {
-    if (schedule_.unstarted_rows() >= 2 * slots_ || window_.size() >= window_limit_) return std::nullopt;
+    if (window_.unstarted_rows() >= 2 * slots_ || window_.full()) return std::nullopt;
     return feed_.next_fetch(2 + slots_ / 32);
   }
 
-  // The next vote to ask for, admitting rows from the feed into the window as they are needed.
-  std::optional<std::uint64_t> next_vote() {
-    for (;;) {
-      if (const auto tag = schedule_.next()) return tag;
-      if (window_.size() >= window_limit_) return std::nullopt;
-      auto row = feed_.next_row();
-      if (!row) return std::nullopt;
-      admit(std::move(*row));
-    }
-  }
-
-  void admit(Row row) {
-    RowSlot slot{
-        std::move(row), std::vector<std::optional<LabelId>>(per_row_), std::vector<VoteStatus>(per_row_, VoteStatus::not_asked), {}, {}};
-    if (plan_.keep_answers) slot.answers.resize(per_row_);
-    if (plan_.store != nullptr) slot.keys.resize(per_row_);
-    window_.push_back(std::move(slot));
-    schedule_.admit_row();
-  }
-
-  Pulled wait_or_exhausted() const {
-    std::optional<Clock::time_point> until = feed_.next_retry();
-    if (!retries_.empty() && !out_.budget_spent) until = until ? std::min(*until, retries_.top().ready) : retries_.top().ready;
-    if (until) return WaitUntil{*until};
+  [[nodiscard]] Pulled wait_or_exhausted() const {
+    if (out_.budget_spent) return Exhausted{};
+    if (auto when = retries_.next_ready()) return WaitUntil{*when};
     return Exhausted{};
   }
 
-  RowSlot& slot_of(std::uint64_t tag) { return window_[tag / per_row_ - schedule_.first_position()]; }
-
-  // A vote's outcome is final: the schedule hears of it, and finished rows leave in row order.
-  void settle(std::uint64_t tag, VoteStatus status) {
-    auto& slot = slot_of(tag);
-    slot.status[tag % per_row_] = status;
-    schedule_.settle(tag, slot.votes);
-    while (schedule_.front_done()) {
-      const auto& done = window_.front();
-      sink_(RowVotes{done.row, done.votes, done.status, done.answers});
-      ++out_.rows_done;
-      window_.pop_front();
-      schedule_.drop_front();
-    }
-  }
-
-  Next judge(const HttpRequest& request, HttpResponse&& response) {
-    std::optional<InferenceAnswer> answer;
-    std::string unreadable;  // why a 2xx body held no answer
-    if (response.ok()) {
-      if (auto read = plan_.api.read_answer(response.body)) {
-        answer = std::move(*read);
-      } else {
-        unreadable = read.error();
-      }
-    }
-    // A body cut off at --max-response-bytes keeps its status: an error status is judged as usual.
-    const long status = response.transport_error.empty() || response.too_large ? response.status : 0;
-    if (response.too_large && status >= 200 && status < 300) {
-      // Not retried: asked again, the model would most likely write (and bill) the same long answer.
-      count_failure(request.tag, failure_kind(response, false), failure_detail(response, unreadable));
-      return Next::proceed;
-    }
-    const auto verdict = classify_response(status, response.body, answer.has_value());
-    if (verdict == Verdict::answer && answer) {
-      consecutive_failures_ = 0;
-      pauses_ = 0;
-      if (plan_.store != nullptr) plan_.store->add(slot_of(request.tag).keys[request.tag % per_row_], *answer);
-      out_.paid_tokens += answer->usage.prompt + answer->usage.completion;
-      take_answer(request.tag, *answer);
-      return Next::proceed;
-    }
-    switch (verdict) {
-      case Verdict::retry: retry_or_fail(request, response, unreadable); return Next::proceed;
-      case Verdict::fail:
-        count_failure(request.tag, failure_kind(response, false), failure_detail(response, unreadable));
-        return Next::proceed;
-      default: fatal_ = stop_error(verdict, response); return Next::stop;
-    }
-  }
-
-  static std::string failure_detail(const HttpResponse& response, const std::string& unreadable) {
-    if (response.too_large) return response.transport_error + ", the --max-response-bytes limit";
-    if (!response.transport_error.empty()) return response.transport_error;
-    if (!unreadable.empty()) return unreadable + " (" + excerpt(response.body, 80) + ")";
-    return service_error_text(response.body);
-  }
-
-  // --max-requests: no request beyond it (answers from the store cost nothing and go on).
-  bool budget_spent() {
-    const auto& c = plan_.config;
-    const bool requests_spent = c.max_requests > 0 && out_.requests >= c.max_requests;
-    const bool money_spent = c.max_cost > 0 && static_cast<double>(out_.paid_tokens) * c.price_per_mtok / 1e6 >= c.max_cost;
-    if (!requests_spent && !money_spent) return false;
+  // --max-requests and --max-cost: no request beyond them (answers from the store cost nothing).
+  bool budget_allows() {
+    if (budget_.allows(out_.counts.requests, out_.paid_tokens)) return true;
     out_.budget_spent = true;
-    return true;
+    return false;
   }
 
-  HttpRequest request(std::uint64_t tag, std::string body) {
+  HttpRequest vote_request(std::uint64_t tag, std::string body) const {
     HttpRequest r;
     r.tag = tag;
     r.url = plan_.api.url();
@@ -252,104 +136,108 @@ class VoteCollector {
     r.headers = plan_.headers;
     r.max_body_bytes = plan_.config.max_response_bytes;
     r.budgeted = true;
-    ++out_.requests;
     return r;
   }
 
+  // Votes count as requests, first sends and retries alike; /rows pages do not.
+  HttpRequest send(HttpRequest request) {
+    if (!RowFeed::is_fetch(request)) ++out_.counts.requests;
+    return request;
+  }
+
   std::string body_for(std::uint64_t tag) {
-    const auto position = tag / per_row_;
-    const auto vote = static_cast<int>(tag % per_row_);
-    auto& slot = slot_of(tag);
+    const auto position = window_.position(tag);
     if (rendered_position_ != position || rendered_.empty()) {
-      rendered_ = plan_.prompt.render(slot.row.text);
+      rendered_ = plan_.prompt.render(window_.row(tag).text);
       rendered_position_ = position;
     }
-    auto body = vote_request_body(plan_, rendered_, slot.row, vote);
-    if (plan_.store != nullptr) slot.keys[tag % per_row_] = make_store_key(plan_.config.api, plan_.config.generation.model, body, vote);
+    auto body = vote_request_body(plan_, rendered_, window_.row(tag), window_.vote(tag));
+    if (plan_.store != nullptr) window_.key(tag) = make_store_key(plan_.config.api, plan_.config.generation.model, body, window_.vote(tag));
     return body;
   }
 
   bool answer_from_store(std::uint64_t tag) {
     if (plan_.store == nullptr) return false;
-    auto stored = plan_.store->find(slot_of(tag).keys[tag % per_row_]);
+    auto stored = plan_.store->find(window_.key(tag));
     if (!stored) return false;
-    ++out_.cached;
+    ++out_.counts.cached;
     take_answer(tag, *stored);
     return true;
   }
 
-  void take_answer(std::uint64_t tag, const InferenceAnswer& answer) {
-    ++out_.answered;
-    out_.prompt_tokens += answer.usage.prompt;
-    out_.completion_tokens += answer.usage.completion;
-    const auto parsed = parse_answer(answer.text, plan_.labels, plan_.config.parser, plan_.config.answer_format);
-    if (!parsed.label) {
-      ++out_.invalid_answers;
-      spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
+  Next judge(const HttpRequest& request, HttpResponse&& response) {
+    auto outcome = judge_vote_response(plan_.api, response);
+    if (auto* answered = std::get_if<Answered>(&outcome)) {
+      breaker_.on_success();
+      retries_.forget(request.tag);
+      if (plan_.store != nullptr) plan_.store->add(window_.key(request.tag), answered->answer);
+      out_.paid_tokens += answered->answer.usage.prompt + answered->answer.usage.completion;
+      take_answer(request.tag, answered->answer);
+    } else if (auto* retry = std::get_if<RetryLater>(&outcome)) {
+      retry_or_fail(request, response, *retry);
+    } else if (auto* failed = std::get_if<FailedForGood>(&outcome)) {
+      count_failure(request.tag, failed->kind, failed->detail);
+    } else {
+      fatal_ = std::move(std::get<StopRun>(outcome).error);
+      return Next::stop;
     }
-    auto& slot = slot_of(tag);
-    slot.votes[tag % per_row_] = parsed.label;
-    if (!slot.answers.empty()) slot.answers[tag % per_row_] = answer.text;
-    settle(tag, VoteStatus::answered);
+    return Next::proceed;
   }
 
-  void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const std::string& unreadable) {
-    const auto kind = failure_kind(response, response.ok());
-    auto& attempt = attempts_[request.tag];
-    note_consecutive_failure(kind, response);
-    if (attempt >= plan_.config.max_retries) {
-      attempts_.erase(request.tag);
-      count_failure(request.tag, kind, failure_detail(response, unreadable));
+  void take_answer(std::uint64_t tag, const InferenceAnswer& answer) {
+    ++out_.answered;
+    out_.counts.prompt_tokens += answer.usage.prompt;
+    out_.counts.completion_tokens += answer.usage.completion;
+    const auto parsed = parse_answer(answer.text, plan_.labels, plan_.config.parser, plan_.config.answer_format);
+    if (!parsed.label) {
+      ++out_.counts.invalid_answers;
+      spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
+    }
+    window_.answered(tag, parsed.label, answer.text);
+  }
+
+  void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const RetryLater& retry) {
+    pause_if_down(retry.kind, response);
+    const auto tag = request.tag;
+    const auto wait = retries_.again(request, response, Clock::now());
+    if (!wait) {
+      count_failure(tag, retry.kind, retry.detail);
       return;
     }
-    const RetryHints hints{response.retry_after, response.retry_after_ms, response.ratelimit, response.body};
-    const auto delay = retry_delay(attempt, server_requested_wait(hints, seconds_until_http_date),
-                                   derive_seed(plan_.config.seed, request.tag, static_cast<std::uint64_t>(attempt)),
-                                   Millis(plan_.config.max_retry_wait_ms));
-    ++attempt;
-    ++out_.retries;
-    ++out_.retried[kind];
-    spdlog::debug("retry {} of request {} in {} ms after {}", attempt, request.tag, delay.count(), kind);
-    retries_.push({Clock::now() + delay, request.tag, request.body});
+    ++out_.counts.retries;
+    ++out_.counts.retried[retry.kind];
+    spdlog::debug("retry of request {} in {} ms after {}", tag, wait->count(), retry.kind);
   }
 
   // Many failures in a row mean the service is down or overloaded: stop hammering it for a while.
-  void note_consecutive_failure(const std::string& kind, const HttpResponse& response) {
-    if (++consecutive_failures_ < failures_before_pause) return;
-    consecutive_failures_ = 0;
-    const auto pause =
-        std::min(backoff_delay(pauses_++, derive_seed(plan_.config.seed, out_.requests)), Millis(plan_.config.max_retry_wait_ms));
-    paused_until_ = Clock::now() + pause;
+  void pause_if_down(const std::string& kind, const HttpResponse& response) {
+    const auto pause = breaker_.on_failure(Clock::now());
+    if (!pause) return;
     // The first pauses are news; after that the service is known to be down: keep the log short.
-    spdlog::log(pauses_ <= 3 ? spdlog::level::warn : spdlog::level::debug,
-                "warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more", failures_before_pause, kind,
-                response.transport_error.empty() ? "" : ", " + response.transport_error, static_cast<double>(pause.count()) / 1000.0);
+    spdlog::log(breaker_.pauses() <= 3 ? spdlog::level::warn : spdlog::level::debug,
+                "warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more",
+                FailureBreaker::failures_before_pause, kind, response.transport_error.empty() ? "" : ", " + response.transport_error,
+                static_cast<double>(pause->count()) / 1000.0);
   }
 
   void count_failure(std::uint64_t tag, const std::string& kind, const std::string& detail) {
-    ++out_.failed_requests;
-    ++out_.failures[kind];
+    ++out_.counts.failed_requests;
+    ++out_.counts.failures[kind];
     if (out_.first_failure.empty()) out_.first_failure = kind + ": " + detail;
-    settle(tag, VoteStatus::failed);
+    window_.failed(tag);
   }
 
   const VotingPlan& plan_;
   RowFeed& feed_;
-  const RowSink& sink_;
   CollectedVotes& out_;
-  const std::size_t per_row_;
-  VoteSchedule schedule_;
-  const std::size_t slots_;         // requests in flight at most
-  const std::size_t window_limit_;  // rows in the window at most
-  std::deque<RowSlot> window_;      // rows first_position() .. end_position() of the schedule
+  const std::size_t slots_;  // requests in flight at most
+  VoteWindow window_;
+  RetryQueue retries_;
+  FailureBreaker breaker_;
+  RequestBudget budget_;
   ProgressLine progress_;
-  std::string rendered_;
+  std::string rendered_;  // the prompt of the row last rendered
   std::size_t rendered_position_ = 0;
-  std::priority_queue<RetryItem, std::vector<RetryItem>, std::greater<>> retries_;
-  std::unordered_map<std::uint64_t, int> attempts_;
-  int consecutive_failures_ = 0;
-  int pauses_ = 0;
-  Clock::time_point paused_until_{};
   std::optional<RunError> fatal_;
 };
 
@@ -372,7 +260,8 @@ CollectedVotes collect_votes(const VotingPlan& plan, RowFeed& feed, HttpPool& po
   if (plan.store != nullptr) {
     if (auto flushed = plan.store->flush(); !flushed) spdlog::warn("warning: the response store could not be written: {}", flushed.error());
   }
-  out.skipped_votes = collector.skipped();
+  out.counts.skipped_votes = collector.skipped();
+  out.rows_done = collector.rows_done();
   if (const auto& fatal = collector.fatal()) throw fatal.value();
   return out;
 }

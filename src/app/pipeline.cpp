@@ -13,6 +13,7 @@
 #include "synthgen/app/run_outputs.hpp"
 #include "synthgen/app/steps.hpp"
 #include "synthgen/core/report.hpp"
+#include "synthgen/core/request_budget.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
 #include "synthgen/io/interrupt.hpp"
@@ -87,13 +88,10 @@ void stop_if_over_budget(const CollectedVotes& votes, const RunConfig& config, c
   const auto kept = store != nullptr ? std::to_string(votes.answered) + " answers are kept in " + store->path() +
                                            ": raise it and run the same command to go on"
                                      : std::string("nothing was stored (--no-cache)");
-  const auto limit =
-      config.max_requests > 0 && votes.requests >= config.max_requests
-          ? "--max-requests " + std::to_string(config.max_requests)
-          : fmt::format("--max-cost {} ({} tokens at {} per million)", config.max_cost, votes.paid_tokens, config.price_per_mtok);
+  const auto limit = RequestBudget(config).limit_reached(votes.counts.requests, votes.paid_tokens);
   throw RunError(ExitCode::budget, limit + " reached with " + std::to_string(votes.answered) + " of " +
-                                       std::to_string(votes.total_votes - votes.skipped_votes) + " answers; no output was written; " +
-                                       kept);
+                                       std::to_string(votes.total_votes - votes.counts.skipped_votes) +
+                                       " answers; no output was written; " + kept);
 }
 
 void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
@@ -118,9 +116,7 @@ class Stopwatch {
 
 VotingPlan voting_plan(std::size_t rows, const LabelSet& labels, const PromptTemplate& prompt, const InferenceApi& api,
                        const RunConfig& config, const std::optional<Token>& token, ResponseStore* store) {
-  // "Expect:" stops libcurl 7.x from waiting for a 100-continue before every body over 1 KiB.
-  std::vector<std::string> headers{"Content-Type: application/json", "Accept: application/json", "Expect:"};
-  for (auto& h : api.extra_headers()) headers.push_back(std::move(h));
+  const auto headers = request_headers(api);
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows * static_cast<std::size_t>(config.votes), rows, config.votes,
                api.url());
   const bool keep_answers = !config.details.empty() || !config.html_report.empty();
@@ -146,9 +142,9 @@ void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* s
 }
 
 void fail_if_nothing_answered(const CollectedVotes& votes) {
-  if (votes.answered > 0 || votes.failed_requests == 0) return;
-  throw RunError(ExitCode::service, "all " + std::to_string(votes.failed_requests) + " requests failed (first: " + votes.first_failure +
-                                        "); check --endpoint and that the server is up");
+  if (votes.answered > 0 || votes.counts.failed_requests == 0) return;
+  throw RunError(ExitCode::service, "all " + std::to_string(votes.counts.failed_requests) + " requests failed (first: " +
+                                        votes.first_failure + "); check --endpoint and that the server is up");
 }
 
 RunSummary summarize(const RowFeed& feed, const LabelTally& tally, const CollectedVotes& votes) {
@@ -162,22 +158,13 @@ RunSummary summarize(const RowFeed& feed, const LabelTally& tally, const Collect
   s.no_vote_rows = tally.no_vote_rows();
   s.has_gold = tally.has_gold();
   s.metrics = tally.metrics();
-  s.requests = votes.requests;
-  s.retries = votes.retries;
-  s.cached = votes.cached;
-  s.skipped_votes = votes.skipped_votes;
-  s.failed_requests = votes.failed_requests;
-  s.failures = votes.failures;
-  s.retried = votes.retried;
-  s.invalid_answers = votes.invalid_answers;
-  s.prompt_tokens = votes.prompt_tokens;
-  s.completion_tokens = votes.completion_tokens;
+  s.counts = votes.counts;
   return s;
 }
 
 void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
-  if (s.failed_requests > 0) {
-    spdlog::warn("warning: {} of {} votes failed after retries; their votes are missing", s.failed_requests, s.rows * votes_per_row);
+  if (s.counts.failed_requests > 0) {
+    spdlog::warn("warning: {} of {} votes failed after retries; their votes are missing", s.counts.failed_requests, s.rows * votes_per_row);
   }
   if (s.no_votes == 0) return;
   std::string listed;

@@ -17,7 +17,7 @@ ExitCode run_plan(const RunConfig& config, const std::optional<Token>& token) {
   auto feed = RowFeed::open(config, pool, auth_headers(token), synthgen_cache_dir());
   std::size_t rows = 0;
   std::size_t prompt_chars = 0;
-  for_each_row(feed, pool, [&](const Row& row) {
+  for_each_row(feed, pool, config, [&](const Row& row) {
     ++rows;
     prompt_chars += prompt.render(row.text).size();
   });

@@ -9,6 +9,7 @@
 
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/retry.hpp"
+#include "synthgen/io/http_date.hpp"
 
 namespace synthgen {
 namespace {
@@ -134,8 +135,6 @@ void RowFeed::start(const RunConfig& config) {
   if (config.n_sample > total)
     spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
   selection_ = select_rows(total, config.n_sample, config.seed);
-  max_retries_ = config.max_retries;
-  seed_ = config.seed;
   if (pages != nullptr) {
     pages->select(selection_);
     spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);
@@ -158,33 +157,21 @@ void RowFeed::start(const RunConfig& config) {
 std::optional<HttpRequest> RowFeed::next_fetch(std::size_t max_pages_ahead) {
   auto* pages = std::get_if<ViewerPages>(&source_);
   if (pages == nullptr) return std::nullopt;
-  const auto now = Clock::now();
-  for (auto it = retries_.begin(); it != retries_.end(); ++it) {
-    if (it->first > now) continue;
-    auto request = std::move(it->second);
-    retries_.erase(it);
-    return request;
-  }
   return pages->next_fetch(max_pages_ahead);
 }
 
-void RowFeed::take_fetch(const HttpRequest& request, HttpResponse&& response) {
+void RowFeed::take_fetch(const HttpRequest& request, HttpResponse&& response, RetryQueue& retries) {
   auto& pages = std::get<ViewerPages>(source_);  // only pages are fetched
   const auto taken = pages.take(request, response);
-  if (taken) return;
+  if (taken) {
+    retries.forget(request.tag);
+    return;
+  }
   const auto& error = taken.error();
-  const bool passing = error.kind == FailureKind::service && (error.status == 0 || error.status == 429 || error.status >= 500);
-  auto& attempt = attempts_[request.tag];
-  if (!passing || attempt >= max_retries_) fail(error, error.kind == FailureKind::auth ? auth_advice() : std::string{});
-  const auto delay = backoff_delay(attempt++, derive_seed(seed_, request.tag));
-  spdlog::debug("retry {} of a /rows page in {} ms after: {}", attempt, delay.count(), error.message);
-  retries_.emplace_back(Clock::now() + delay, pages.fetch_again(request));
-}
-
-std::optional<Clock::time_point> RowFeed::next_retry() const {
-  std::optional<Clock::time_point> soonest;
-  for (const auto& [when, request] : retries_) soonest = soonest ? std::min(*soonest, when) : when;
-  return soonest;
+  const bool passing = error.kind == FailureKind::service && classify_response(error.status, response.body, false) == Verdict::retry;
+  const auto wait = passing ? retries.again(pages.fetch_again(request), response, Clock::now()) : std::nullopt;
+  if (!wait) fail(error, error.kind == FailureKind::auth ? auth_advice() : std::string{});
+  spdlog::debug("retry of a /rows page in {} ms after: {}", wait->count(), error.message);
 }
 
 void RowFeed::hand_out(Row& row) {
@@ -218,19 +205,21 @@ void RowFeed::keep_in_cache() {
   cache_.reset();
 }
 
-void for_each_row(RowFeed& feed, HttpPool& pool, const std::function<void(const Row&)>& each) {
+void for_each_row(RowFeed& feed, HttpPool& pool, const RunConfig& config, const std::function<void(const Row&)>& each) {
   const auto drain = [&] {
     while (auto row = feed.next_row()) each(*row);
   };
   drain();
+  RetryQueue retries(config.max_retries, config.seed, Millis(config.max_retry_wait_ms), seconds_until_http_date);
   pool.run(
       [&]() -> Pulled {
+        if (auto retry = retries.ready(Clock::now())) return std::move(*retry);
         if (auto page = feed.next_fetch(4)) return std::move(*page);
-        if (auto retry = feed.next_retry()) return WaitUntil{*retry};
+        if (auto when = retries.next_ready()) return WaitUntil{*when};
         return Exhausted{};
       },
       [&](const HttpRequest& request, HttpResponse&& response) {
-        feed.take_fetch(request, std::move(response));
+        feed.take_fetch(request, std::move(response), retries);
         drain();
         return Next::proceed;
       });

@@ -138,10 +138,10 @@ std::string format_html_report(const RunSummary& s, const LabelSet& labels, cons
            figure("Cohen's kappa", fmt::format("{:.4f}", s.metrics.kappa));
   }
   out += figure("labeled", std::to_string(s.labeled)) + figure("no vote", std::to_string(s.no_votes)) +
-         figure("ties", std::to_string(s.ties)) + figure("requests", std::to_string(s.requests)) +
-         figure("retries", std::to_string(s.retries)) + figure("failed", std::to_string(s.failed_requests)) +
-         figure("tokens", std::to_string(s.prompt_tokens + s.completion_tokens)) + figure("wall time", fmt::format("{:.1f} s", s.wall_s)) +
-         "</div>";
+         figure("ties", std::to_string(s.ties)) + figure("requests", std::to_string(s.counts.requests)) +
+         figure("retries", std::to_string(s.counts.retries)) + figure("failed", std::to_string(s.counts.failed_requests)) +
+         figure("tokens", std::to_string(s.counts.prompt_tokens + s.counts.completion_tokens)) +
+         figure("wall time", fmt::format("{:.1f} s", s.wall_s)) + "</div>";
   if (scored) out += confusion_heat_map(s.metrics, labels) + class_bars(s.metrics, labels);
   out += agreement_histogram(tally.agreement_counts());
   if (scored) out += disagreements.html();

@@ -42,11 +42,12 @@ std::string format_report(const RunSummary& s, const LabelSet& labels) {
   std::string out = fmt::format("rows        {} from {}\n", s.rows, s.source);
   out += fmt::format("labeled     {}   no vote {}   ties {}   unanimous {:.1f} %\n", s.labeled, s.no_votes, s.ties,
                      s.labeled == 0 ? 0.0 : 100.0 * static_cast<double>(s.unanimous) / static_cast<double>(s.labeled));
-  out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.requests, s.retries,
-                     failure_breakdown(s.retried), s.cached, s.skipped_votes);
-  out += fmt::format("failed      {}{}   answers with no label {}\n", s.failed_requests, failure_breakdown(s.failures), s.invalid_answers);
-  if (s.prompt_tokens + s.completion_tokens > 0)
-    out += fmt::format("tokens      {} prompt, {} completion\n", s.prompt_tokens, s.completion_tokens);
+  out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.counts.requests, s.counts.retries,
+                     failure_breakdown(s.counts.retried), s.counts.cached, s.counts.skipped_votes);
+  out += fmt::format("failed      {}{}   answers with no label {}\n", s.counts.failed_requests, failure_breakdown(s.counts.failures),
+                     s.counts.invalid_answers);
+  if (s.counts.prompt_tokens + s.counts.completion_tokens > 0)
+    out += fmt::format("tokens      {} prompt, {} completion\n", s.counts.prompt_tokens, s.counts.completion_tokens);
   out += fmt::format("wall time   {:.2f} s\n", s.wall_s);
   if (!s.has_gold || s.metrics.scored == 0) return out + "no gold labels to score against\n";
   out += fmt::format("accuracy    {:.4f}   macro-F1 {:.4f}   Cohen's kappa {:.4f}   (over {} rows with gold and model labels)\n",
@@ -66,19 +67,19 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   j["kappa"] = scored ? nlohmann::ordered_json(s.metrics.kappa) : nlohmann::ordered_json();
   j["scored"] = s.metrics.scored;
   j["unanimous"] = s.unanimous;
-  j["requests"] = s.requests;
-  j["failed_requests"] = s.failed_requests;
-  j["failures"] = s.failures;
-  j["retries"] = s.retries;
-  j["retried"] = s.retried;
-  j["cached"] = s.cached;
-  j["skipped_votes"] = s.skipped_votes;
-  j["invalid_answers"] = s.invalid_answers;
+  j["requests"] = s.counts.requests;
+  j["failed_requests"] = s.counts.failed_requests;
+  j["failures"] = s.counts.failures;
+  j["retries"] = s.counts.retries;
+  j["retried"] = s.counts.retried;
+  j["cached"] = s.counts.cached;
+  j["skipped_votes"] = s.counts.skipped_votes;
+  j["invalid_answers"] = s.counts.invalid_answers;
   j["no_votes"] = s.no_votes;
   j["no_vote_rows"] = s.no_vote_rows;
   j["ties"] = s.ties;
-  j["prompt_tokens"] = s.prompt_tokens;
-  j["completion_tokens"] = s.completion_tokens;
+  j["prompt_tokens"] = s.counts.prompt_tokens;
+  j["completion_tokens"] = s.counts.completion_tokens;
   j["wall_s"] = s.wall_s;
   j["request_wall_s"] = s.request_wall_s;
   j["labels"] = labels.names;

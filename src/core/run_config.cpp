@@ -9,6 +9,7 @@
 
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/core/text.hpp"
+#include "synthgen/core/wire_format.hpp"
 
 namespace synthgen {
 namespace {
@@ -102,6 +103,14 @@ std::expected<std::string, std::string> one_of(const Settings& s, std::string_vi
   return std::unexpected(bad(s, option, raw(s, option), "one of " + names));
 }
 
+std::expected<ApiKind, std::string> api_kind(const Settings& s) {
+  const auto value = to_lower_ascii(trim(raw(s, "api")));
+  if (const auto kind = wire_format_named(value)) return *kind;
+  std::string names;
+  for (const auto& format : wire_formats()) names += (names.empty() ? "" : ", ") + std::string(format.name);
+  return std::unexpected(bad(s, "api", raw(s, "api"), "one of " + names));
+}
+
 std::expected<std::string, std::string> non_empty(const Settings& s, std::string_view option) {
   auto value = std::string(trim(raw(s, option)));
   if (value.empty()) return std::unexpected(named(s, option) + " must not be empty");
@@ -173,9 +182,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   c.parser = parser == "legacy" ? ParserKind::legacy : ParserKind::strict;
   take(whole<int>(s, "votes", 1, 100), c.votes, error);
   take(boolean(s, "early-stop"), c.early_stop, error);
-  std::string api;
-  take(one_of(s, "api", {"openai", "tgi"}), api, error);
-  c.api = api == "tgi" ? ApiKind::tgi : ApiKind::openai;
+  take(api_kind(s), c.api, error);
   take(url(s, "endpoint"), c.endpoint, error);
   if (c.api == ApiKind::openai) c.endpoint = chat_base(c.endpoint, c.notes);
   take(non_empty(s, "model"), c.generation.model, error);

@@ -102,8 +102,4 @@ class OpenAiChatApi final : public InferenceApi {
 
 std::unique_ptr<InferenceApi> make_openai_chat_api(const std::string& endpoint) { return std::make_unique<OpenAiChatApi>(endpoint); }
 
-std::unique_ptr<InferenceApi> make_inference_api(ApiKind kind, const std::string& endpoint) {
-  return kind == ApiKind::tgi ? make_text_generation_api(endpoint) : make_openai_chat_api(endpoint);
-}
-
 }  // namespace synthgen

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "synthgen/core/wire_format.hpp"
 #include "synthgen/io/store_connection.hpp"
 
 namespace synthgen {
@@ -117,7 +118,7 @@ StoreKey make_store_key(ApiKind api, const std::string& model, const std::string
   char digits[16];
   const auto vote_end = std::to_chars(std::begin(digits), std::end(digits), vote).ptr;
   sha.begin();
-  sha.update(api == ApiKind::tgi ? "tgi" : "openai");
+  sha.update(wire_format(api).store_tag);
   sha.update(separator);
   sha.update(model);
   sha.update(separator);

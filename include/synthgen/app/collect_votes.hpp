@@ -7,15 +7,16 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "synthgen/app/row_feed.hpp"
+#include "synthgen/app/vote_window.hpp"
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/prompt.hpp"
+#include "synthgen/core/request_counts.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/io/http_pool.hpp"
 #include "synthgen/io/inference_api.hpp"
@@ -41,25 +42,13 @@ struct CollectedVotes {
   std::size_t total_votes = 0;  // rows x votes per row
   std::size_t rows_done = 0;    // rows handed to the sink
   std::size_t answered = 0;     // votes with an answer, sent or stored
-  std::size_t requests = 0;     // HTTP requests sent, retries included
-  std::size_t retries = 0;
-  std::size_t cached = 0;                       // votes answered from the response store
-  std::size_t skipped_votes = 0;                // votes not asked for: the row's majority was already settled
-  std::size_t failed_requests = 0;              // votes whose request failed for good
-  std::map<std::string, std::size_t> failures;  // final failures by kind
-  std::map<std::string, std::size_t> retried;   // retries by the kind of failure that caused them
-  std::string first_failure;                    // one example, for the user
-  std::size_t invalid_answers = 0;
-  long prompt_tokens = 0;
-  long completion_tokens = 0;
-  long paid_tokens = 0;  // prompt + completion of the answers sent for in this run (not from the store)
+  RequestCounts counts;         // requests, retries, failures, tokens: as the summary reports them
+  std::string first_failure;    // one example, for the user
+  long paid_tokens = 0;         // prompt + completion of the answers sent for in this run (not from the store)
   bool interrupted = false;
-  bool budget_spent = false;        // --max-requests stopped the sending
+  bool budget_spent = false;        // --max-requests or --max-cost stopped the sending
   std::size_t missing_offline = 0;  // HF_HUB_OFFLINE: votes whose answer is not in the store
 };
-
-// Takes each row once its votes are in, in row order (answers are filled only with keep_answers).
-using RowSink = std::function<void(const RowVotes&)>;
 
 // The body of one vote's request: the prompt for the row and that vote's own seed.
 std::string vote_request_body(const VotingPlan& plan, const std::string& rendered_prompt, const Row& row, int vote);

@@ -4,16 +4,14 @@
 // votes, so a split of any size is labeled in the same memory. Says on stderr which source it used.
 #pragma once
 
-#include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <variant>
 #include <vector>
 
+#include "synthgen/app/retry_queue.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/io/dataset_cache.hpp"
@@ -35,13 +33,12 @@ class RowFeed {
   [[nodiscard]] std::size_t size() const { return selection_.size(); }  // rows this run labels
   [[nodiscard]] const RowSelection& selection() const { return selection_; }
 
-  // A page to ask for now (a retry whose wait is over first), or nothing.
+  // A page to ask for now, or nothing.
   std::optional<HttpRequest> next_fetch(std::size_t max_pages_ahead);
   [[nodiscard]] static bool is_fetch(const HttpRequest& request) { return ViewerPages::is_page(request); }
-  // A page's answer. A passing failure is asked again after a backoff; throws RunError otherwise.
-  void take_fetch(const HttpRequest& request, HttpResponse&& response);
-  // When a page waiting for its retry may be asked again.
-  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> next_retry() const;
+  // A page's answer. A passing failure (as a vote's: core/retry.hpp) is queued in `retries` to be
+  // asked again; throws RunError otherwise, or when its retries are used up.
+  void take_fetch(const HttpRequest& request, HttpResponse&& response, RetryQueue& retries);
 
   // The next row in row order, or nothing until its page is here (or every row is out).
   std::optional<Row> next_row();
@@ -61,13 +58,10 @@ class RowFeed {
   std::size_t handed_ = 0;
   std::variant<Dataset, ViewerPages> source_;  // a source read whole, or the viewer's pages
   std::optional<DatasetCacheWriter> cache_;
-  int max_retries_ = 0;
-  std::uint64_t seed_ = 0;
-  std::vector<std::pair<std::chrono::steady_clock::time_point, HttpRequest>> retries_;
-  std::map<std::uint64_t, int> attempts_;
 };
 
-// Every row of the feed through `each`, pages fetched through `pool` (for `synthgen plan`).
-void for_each_row(RowFeed& feed, HttpPool& pool, const std::function<void(const Row&)>& each);
+// Every row of the feed through `each`, pages fetched through `pool` (for `synthgen plan`), failed
+// pages retried as in a run.
+void for_each_row(RowFeed& feed, HttpPool& pool, const RunConfig& config, const std::function<void(const Row&)>& each);
 
 }  // namespace synthgen

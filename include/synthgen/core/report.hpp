@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "synthgen/core/labels.hpp"
 #include "synthgen/core/metrics.hpp"
+#include "synthgen/core/request_counts.hpp"
 
 namespace synthgen {
 
@@ -21,17 +21,8 @@ struct RunSummary {
   std::size_t unanimous = 0;              // labeled rows whose valid votes all agree
   std::vector<std::size_t> no_vote_rows;  // their row indices in the source
   bool has_gold = false;
-  Metrics metrics;           // over rows with both a gold and a predicted label
-  std::size_t requests = 0;  // inference requests sent, retries included
-  std::size_t retries = 0;
-  std::size_t cached = 0;                       // votes answered from the response store
-  std::size_t skipped_votes = 0;                // votes not asked for (early stop)
-  std::size_t failed_requests = 0;              // votes whose request failed for good
-  std::map<std::string, std::size_t> failures;  // by kind: "http_500", "transport", "bad_body", ...
-  std::map<std::string, std::size_t> retried;   // retries by the kind of failure behind them
-  std::size_t invalid_answers = 0;              // answers that named no label
-  long prompt_tokens = 0;
-  long completion_tokens = 0;
+  Metrics metrics;            // over rows with both a gold and a predicted label
+  RequestCounts counts;       // requests, retries, failures and tokens
   double wall_s = 0;          // the whole run
   double request_wall_s = 0;  // the request phase alone (what peer clients' benchmarks time)
 };

@@ -35,7 +35,11 @@ class InferenceApi {
 
 std::unique_ptr<InferenceApi> make_openai_chat_api(const std::string& endpoint);
 std::unique_ptr<InferenceApi> make_text_generation_api(const std::string& endpoint);
+// The API of a row of the wire format table (core/wire_format.hpp).
 std::unique_ptr<InferenceApi> make_inference_api(ApiKind kind, const std::string& endpoint);
+
+// The headers of every request to `api`: JSON both ways, no 100-continue wait, the API's own extras.
+std::vector<std::string> request_headers(const InferenceApi& api);
 
 // The human-readable message in an error body from any of the services: {"error": "..."},
 // {"error": {"message": ...}}, {"error": ["...", ...]}, {"message": ...} or plain text.

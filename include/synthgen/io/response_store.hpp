@@ -19,7 +19,7 @@ namespace synthgen {
 
 using StoreKey = std::array<unsigned char, 32>;  // SHA-256
 
-// SHA-256 of "openai" or "tgi", model, body and vote, joined by NUL bytes (stores made by older
+// SHA-256 of the wire format's store tag ("openai", "tgi"), model, body and vote, joined by NUL bytes (stores made by older
 // versions keep their keys). Cheap to call often: one digest context per thread.
 StoreKey make_store_key(ApiKind api, const std::string& model, const std::string& request_body, int vote);
 

@@ -121,9 +121,9 @@ TEST(Report, MetricsJsonHasTheRequiredKeys) {
   s.labeled = 2;
   s.has_gold = true;
   s.metrics = compute_metrics(std::vector<LabeledPair>{{0, 0}, {1, 2}}, 3);
-  s.requests = 9;
-  s.failed_requests = 1;
-  s.failures["http_500"] = 1;
+  s.counts.requests = 9;
+  s.counts.failed_requests = 1;
+  s.counts.failures["http_500"] = 1;
   const auto j = nlohmann::json::parse(format_metrics_json(s, labels));
   for (const auto* key :
        {"rows", "labeled", "accuracy", "macro_f1", "requests", "failed_requests", "no_votes", "ties", "wall_s", "per_class", "confusion"}) {

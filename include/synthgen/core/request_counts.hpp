@@ -1,0 +1,24 @@
+// What the requests of a run came to: sent, retried, taken from the store, failed, and the tokens
+// billed. One struct, filled by the request loop and carried as is into the run's summary.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+namespace synthgen {
+
+struct RequestCounts {
+  std::size_t requests = 0;  // inference requests sent, retries included
+  std::size_t retries = 0;
+  std::size_t cached = 0;                       // votes answered from the response store
+  std::size_t skipped_votes = 0;                // votes not asked for: the row's majority was already settled
+  std::size_t failed_requests = 0;              // votes whose request failed for good
+  std::map<std::string, std::size_t> failures;  // final failures by kind: "http_500", "transport", "bad_body", ...
+  std::map<std::string, std::size_t> retried;   // retries by the kind of failure behind them
+  std::size_t invalid_answers = 0;              // answers that named no label
+  long prompt_tokens = 0;
+  long completion_tokens = 0;
+};
+
+}  // namespace synthgen
