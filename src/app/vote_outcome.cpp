@@ -53,8 +53,9 @@ VoteOutcome judge_vote_response(const InferenceApi& api, const HttpResponse& res
     return FailedForGood{failure_kind(response, false), failure_detail(response, unreadable)};
   }
   const auto verdict = classify_response(status, response.body, answer.has_value());
+  if (answer && verdict == Verdict::answer) return Answered{std::move(*answer)};
   switch (verdict) {
-    case Verdict::answer: return Answered{std::move(*answer)};
+    case Verdict::answer:  // only with an answer, taken above
     case Verdict::retry: return RetryLater{failure_kind(response, response.ok()), failure_detail(response, unreadable)};
     case Verdict::fail: return FailedForGood{failure_kind(response, false), failure_detail(response, unreadable)};
     case Verdict::stop_auth:

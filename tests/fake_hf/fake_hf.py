@@ -173,7 +173,7 @@ class Dataset:
     zip_bytes: bytes | None = None
     cdn_path: str | None = None
     rows_body: object = None  # served as-is by /rows: a page of the wrong shape
-    page_faults: dict | None = None  # {"status": 503, "offsets": [...], "rate": r}: the first /rows try at each
+    page_faults: dict | None = None  # {"status": 503, "offsets": [...], "rate": r, "headers": {...}}: the first /rows try at each
     #                                  listed offset (and at a share r of all offsets, by hash) fails
     page_size: int = 100  # the most rows one /rows answer holds, whatever `length` asks (num_rows_per_page)
     faulted_offsets: set = field(default_factory=set)
@@ -749,7 +749,9 @@ class Handler(BaseHTTPRequestHandler):
                 first_try = offset not in dataset.faulted_offsets
                 dataset.faulted_offsets.add(offset)
             if first_try:
-                return api_error(fault.get("status", 503), "The server is busy: try again", "ServiceUnavailable")
+                reply = api_error(fault.get("status", 503), "The server is busy: try again", "ServiceUnavailable")
+                reply.headers.update(fault.get("headers", {}))
+                return reply
         page = config.rows[offset:offset + min(length, dataset.page_size)]
         return json_reply(200, {
             "features": config.features,
