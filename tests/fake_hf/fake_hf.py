@@ -7,6 +7,12 @@ redirect), OpenAI-compatible chat completions and TGI text generation. The answe
 scripted "model" that knows the gold labels of the scenario's datasets. GET /_fake/stats shows what
 the server received; POST /_fake/reset clears it.
 
+Real servers' answers, recorded elsewhere and rewritten as fixtures (tests/fixtures/real_shapes/NAME.json:
+{"source", "what", "status", "headers", "body"}), are served by name: `model.answer_shapes` wraps each
+answer in one of them (the string "{answer}" in the fixture stands for the model's answer text),
+`model.faults.shapes` with the fault kind "shape" serves them as passing failures, and `model.error.shape`
+as the lasting error.
+
 Usage: fake_hf.py --scenario FILE.json --port-file PATH [--log FILE] [--base-dir DIR]
 Standard library only (Python 3.11).
 """
@@ -60,9 +66,13 @@ DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_si
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
-MODEL_KEYS = {"policy", "flip_rate", "garble_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults"}
-FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s", "endless_s", "bomb_mib"}
-FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge", "endless", "gzip_bomb"}
+MODEL_KEYS = {"policy", "flip_rate", "garble_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults",
+              "answer_shapes"}
+FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s", "endless_s", "bomb_mib", "shapes"}
+FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge", "endless", "gzip_bomb", "shape"}
+SHAPES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "real_shapes"
+SHAPE_KEYS = {"source", "what", "status", "headers", "body"}
+ANSWER_PLACEHOLDER = "{answer}"
 ANSWER_HEAD = b'{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"'
 ANSWER_TAIL = b'"},"finish_reason":"stop"}]}'
 ENDLESS_CHUNK = b"positive " * 7282  # 64 KiB of a model that never stops
@@ -105,6 +115,41 @@ def payload_reply(status, payload, headers=None):
     if isinstance(payload, str):
         return text_reply(status, payload, headers)
     return json_reply(status, payload, headers)
+
+
+def load_shapes(directory=SHAPES_DIR):
+    """name -> recorded shape, from every NAME.json in `directory`; each names its source."""
+    shapes = {}
+    for path in sorted(Path(directory).glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            shape = json.load(f)
+        check_keys(shape, SHAPE_KEYS, f"shape {path.name}")
+        if not shape.get("source") or not isinstance(shape.get("status"), int):
+            raise SystemExit(f"fake_hf: shape {path.name} needs a source and an integer status")
+        shapes[path.stem] = shape
+    return shapes
+
+
+def with_answer(value, answer):
+    """`value` with every "{answer}" in its strings replaced by `answer` (before JSON encoding, so
+    the answer is escaped as the fixture's own strings are)."""
+    if isinstance(value, str):
+        return value.replace(ANSWER_PLACEHOLDER, answer)
+    if isinstance(value, list):
+        return [with_answer(item, answer) for item in value]
+    if isinstance(value, dict):
+        return {key: with_answer(item, answer) for key, item in value.items()}
+    return value
+
+
+def shape_reply(shape, answer=""):
+    """A recorded shape as a reply; a string body is sent as it is (HTML pages, plain text)."""
+    headers = with_answer(shape.get("headers", {}), answer)
+    body = with_answer(shape.get("body", ""), answer)
+    if isinstance(body, str):
+        headers = {"Content-Type": "text/plain; charset=utf-8", **headers}
+        return Reply(shape["status"], body.encode("utf-8"), headers)
+    return json_reply(shape["status"], body, headers)
 
 
 def api_error(status, message, code):
@@ -185,6 +230,7 @@ class Scenario:
     token: str | None
     datasets: dict
     model: dict
+    shapes: dict = field(default_factory=dict)  # name -> recorded real shape (load_shapes)
 
 
 def read_jsonl(path):
@@ -220,15 +266,22 @@ def load_scenario(path, base_dir):
     model = spec.get("model", {})
     check_keys(model, MODEL_KEYS, "model")
     if "error" in model:
-        check_keys(model["error"], REPLY_KEYS | {"after"}, "model.error")
+        check_keys(model["error"], REPLY_KEYS | {"after", "shape"}, "model.error")
     faults = model.get("faults", {})
     check_keys(faults, FAULT_KEYS, "model.faults")
     if set(faults.get("kinds", [])) - FAULT_KINDS:
         raise SystemExit(f"fake_hf: model.faults.kinds must be among {sorted(FAULT_KINDS)}")
     if model.get("policy", "gold") not in POLICIES or model.get("style", "auto") not in STYLES:
         raise SystemExit(f"fake_hf: model.policy must be one of {sorted(POLICIES)}, style one of {sorted(STYLES)}")
+    shapes = load_shapes()
+    named = list(model.get("answer_shapes", [])) + list(faults.get("shapes", []))
+    named += [model["error"]["shape"]] if "shape" in model.get("error", {}) else []
+    if unknown := sorted(set(named) - set(shapes)):
+        raise SystemExit(f"fake_hf: unknown shape(s) {unknown}; known: {sorted(shapes)}")
+    if "shape" in faults.get("kinds", []) and not faults.get("shapes"):
+        raise SystemExit("fake_hf: the fault kind 'shape' needs model.faults.shapes")
     datasets = {n: load_dataset(n, s, base_dir) for n, s in spec.get("datasets", {}).items()}
-    return Scenario(spec.get("token"), datasets, model)
+    return Scenario(spec.get("token"), datasets, model, shapes)
 
 
 def page_fault_hit(fault, offset):
@@ -311,9 +364,10 @@ def unit(digest, start):
 class Model:
     """Decides each inference answer from the scenario's `model` section; thread-safe."""
 
-    def __init__(self, spec, gold):
+    def __init__(self, spec, gold, shapes=None):
         self.spec = spec
         self.gold = gold
+        self.shapes = shapes or {}
         self.lock = threading.Lock()
         self.reset()
 
@@ -335,13 +389,18 @@ class Model:
         self.attempts[key] = tries + 1
         if tries >= spec.get("attempts", 1):
             return None
-        kinds = spec.get("kinds", sorted(FAULT_KINDS))
-        kind = kinds[sum(self.faults.values()) % len(kinds)]  # in turn, so that every kind occurs
+        kinds = spec.get("kinds", sorted(FAULT_KINDS - {"shape"}))
+        turn = sum(self.faults.values())
+        kind = kinds[turn % len(kinds)]  # in turn, so that every kind occurs
         self.faults[kind] = self.faults.get(kind, 0) + 1
+        if kind == "shape":  # the recorded shapes in turn too
+            return "shape:" + spec["shapes"][(self.faults[kind] - 1) % len(spec["shapes"])]
         return kind
 
     def fault_reply(self, kind):
         spec = self.spec["faults"]
+        if kind.startswith("shape:"):
+            return shape_reply(self.shapes[kind.removeprefix("shape:")])
         if kind == "429":
             return json_reply(429, {"error": "Model is overloaded", "error_type": "overloaded"},
                               {"Retry-After": str(spec.get("retry_after", 1))})
@@ -369,6 +428,8 @@ class Model:
         error = self.spec.get("error")
         with self.lock:
             if error is not None and self.answered >= error.get("after", 0):
+                if "shape" in error:
+                    return shape_reply(self.shapes[error["shape"]])
                 return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
             if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
                 return text_reply(500, "Internal Server Error")
@@ -378,6 +439,14 @@ class Model:
             if unit(hashlib.sha256(digest).digest(), 0) < self.spec.get("garble_rate", 0.0):
                 return GARBLED_ANSWER  # a complete answer that holds no label: a no-vote
             return self.content(text, digest, prompt)
+
+    def answer_shape(self, text, seed):
+        """The recorded shape this (text, seed) is answered in, if the scenario names any."""
+        names = self.spec.get("answer_shapes")
+        if not names:
+            return None
+        digest = hashlib.sha256(f"shape|{text}|{seed}".encode("utf-8")).digest()
+        return self.shapes[names[digest[0] % len(names)]]
 
     def content(self, text, digest, prompt):
         policy = self.spec.get("policy", "gold")
@@ -570,7 +639,7 @@ class FakeServer(ThreadingHTTPServer):
     def __init__(self, scenario, log_path):
         super().__init__(("127.0.0.1", 0), Handler)
         self.scenario = scenario
-        self.model = Model(scenario.model, gold_index(scenario.datasets))
+        self.model = Model(scenario.model, gold_index(scenario.datasets), scenario.shapes)
         self.stats = Stats()
         self.log_path = log_path
         self.log_lock = threading.Lock()
@@ -843,7 +912,11 @@ class Handler(BaseHTTPRequestHandler):
         if latency_ms:
             time.sleep(latency_ms / 1000)  # the model's generation time
         outcome = self.server.model.respond(request.text, request.seed, request.prompt)
-        return self.echo_auth(outcome) if isinstance(outcome, Reply) else answer(request, outcome)
+        if isinstance(outcome, Reply):
+            return self.echo_auth(outcome)
+        if shape := self.server.model.answer_shape(request.text, request.seed):
+            return shape_reply(shape, outcome)  # the answer in a real server's shape
+        return answer(request, outcome)
 
     def echo_auth(self, reply):
         """Puts the request's Authorization header where a scenario body says {auth}: servers that

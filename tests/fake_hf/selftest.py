@@ -493,6 +493,31 @@ def test_endless_and_bomb(workdir):
         check("SIGTERM exits cleanly (endless)", fake.stop() == 0)
 
 
+def test_real_shapes(workdir):
+    """Recorded shapes (tests/fixtures/real_shapes): an answer wrapped in one, a passing failure
+    served as one, the lasting error served as one."""
+    scenario = {"model": {"policy": "fixed", "fixed": "positive", "answer_shapes": ["tgi_chat_completion"],
+                          "faults": {"rate": 1.0, "kinds": ["shape"], "shapes": ["tgi_chat_completion"], "attempts": 1}}}
+    fake = Fake(workdir, "shapes", scenario)
+    try:
+        status, headers, first = fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN, 1), token=None)
+        check("a fault served as a recorded shape, {answer} left empty",
+              status == 200 and first["choices"][0]["message"]["content"] == "", (status, first))
+        status, headers, answer = fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN, 1), token=None)
+        check("the answer in the recorded shape", status == 200 and answer["system_fingerprint"] == "3.1.2-dev0-native"
+              and answer["choices"][0]["message"] == {"role": "assistant", "content": "positive", "tool_calls": None}
+              and headers.get("x-compute-type") == "gpu+optimized", (status, headers, answer))
+    finally:
+        check("SIGTERM exits cleanly (shapes)", fake.stop() == 0)
+    scenario = {"model": {"error": {"shape": "tgi_chat_completion", "after": 0}}}
+    fake = Fake(workdir, "shape_error", scenario)
+    try:
+        status, _, answer = fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN, 2), token=None)
+        check("model.error.shape", status == 200 and answer["usage"]["total_tokens"] == 42, (status, answer))
+    finally:
+        fake.stop()
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -509,6 +534,7 @@ def main():
         test_page_faults(workdir)
         test_page_size_and_counts(workdir)
         test_endless_and_bomb(workdir)
+        test_real_shapes(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 
