@@ -94,6 +94,19 @@ void stop_if_over_budget(const CollectedVotes& votes, const RunConfig& config, c
                                        " answers; no output was written; " + kept);
 }
 
+// A vote that failed for good leaves its row short: the outputs are written, but the run is not done,
+// and a script or CI must see that (like rsync's "partial transfer"). The store keeps every answer,
+// so the same command asks for the missing votes alone.
+void fail_if_incomplete(const CollectedVotes& votes, const ResponseStore* store) {
+  if (votes.counts.failed_requests == 0) return;
+  const auto again = store != nullptr ? std::string("run the same command to ask only for those")
+                                      : std::string("nothing was stored (--no-cache): run again with the response store on");
+  throw RunError(ExitCode::incomplete, fmt::format("{} of {} votes failed after retries (first: {}); the outputs were written without "
+                                                   "them; {}",
+                                                   votes.counts.failed_requests, votes.total_votes - votes.counts.skipped_votes,
+                                                   votes.first_failure, again));
+}
+
 void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {
   if (!s.has_gold || s.metrics.scored == 0) return;
   const auto below = [](const char* what, double value, const char* flag, double floor) {
@@ -162,10 +175,7 @@ RunSummary summarize(const RowFeed& feed, const LabelTally& tally, const Collect
   return s;
 }
 
-void warn_about_losses(const RunSummary& s, std::size_t votes_per_row) {
-  if (s.counts.failed_requests > 0) {
-    spdlog::warn("warning: {} of {} votes failed after retries; their votes are missing", s.counts.failed_requests, s.rows * votes_per_row);
-  }
+void warn_about_no_votes(const RunSummary& s) {
   if (s.no_votes == 0) return;
   std::string listed;
   for (std::size_t i = 0; i < s.no_vote_rows.size() && i < 10; ++i)
@@ -220,9 +230,10 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   summary.request_wall_s = request_s;
   outputs.commit(summary);
   // 7. Report, and hold the result to the quality floors.
-  warn_about_losses(summary, votes.votes_per_row);
+  warn_about_no_votes(summary);
   spdlog::info("wrote {} labeled rows to {}", summary.labeled, output_name(config.output));
   if (config.print_report) print_report(format_report(summary, feed.labels()), config);
+  fail_if_incomplete(votes, store.get());
   fail_below_quality_floor(summary, config);
   return ExitCode::ok;
 }

@@ -17,6 +17,7 @@ enum class ExitCode : int {
   output = 6,         // an output file cannot be written
   quality = 7,        // --min-accuracy / --min-macro-f1 not met (everything was written)
   budget = 8,         // --max-requests reached: answers so far are stored, outputs untouched
+  incomplete = 9,     // some votes failed after their retries: everything else was written (rsync's "partial transfer")
   interrupted = 130,  // Ctrl-C or SIGTERM: answers so far are stored, outputs untouched
 };
 
