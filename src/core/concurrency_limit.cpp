@@ -1,0 +1,33 @@
+// AIMD of the requests in flight: halve on overload (once a round), one more per round of successes.
+#include "synthgen/core/concurrency_limit.hpp"
+
+#include <algorithm>
+
+namespace synthgen {
+
+ConcurrencyLimit::ConcurrencyLimit(std::size_t ceiling)
+    : ceiling_(std::max<std::size_t>(1, ceiling)), limit_(std::min(first_window, ceiling_)) {}
+
+void ConcurrencyLimit::on_success() {
+  if (!opened_) {
+    opened_ = true;
+    limit_ = ceiling_;  // the first answer came without a refusal: no reason to hold back
+    return;
+  }
+  if (limit_ >= ceiling_) return;
+  if (++successes_ >= limit_) {
+    successes_ = 0;
+    ++limit_;
+  }
+}
+
+void ConcurrencyLimit::on_overload(Clock::time_point now, Clock::time_point sent) {
+  opened_ = true;
+  if (sent < cut_) return;  // sent before the last cut: that cut already answered it
+  limit_ = std::max<std::size_t>(1, limit_ / 2);
+  successes_ = 0;
+  cut_ = now;
+  ++cuts_;
+}
+
+}  // namespace synthgen
