@@ -12,8 +12,10 @@
 #include "synthgen/app/retry_queue.hpp"
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/app/vote_outcome.hpp"
+#include "synthgen/core/concurrency_limit.hpp"
 #include "synthgen/core/failure_breaker.hpp"
 #include "synthgen/core/request_budget.hpp"
+#include "synthgen/core/send_rate.hpp"
 #include "synthgen/io/http_date.hpp"
 
 namespace synthgen {
@@ -37,7 +39,8 @@ WindowShape window_shape(const VotingPlan& plan) {
 
 // The request loop's one job of its own: which request goes next, and what each answer does.
 // The parts: the window of rows (VoteWindow), the retries shared with the /rows pages
-// (RetryQueue), the pause after failures in a row (FailureBreaker), the spending limits
+// (RetryQueue), the pace and the number in flight the server's refusals allow (SendRate,
+// ConcurrencyLimit), the pause after failures in a row (FailureBreaker), the spending limits
 // (RequestBudget), the response store and the progress line.
 class VoteCollector {
  public:
@@ -48,6 +51,8 @@ class VoteCollector {
         slots_(static_cast<std::size_t>(std::max(1, plan.config.concurrency))),
         window_(window_shape(plan), sink),
         retries_(plan.config.max_retries, plan.config.seed, Millis(plan.config.max_retry_wait_ms), seconds_until_http_date),
+        rate_(derive_seed(plan.config.seed, 0x72617465)),
+        in_flight_limit_(slots_),
         breaker_(plan.config.seed, Millis(plan.config.max_retry_wait_ms)),
         budget_(plan.config),
         progress_(plan.show_progress) {}
@@ -67,6 +72,7 @@ class VoteCollector {
         feed_.take_fetch(request, std::move(response), retries_);
         return Next::proceed;
       }
+      learn_the_limits(response);
       const auto next = judge(request, std::move(response));
       const auto& c = out_.counts;
       progress_.update(
@@ -90,6 +96,10 @@ class VoteCollector {
     const auto now = Clock::now();
     if (breaker_.paused_until() > now) return WaitUntil{breaker_.paused_until()};
     if (!budget_allows()) return wait_or_exhausted();
+    if (auto until = held_back(now)) {  // no vote may go yet, but a page may
+      if (auto page = page_to_fetch()) return std::move(*page);
+      return WaitUntil{*until};
+    }
     if (auto retry = retries_.ready(now)) return send(std::move(*retry));
     for (;;) {
       // Asked before every vote: answers from the store drain the window without a request, and
@@ -139,10 +149,50 @@ class VoteCollector {
     return r;
   }
 
-  // Votes count as requests, first sends and retries alike; /rows pages do not.
+  // Votes count as requests, first sends and retries alike, and go at the pace the server allows;
+  // /rows pages do neither.
   HttpRequest send(HttpRequest request) {
-    if (!RowFeed::is_fetch(request)) ++out_.counts.requests;
+    if (!RowFeed::is_fetch(request)) {
+      ++out_.counts.requests;
+      ++votes_in_flight_;
+      rate_.on_send(Clock::now());
+    }
     return request;
+  }
+
+  // When the next vote may go: the pace, then the number in flight (a finished one wakes the loop).
+  std::optional<Clock::time_point> held_back(Clock::time_point now) {
+    if (auto until = rate_.wait_until(now)) return until;
+    if (votes_in_flight_ >= in_flight_limit_.limit(rate_.in_flight_needed())) return now + std::chrono::seconds(1);
+    return std::nullopt;
+  }
+
+  // A 429 is a refusal to pace by; a 429, a 503 or a time-out a reason for fewer in flight.
+  void learn_the_limits(const HttpResponse& response) {
+    --votes_in_flight_;
+    const auto now = Clock::now();
+    const auto sent = now - response.elapsed;
+    if (response.ok()) {
+      rate_.on_accepted(now, response.elapsed);
+      in_flight_limit_.on_success();
+      return;
+    }
+    const bool refused = response.transport_error.empty() && response.status == 429;
+    const bool overloaded = refused || (response.transport_error.empty() && response.status == 503) || response.timed_out;
+    if (refused) {
+      const auto was = rate_.per_second();
+      rate_.on_refused(now, sent);
+      report_pace(was);
+    }
+    if (overloaded) in_flight_limit_.on_overload(now, sent);
+  }
+
+  // The first time the server limits the rate is news; each new pace after that is for -v.
+  void report_pace(std::optional<double> was) {
+    const auto pace = rate_.per_second();
+    if (!pace || (was && std::abs(*was - *pace) < 0.5)) return;
+    spdlog::log(was ? spdlog::level::debug : spdlog::level::info, "the server limits the request rate: sending at {:.1f} requests/s for now",
+                *pace);
   }
 
   std::string body_for(std::uint64_t tag) {
@@ -197,7 +247,7 @@ class VoteCollector {
   }
 
   void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const RetryLater& retry) {
-    pause_if_down(retry.kind, response);
+    if (response.status != 429) pause_if_down(retry.kind, response);  // a rate limit is paced, not paused
     const auto tag = request.tag;
     const auto wait = retries_.again(request, response, Clock::now());
     if (!wait) {
@@ -233,6 +283,9 @@ class VoteCollector {
   const std::size_t slots_;  // requests in flight at most
   VoteWindow window_;
   RetryQueue retries_;
+  SendRate rate_;
+  ConcurrencyLimit in_flight_limit_;
+  std::size_t votes_in_flight_ = 0;
   FailureBreaker breaker_;
   RequestBudget budget_;
   ProgressLine progress_;

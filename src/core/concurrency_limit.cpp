@@ -10,8 +10,12 @@ ConcurrencyLimit::ConcurrencyLimit(std::size_t ceiling)
 
 void ConcurrencyLimit::on_success() {
   if (!opened_) {
+    // The whole first window came back without a refusal: no reason to hold back. (Its refusals
+    // come back faster than its answers, so one answer alone proves nothing.)
+    if (++successes_ < limit_) return;
     opened_ = true;
-    limit_ = ceiling_;  // the first answer came without a refusal: no reason to hold back
+    successes_ = 0;
+    limit_ = ceiling_;
     return;
   }
   if (limit_ >= ceiling_) return;

@@ -215,6 +215,7 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
   if (result != CURLE_OK) {
     r.transport_error = t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(result);
     if (result == CURLE_FILESIZE_EXCEEDED) r.too_large = true;  // a Content-Length over the limit
+    r.timed_out = result == CURLE_OPERATION_TIMEDOUT;
     if (r.too_large) r.transport_error = "the answer is larger than " + size_text(t.request.max_body_bytes);
     if (t.over_budget) {
       r.transport_error =

@@ -67,7 +67,8 @@ CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
 REPLY_KEYS = {"status", "body", "headers"}
 MODEL_KEYS = {"policy", "flip_rate", "garble_rate", "style", "script", "fixed", "error", "fail_rate", "latency_ms", "faults",
-              "answer_shapes"}
+              "answer_shapes", "rate_limit"}
+RATE_LIMIT_KEYS = {"per_s", "burst", "retry_after", "headers"}
 FAULT_KEYS = {"rate", "kinds", "attempts", "retry_after", "loading_s", "hang_s", "endless_s", "bomb_mib", "shapes"}
 FAULT_KINDS = {"429", "503", "500", "reset", "truncated", "hang", "ratelimit", "retry_ms", "huge", "endless", "gzip_bomb", "shape"}
 SHAPES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "real_shapes"
@@ -267,6 +268,8 @@ def load_scenario(path, base_dir):
     check_keys(model, MODEL_KEYS, "model")
     if "error" in model:
         check_keys(model["error"], REPLY_KEYS | {"after", "shape"}, "model.error")
+    if "rate_limit" in model:
+        check_keys(model["rate_limit"], RATE_LIMIT_KEYS, "model.rate_limit")
     faults = model.get("faults", {})
     check_keys(faults, FAULT_KEYS, "model.faults")
     if set(faults.get("kinds", [])) - FAULT_KINDS:
@@ -359,6 +362,51 @@ def target_text(prompt):
 def unit(digest, start):
     """Eight digest bytes as a number in [0, 1)."""
     return int.from_bytes(digest[start:start + 8], "big") / 2**64
+
+
+class RateLimit:
+    """A provider's request rate limit: a token bucket of `burst` tokens refilled at `per_s` a second;
+    an inference request that finds it empty is refused with 429 and `Retry-After` (and, with
+    "headers": true, OpenAI's x-ratelimit-* headers on every answer). Thread-safe."""
+
+    def __init__(self, spec):
+        self.per_s = float(spec["per_s"])
+        self.burst = float(spec.get("burst", 1))
+        self.retry_after = str(spec.get("retry_after", 1))
+        self.headers = bool(spec.get("headers", False))
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.tokens = self.burst
+            self.refilled = time.monotonic()
+            self.refused = 0
+
+    def take(self):
+        """(allowed, headers for the answer)."""
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.per_s)
+            self.refilled = now
+            allowed = self.tokens >= 1.0
+            if allowed:
+                self.tokens -= 1.0
+            else:
+                self.refused += 1
+            missing = max(0.0, 1.0 - self.tokens)
+            headers = {}
+            if self.headers:
+                headers = {"x-ratelimit-limit-requests": str(int(self.per_s)),
+                           "x-ratelimit-remaining-requests": str(int(self.tokens)),
+                           "x-ratelimit-reset-requests": f"{int(missing / self.per_s * 1000)}ms"}
+            return allowed, headers
+
+    def refusal(self, headers):
+        message = (f"Rate limit reached for requests per second (RPS): Limit {int(self.per_s)}, Used {int(self.per_s)}, "
+                   f"Requested 1. Please try again in {self.retry_after}s.")
+        return json_reply(429, {"error": {"message": message, "type": "requests", "param": None, "code": "rate_limit_exceeded"}},
+                          {"Retry-After": self.retry_after, **headers})
 
 
 class Model:
@@ -640,6 +688,7 @@ class FakeServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.scenario = scenario
         self.model = Model(scenario.model, gold_index(scenario.datasets), scenario.shapes)
+        self.rate_limit = RateLimit(scenario.model["rate_limit"]) if "rate_limit" in scenario.model else None
         self.stats = Stats()
         self.log_path = log_path
         self.log_lock = threading.Lock()
@@ -767,12 +816,15 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/stats" and self.command == "GET":
             with self.server.model.lock:
                 faults = dict(self.server.model.faults)
-            return json_reply(200, {**self.server.stats.snapshot(), "faults": faults})
+            limited = self.server.rate_limit.refused if self.server.rate_limit is not None else 0
+            return json_reply(200, {**self.server.stats.snapshot(), "faults": faults, "rate_limited": limited})
         if path == "/_fake/counts" and self.command == "GET":  # cheap to poll: the counts alone
             return json_reply(200, {"requests": self.server.stats.counts()})
         if path == "/_fake/reset" and self.command == "POST":
             self.server.stats.reset()
             self.server.model.reset()
+            if self.server.rate_limit is not None:
+                self.server.rate_limit.reset()
             return json_reply(200, {"reset": True})
         return json_reply(404, {"error": "unknown /_fake/ route"})
 
@@ -908,6 +960,16 @@ class Handler(BaseHTTPRequestHandler):
         return reply
 
     def model_reply(self, request, answer):
+        limit_headers = {}
+        if self.server.rate_limit is not None:
+            allowed, limit_headers = self.server.rate_limit.take()
+            if not allowed:
+                return self.server.rate_limit.refusal(limit_headers)
+        reply = self.answer_reply(request, answer)
+        reply.headers.update(limit_headers)
+        return reply
+
+    def answer_reply(self, request, answer):
         latency_ms = self.server.model.spec.get("latency_ms", 0)
         if latency_ms:
             time.sleep(latency_ms / 1000)  # the model's generation time

@@ -1,6 +1,6 @@
 // How many requests may be in flight: AIMD under the --concurrency ceiling. The first answers are
 // awaited with a small first window (so a rate-limited server refuses a few, not --concurrency);
-// an answer that comes back without a refusal opens the ceiling. A refusal (429, 503) or a time-out
+// a first window answered without a refusal opens the ceiling. A refusal (429, 503) or a time-out
 // halves the limit, once per round of requests sent since the last cut; each round of successes
 // adds one. Pure: time is passed in.
 #pragma once
@@ -31,7 +31,7 @@ class ConcurrencyLimit {
  private:
   std::size_t ceiling_;
   std::size_t limit_;
-  bool opened_ = false;  // the first answer came
+  bool opened_ = false;  // the first window was answered, or refused
   std::size_t successes_ = 0;
   std::size_t cuts_ = 0;
   Clock::time_point cut_{};

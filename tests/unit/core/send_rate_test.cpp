@@ -129,15 +129,21 @@ TEST(SendRate, NeverBelowItsFloor) {
 TEST(ConcurrencyLimit, AFirstWindowThenTheCeiling) {
   ConcurrencyLimit limit(64);
   EXPECT_EQ(limit.limit(), ConcurrencyLimit::first_window);
+  for (std::size_t i = 1; i < ConcurrencyLimit::first_window; ++i) limit.on_success();
+  EXPECT_EQ(limit.limit(), ConcurrencyLimit::first_window);  // one answer of the window may still be refused
   limit.on_success();
   EXPECT_EQ(limit.limit(), 64u);
+  ConcurrencyLimit refused(64);
+  refused.on_success();
+  refused.on_overload(t0, t0);
+  EXPECT_EQ(refused.limit(), ConcurrencyLimit::first_window / 2);
   ConcurrencyLimit small(4);
   EXPECT_EQ(small.limit(), 4u);
 }
 
 TEST(ConcurrencyLimit, HalvesOnceARoundAndGrowsOneARound) {
   ConcurrencyLimit limit(64);
-  limit.on_success();
+  for (std::size_t i = 0; i < ConcurrencyLimit::first_window; ++i) limit.on_success();
   limit.on_overload(t0, t0 - milliseconds(5));
   EXPECT_EQ(limit.limit(), 32u);
   limit.on_overload(t0 + milliseconds(1), t0 - milliseconds(4));  // sent before the cut: the same round
