@@ -258,7 +258,8 @@ RunError with_served_models(const RunError& stop, const VotingPlan& plan, HttpPo
     return stop;
   }
   std::string names;
-  for (const auto& name : closest_names(plan.config.generation.model, *served, 5)) names += (names.empty() ? "" : ", ") + excerpt(name, 100);
+  for (const auto& name : closest_names(plan.config.generation.model, *served, 5))
+    names += (names.empty() ? "" : ", ") + excerpt(name, 100);
   return RunError(stop.code(), std::string(stop.what()) + " (it serves e.g. " + names + ")");
 }
 

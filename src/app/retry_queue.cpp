@@ -26,8 +26,7 @@ std::optional<Millis> RetryQueue::again(HttpRequest request, const HttpResponse&
                          response.ratelimit_remaining_requests,
                          response.ratelimit_remaining_tokens};
   const auto requested = status_says_when_to_retry(response.status) ? server_requested_wait(hints, seconds_until_) : std::nullopt;
-  const auto wait = retry_delay(attempt, requested,
-                                derive_seed(seed_, request.tag, static_cast<std::uint64_t>(attempt)), max_wait_);
+  const auto wait = retry_delay(attempt, requested, derive_seed(seed_, request.tag, static_cast<std::uint64_t>(attempt)), max_wait_);
   ++attempt;
   waiting_.push({now + wait, queued_++, std::move(request)});
   return wait;

@@ -8,8 +8,8 @@
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
-#include <vector>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/text.hpp"
@@ -33,10 +33,12 @@ ErrorFields error_fields(std::string_view body) {
   }
   const auto take = [&fields](const nlohmann::json& object) {
     for (const char* key : {"code", "type", "error_type"}) {
-      if (const auto it = object.find(key); it != object.end() && it->is_string()) fields.names.push_back(to_lower_ascii(it->get<std::string>()));
+      if (const auto it = object.find(key); it != object.end() && it->is_string())
+        fields.names.push_back(to_lower_ascii(it->get<std::string>()));
     }
     for (const char* key : {"message", "error"}) {
-      if (const auto it = object.find(key); it != object.end() && it->is_string()) fields.words += to_lower_ascii(it->get<std::string>()) + "\n";
+      if (const auto it = object.find(key); it != object.end() && it->is_string())
+        fields.words += to_lower_ascii(it->get<std::string>()) + "\n";
     }
   };
   take(doc);
@@ -58,8 +60,8 @@ bool says(const ErrorFields& fields, std::initializer_list<std::string_view> phr
 bool says_quota_is_spent(const ErrorFields& fields) {
   if (named(fields, {"insufficient_quota", "billing_hard_limit_reached", "billing_not_active"})) return true;
   if (named(fields, {"rate_limit_exceeded", "requests", "tokens", "overloaded"})) return false;
-  return says(fields, {"insufficient_quota", "exceeded your current quota", "exceeded your monthly", "out of credits", "credit balance is too low",
-                       "insufficient credits"});
+  return says(fields, {"insufficient_quota", "exceeded your current quota", "exceeded your monthly", "out of credits",
+                       "credit balance is too low", "insufficient credits"});
 }
 
 // A 400 or 404 for a model the endpoint does not serve: the HF router's model_not_found and

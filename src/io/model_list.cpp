@@ -20,12 +20,14 @@ std::expected<std::vector<std::string>, std::string> read_model_list(std::string
   std::vector<std::string> ids;
   for (const auto& model : *data) {
     if (!model.is_object()) continue;
-    if (const auto id = model.find("id"); id != model.end() && id->is_string() && !id->get<std::string>().empty()) ids.push_back(id->get<std::string>());
+    if (const auto id = model.find("id"); id != model.end() && id->is_string() && !id->get<std::string>().empty())
+      ids.push_back(id->get<std::string>());
   }
   return ids;
 }
 
-std::expected<std::vector<std::string>, std::string> fetch_model_list(HttpPool& pool, std::string_view endpoint, const HeaderList& headers) {
+std::expected<std::vector<std::string>, std::string> fetch_model_list(HttpPool& pool, std::string_view endpoint,
+                                                                      const HeaderList& headers) {
   while (endpoint.ends_with('/')) endpoint.remove_suffix(1);
   HttpRequest request;
   request.url = std::string(endpoint) + "/models";

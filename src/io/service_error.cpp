@@ -1,8 +1,8 @@
 // Error bodies of the HF services and OpenAI-compatible servers, reduced to one line of text; an
 // HTML page (a proxy's or Cloudflare's 502/504) to its title or its first words.
 #include <cctype>
-#include <utility>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "synthgen/core/text.hpp"
 #include "synthgen/io/inference_api.hpp"
