@@ -14,9 +14,12 @@
 #include "synthgen/app/vote_outcome.hpp"
 #include "synthgen/core/concurrency_limit.hpp"
 #include "synthgen/core/failure_breaker.hpp"
+#include "synthgen/core/name_match.hpp"
 #include "synthgen/core/request_budget.hpp"
 #include "synthgen/core/send_rate.hpp"
+#include "synthgen/core/text.hpp"
 #include "synthgen/io/http_date.hpp"
+#include "synthgen/io/model_list.hpp"
 
 namespace synthgen {
 namespace {
@@ -87,6 +90,7 @@ class VoteCollector {
   void finish_progress() { progress_.finish(); }
 
   [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
+  [[nodiscard]] bool unknown_model() const { return unknown_model_; }
   [[nodiscard]] std::size_t skipped() const { return window_.skipped_votes(); }
   [[nodiscard]] std::size_t rows_done() const { return window_.rows_done(); }
 
@@ -228,7 +232,9 @@ class VoteCollector {
     } else if (auto* failed = std::get_if<FailedForGood>(&outcome)) {
       count_failure(request.tag, failed->kind, failed->detail);
     } else {
-      fatal_ = std::move(std::get<StopRun>(outcome).error);
+      auto& stop = std::get<StopRun>(outcome);
+      fatal_ = std::move(stop.error);
+      unknown_model_ = stop.unknown_model;
       return Next::stop;
     }
     return Next::proceed;
@@ -292,7 +298,23 @@ class VoteCollector {
   std::string rendered_;  // the prompt of the row last rendered
   std::size_t rendered_position_ = 0;
   std::optional<RunError> fatal_;
+  bool unknown_model_ = false;
 };
+
+// The stop for an unknown --model, naming up to five models the endpoint serves, the closest first
+// (asked for once, after the run has stopped); without a list it only says to check --model.
+RunError with_served_models(const RunError& stop, const VotingPlan& plan, HttpPool& pool) {
+  if (plan.config.api != ApiKind::openai) return stop;
+  const auto served = fetch_model_list(pool, plan.config.endpoint, plan.headers);
+  if (!served || served->empty()) {
+    spdlog::debug("no model list from the endpoint: {}", served ? "an empty list" : served.error());
+    return stop;
+  }
+  std::string names;
+  for (const auto& name : closest_names(plan.config.generation.model, *served, 5))
+    names += (names.empty() ? "" : ", ") + excerpt(name, 100);
+  return RunError(stop.code(), std::string(stop.what()) + " (it serves e.g. " + names + ")");
+}
 
 }  // namespace
 
@@ -315,7 +337,7 @@ CollectedVotes collect_votes(const VotingPlan& plan, RowFeed& feed, HttpPool& po
   }
   out.counts.skipped_votes = collector.skipped();
   out.rows_done = collector.rows_done();
-  if (const auto& fatal = collector.fatal()) throw fatal.value();
+  if (const auto& fatal = collector.fatal()) throw collector.unknown_model() ? with_served_models(*fatal, plan, pool) : fatal.value();
   return out;
 }
 

@@ -30,6 +30,7 @@ RunError stop_error(Verdict verdict, const HttpResponse& r) {
       return RunError(ExitCode::auth, what + "; check HF_TOKEN (it needs the 'Make calls to Inference Providers' permission)");
     case Verdict::stop_credits:
       return RunError(ExitCode::auth, what + "; the account is out of credits or quota: add credits or choose another --endpoint");
+    case Verdict::stop_model: return RunError(ExitCode::service, what + "; the endpoint does not serve this model: check --model");
     default: return RunError(ExitCode::service, what + "; check --endpoint, --api and --model");
   }
 }
@@ -60,7 +61,8 @@ VoteOutcome judge_vote_response(const InferenceApi& api, const HttpResponse& res
     case Verdict::fail: return FailedForGood{failure_kind(response, false), failure_detail(response, unreadable)};
     case Verdict::stop_auth:
     case Verdict::stop_credits:
-    case Verdict::stop_config: return StopRun{stop_error(verdict, response)};
+    case Verdict::stop_config:
+    case Verdict::stop_model: return StopRun{stop_error(verdict, response), verdict == Verdict::stop_model};
   }
   return StopRun{RunError(ExitCode::internal, "an unknown verdict")};
 }

@@ -99,8 +99,13 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto& r = static_cast<Transfer*>(user)->response;
   const std::string_view line(data, size * count);
-  const std::pair<std::string_view, std::string*> wanted[] = {
-      {"retry-after", &r.retry_after}, {"retry-after-ms", &r.retry_after_ms}, {"ratelimit", &r.ratelimit}};
+  const std::pair<std::string_view, std::string*> wanted[] = {{"retry-after", &r.retry_after},
+                                                              {"retry-after-ms", &r.retry_after_ms},
+                                                              {"ratelimit", &r.ratelimit},
+                                                              {"x-ratelimit-remaining-requests", &r.ratelimit_remaining_requests},
+                                                              {"x-ratelimit-remaining-tokens", &r.ratelimit_remaining_tokens},
+                                                              {"x-ratelimit-reset-requests", &r.ratelimit_reset_requests},
+                                                              {"x-ratelimit-reset-tokens", &r.ratelimit_reset_tokens}};
   for (const auto& [name, field] : wanted) {
     if (auto value = header_value(line, name)) *field = *value;
   }

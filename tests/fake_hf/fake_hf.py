@@ -13,6 +13,9 @@ answer in one of them (the string "{answer}" in the fixture stands for the model
 `model.faults.shapes` with the fault kind "shape" serves them as passing failures, and `model.error.shape`
 as the lasting error.
 
+GET /v1/models answers OpenAI's list shape {"object":"list","data":[{"id":...},...]} with the ids of
+the scenario's top-level "models" list; without one it answers 404, as servers that list nothing do.
+
 Usage: fake_hf.py --scenario FILE.json --port-file PATH [--log FILE] [--base-dir DIR]
 Standard library only (Python 3.11).
 """
@@ -61,7 +64,7 @@ COT_REASON = "The sentence reports company news and its likely effect on the sha
 GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
-SCENARIO_KEYS = {"token", "datasets", "model"}
+SCENARIO_KEYS = {"token", "datasets", "model", "models"}
 DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
@@ -79,7 +82,7 @@ ANSWER_TAIL = b'"},"finish_reason":"stop"}]}'
 ENDLESS_CHUNK = b"positive " * 7282  # 64 KiB of a model that never stops
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
-CATEGORIES = ("chat", "generate", "rows", "splits", "info", "size", "zip", "cdn", "other")
+CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "other")
 
 
 # ---------------------------------------------------------------- replies
@@ -232,6 +235,7 @@ class Scenario:
     datasets: dict
     model: dict
     shapes: dict = field(default_factory=dict)  # name -> recorded real shape (load_shapes)
+    models: list | None = None  # GET /v1/models lists these ids; None: 404
 
 
 def read_jsonl(path):
@@ -284,7 +288,10 @@ def load_scenario(path, base_dir):
     if "shape" in faults.get("kinds", []) and not faults.get("shapes"):
         raise SystemExit("fake_hf: the fault kind 'shape' needs model.faults.shapes")
     datasets = {n: load_dataset(n, s, base_dir) for n, s in spec.get("datasets", {}).items()}
-    return Scenario(spec.get("token"), datasets, model, shapes)
+    models = spec.get("models")
+    if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
+        raise SystemExit("fake_hf: models must be a list of model ids")
+    return Scenario(spec.get("token"), datasets, model, shapes, models)
 
 
 def page_fault_hit(fault, offset):
@@ -676,6 +683,7 @@ ROUTES = [  # (methods, path pattern, category, handler method)
     ({"GET", "HEAD"}, r"/datasets/(?P<repo>.+)/resolve/(?P<revision>[^/]+)/(?P<file>.+)", "zip", "on_resolve"),
     ({"GET", "HEAD"}, r"/_cdn/.+", "cdn", "on_cdn"),
     ({"POST"}, r".*/chat/completions", "chat", "on_chat"),
+    ({"GET", "HEAD"}, r"(/v1)?/models", "models", "on_models"),
     ({"POST"}, r"/|/generate|/models/(?P<model>.+)", "generate", "on_generate"),
 ]
 
@@ -935,6 +943,14 @@ class Handler(BaseHTTPRequestHandler):
         return Reply(200, data, {"Content-Type": "application/zip"})
 
     # -- inference
+
+    def on_models(self):
+        """OpenAI's model list, as the HF router's GET /v1/models answers it."""
+        ids = self.server.scenario.models
+        if ids is None:
+            return json_reply(404, {"error": "Not Found"})
+        return json_reply(200, {"object": "list", "data": [
+            {"id": i, "object": "model", "created": 1735689600, "owned_by": i.split("/")[0]} for i in ids]})
 
     def on_chat(self):
         return self.infer(lambda: parse_chat(self.body),

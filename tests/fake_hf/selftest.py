@@ -518,6 +518,27 @@ def test_real_shapes(workdir):
         fake.stop()
 
 
+def test_models_list(workdir):
+    """GET /v1/models: OpenAI's list shape with the scenario's ids, behind the token; 404 without a list."""
+    fake = Fake(workdir, "models", {"token": TOKEN, "models": [MODEL, "meta-llama/Llama-3.1-8B-Instruct"]})
+    try:
+        status, _, listed = fake.call_json("GET", "/v1/models")
+        check("models list shape", status == 200 and listed["object"] == "list"
+              and [m["id"] for m in listed["data"]] == [MODEL, "meta-llama/Llama-3.1-8B-Instruct"], (status, listed))
+        status, _, _ = fake.call_json("GET", "/v1/models", token=None)
+        check("models list needs the token", status == 401, status)
+        status, _, counts = fake.call_json("GET", "/_fake/counts")
+        check("models requests counted", counts["requests"]["models"] == 2, counts)
+    finally:
+        check("SIGTERM exits cleanly (models)", fake.stop() == 0)
+    fake = Fake(workdir, "no_models", {"model": {"policy": "gold"}})
+    try:
+        status, _, _ = fake.call_json("GET", "/v1/models", token=None)
+        check("no models list: 404", status == 404, status)
+    finally:
+        fake.stop()
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -535,6 +556,7 @@ def main():
         test_page_size_and_counts(workdir)
         test_endless_and_bomb(workdir)
         test_real_shapes(workdir)
+        test_models_list(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

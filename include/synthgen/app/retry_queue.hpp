@@ -1,5 +1,5 @@
 // The requests waiting to be sent again, votes and /rows pages alike, each until its wait is over:
-// the server's own wish (Retry-After and the like) or an exponential backoff with jitter, never
+// the server's own wish (Retry-After and the like, heard on a 429 or 503 only) or an exponential backoff with jitter, never
 // longer than --max-retry-wait, and at most --max-retries times per request.
 #pragma once
 

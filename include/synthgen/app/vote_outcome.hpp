@@ -26,6 +26,7 @@ struct FailedForGood {
 };
 struct StopRun {
   RunError error;
+  bool unknown_model = false;  // the endpoint does not serve --model: the stop may name models it does
 };
 using VoteOutcome = std::variant<Answered, RetryLater, FailedForGood, StopRun>;
 

@@ -61,6 +61,12 @@ struct HttpResponse {
   std::string retry_after;
   std::string retry_after_ms;
   std::string ratelimit;
+  // OpenAI's and Groq's budget headers (x-ratelimit-*): what is left of the window's requests and
+  // tokens, and when each window resets (a duration such as "1s", "6m0s", "20ms").
+  std::string ratelimit_remaining_requests;
+  std::string ratelimit_remaining_tokens;
+  std::string ratelimit_reset_requests;
+  std::string ratelimit_reset_tokens;
   std::chrono::milliseconds elapsed{0};
 
   [[nodiscard]] bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }

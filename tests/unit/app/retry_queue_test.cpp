@@ -84,5 +84,28 @@ TEST(RetryQueue, JitterDiffersBetweenRequestsSoTheyDoNotRetryInLockstep) {
   EXPECT_GT(waits.size(), 10u);
 }
 
+// Class 6 of issue 12: providers behind the HF router send Retry-After on every 200; an unreadable
+// 200 must get the plain backoff, not a 15 s wait.
+TEST(RetryQueue, RetryAfterIsHeardOnlyOn429And503) {
+  RetryQueue queue(5, 42, Millis(60'000), no_dates);
+  const auto after_200 = queue.again(request(1), status(200, "15"), t0);
+  ASSERT_TRUE(after_200);
+  EXPECT_LE(*after_200, Millis(1000)) << "the first backoff, not the 200's Retry-After";
+  EXPECT_LE(*queue.again(request(2), status(500, "15"), t0), Millis(1000)) << "a 500's Retry-After is not heard either";
+  EXPECT_LE(*queue.again(request(3), status(0, "15"), t0), Millis(1000)) << "nor a failed exchange's";
+  EXPECT_EQ(queue.again(request(4), status(503, "15"), t0), Millis(15'000));
+  EXPECT_EQ(queue.again(request(5), status(429, "15"), t0), Millis(15'000));
+}
+
+TEST(RetryQueue, HonoursAnExhaustedBudgetsReset) {
+  RetryQueue queue(5, 42, Millis(60'000), no_dates);
+  auto limited = status(429);
+  limited.ratelimit_remaining_requests = "0";
+  limited.ratelimit_reset_requests = "2.5s";
+  limited.ratelimit_remaining_tokens = "39870";
+  limited.ratelimit_reset_tokens = "195ms";
+  EXPECT_EQ(queue.again(request(1), limited, t0), Millis(2500));
+}
+
 }  // namespace
 }  // namespace synthgen
