@@ -228,8 +228,10 @@ class VoteCollector {
       out_.paid_tokens += answered->answer.usage.prompt + answered->answer.usage.completion;
       take_answer(request.tag, answered->answer);
     } else if (auto* retry = std::get_if<RetryLater>(&outcome)) {
+      count_billed_without_answer(response);
       retry_or_fail(request, response, *retry);
     } else if (auto* failed = std::get_if<FailedForGood>(&outcome)) {
+      count_billed_without_answer(response);
       count_failure(request.tag, failed->kind, failed->detail);
     } else {
       auto& stop = std::get<StopRun>(outcome);
@@ -240,16 +242,34 @@ class VoteCollector {
     return Next::proceed;
   }
 
+  // A 2xx that held no answer may still have been billed (a usage object beside no choices).
+  void count_billed_without_answer(const HttpResponse& response) {
+    if (!response.ok()) return;
+    const auto usage = plan_.api.billed_usage(response.body);
+    out_.counts.prompt_tokens += usage.prompt;
+    out_.counts.completion_tokens += usage.completion;
+    out_.paid_tokens += usage.prompt + usage.completion;
+  }
+
+  // Every answer is a vote or a counted no-vote with its reason; an answer without text (stored
+  // so) is not parsed.
   void take_answer(std::uint64_t tag, const InferenceAnswer& answer) {
     ++out_.answered;
     out_.counts.prompt_tokens += answer.usage.prompt;
     out_.counts.completion_tokens += answer.usage.completion;
-    const auto parsed = parse_answer(answer.text, plan_.labels, plan_.config.parser, plan_.config.answer_format);
-    if (!parsed.label) {
-      ++out_.counts.invalid_answers;
-      spdlog::debug("no label in answer: {}", answer.text.substr(0, 120));
+    std::optional<LabelId> label;
+    std::string no_vote = answer.no_text;
+    if (no_vote.empty()) {
+      const auto parsed = parse_answer(answer.text, plan_.labels, plan_.config.parser, plan_.config.answer_format);
+      label = parsed.label;
+      if (!label) no_vote = parsed.has_text ? "no_label" : "no_text";
     }
-    window_.answered(tag, parsed.label, answer.text);
+    if (!label) {
+      ++out_.counts.invalid_answers;
+      ++out_.counts.no_votes_by_reason[no_vote];
+      spdlog::debug("no vote ({}) in answer: {}", no_vote, answer.text.substr(0, 120));
+    }
+    window_.answered(tag, label, answer.text);
   }
 
   void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const RetryLater& retry) {

@@ -118,8 +118,24 @@ std::optional<LabelId> parse_label_word(std::string_view text, const LabelSet& l
   return labels.find(strip_decoration(leading_sentence(strip_decoration(line))));
 }
 
-ParsedAnswer parse_answer(std::string_view answer, const LabelSet& labels, ParserKind parser, AnswerFormat format) {
+std::optional<std::string_view> text_after_thinking(std::string_view answer) {
+  constexpr std::string_view open = "<think>";
+  constexpr std::string_view close = "</think>";
+  const auto start = answer.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || answer.substr(start, open.size()) != open) return answer;
+  const auto end = answer.find(close, start + open.size());
+  if (end == std::string_view::npos) return std::nullopt;
+  return answer.substr(end + close.size());
+}
+
+ParsedAnswer parse_answer(std::string_view full_answer, const LabelSet& labels, ParserKind parser, AnswerFormat format) {
   ParsedAnswer parsed;
+  const auto visible = text_after_thinking(full_answer);
+  if (!visible) {
+    parsed.has_text = false;
+    return parsed;
+  }
+  const auto answer = *visible;
   std::optional<nlohmann::json> object;
   if (format == AnswerFormat::json_object) object = find_label_object(answer);
   if (object) {

@@ -44,8 +44,8 @@ std::string format_report(const RunSummary& s, const LabelSet& labels) {
                      s.labeled == 0 ? 0.0 : 100.0 * static_cast<double>(s.unanimous) / static_cast<double>(s.labeled));
   out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.counts.requests, s.counts.retries,
                      failure_breakdown(s.counts.retried), s.counts.cached, s.counts.skipped_votes);
-  out += fmt::format("failed      {}{}   answers with no label {}\n", s.counts.failed_requests, failure_breakdown(s.counts.failures),
-                     s.counts.invalid_answers);
+  out += fmt::format("failed      {}{}   answers with no vote {}{}\n", s.counts.failed_requests, failure_breakdown(s.counts.failures),
+                     s.counts.invalid_answers, failure_breakdown(s.counts.no_votes_by_reason));
   if (s.counts.prompt_tokens + s.counts.completion_tokens > 0)
     out += fmt::format("tokens      {} prompt, {} completion\n", s.counts.prompt_tokens, s.counts.completion_tokens);
   out += fmt::format("wall time   {:.2f} s\n", s.wall_s);
@@ -75,6 +75,7 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   j["cached"] = s.counts.cached;
   j["skipped_votes"] = s.counts.skipped_votes;
   j["invalid_answers"] = s.counts.invalid_answers;
+  j["no_votes_by_reason"] = s.counts.no_votes_by_reason;
   j["no_votes"] = s.no_votes;
   j["no_vote_rows"] = s.no_vote_rows;
   j["ties"] = s.ties;

@@ -17,37 +17,72 @@ long token_count(const JsonValue& value) {
   return static_cast<long>(value.unsigned_value);
 }
 
-// What read_answer needs from a chat completion: choices[0].message.content and usage's two counts.
-// Each value resets what lies under it, so a repeated key counts once, the last time, as in a DOM.
+// What read_answer needs from a chat completion: choices[0].message.content, choices[0].finish_reason
+// and usage's two counts. Content is a string, null (tool calls, reasoning only), absent, or a list
+// of parts (Mistral's reasoning models: {"type":"thinking",..}, {"type":"text","text":..}) whose
+// text parts are the answer. Each value resets what lies under it, so a repeated key counts once,
+// the last time, as in a DOM.
 class ChatAnswerReader {
  public:
-  enum class Role { ignored, root, choices, choice, message, content, usage, prompt_tokens, completion_tokens };
+  enum class Role {
+    ignored,
+    root,
+    choices,
+    choice,
+    finish_reason,
+    message,
+    content,
+    part,
+    part_type,
+    part_text,
+    usage,
+    prompt_tokens,
+    completion_tokens
+  };
 
   [[nodiscard]] Role member_role(Role object, std::string_view key) const {
-    if (object == Role::root) return key == "choices" ? Role::choices : key == "usage" ? Role::usage : Role::ignored;
-    if (object == Role::choice && key == "message") return Role::message;
-    if (object == Role::message && key == "content") return Role::content;
-    if (object == Role::usage) {
-      return key == "prompt_tokens" ? Role::prompt_tokens : key == "completion_tokens" ? Role::completion_tokens : Role::ignored;
+    switch (object) {
+      case Role::root: return key == "choices" ? Role::choices : key == "usage" ? Role::usage : Role::ignored;
+      case Role::choice: return key == "message" ? Role::message : key == "finish_reason" ? Role::finish_reason : Role::ignored;
+      case Role::message: return key == "content" ? Role::content : Role::ignored;
+      case Role::part: return key == "type" ? Role::part_type : key == "text" ? Role::part_text : Role::ignored;
+      case Role::usage:
+        return key == "prompt_tokens" ? Role::prompt_tokens : key == "completion_tokens" ? Role::completion_tokens : Role::ignored;
+      default: return Role::ignored;
     }
-    return Role::ignored;
   }
 
   [[nodiscard]] Role element_role(Role array, std::size_t index) const {
-    return array == Role::choices && index == 0 ? Role::choice : Role::ignored;
+    if (array == Role::choices && index == 0) return Role::choice;
+    return array == Role::content ? Role::part : Role::ignored;
   }
 
   void value(Role role, const JsonValue& value) {
-    if (role == Role::choices || role == Role::choice || role == Role::message) content_.reset();
     switch (role) {
       case Role::root: root_is_object_ = value.kind == JsonKind::object; break;
-      case Role::choices: choice_is_object_ = false; break;
-      case Role::choice: choice_is_object_ = value.kind == JsonKind::object; break;
-      case Role::content: content_ = take_string(value); break;
+      case Role::choices:
+        choice_is_object_ = false;
+        reset_choice();
+        break;
+      case Role::choice:
+        choice_is_object_ = value.kind == JsonKind::object;
+        reset_choice();
+        break;
+      case Role::finish_reason: cut_ = value.kind == JsonKind::string && *value.text == "length"; break;
+      case Role::message:
+        message_is_object_ = value.kind == JsonKind::object;
+        reset_content();
+        break;
+      case Role::content: set_content(value); break;
+      case Role::part:
+        end_part();
+        in_part_ = true;
+        break;
+      case Role::part_type: part_is_text_ = value.kind == JsonKind::string && *value.text == "text"; break;
+      case Role::part_text: part_text_ = take_string(value); break;
       case Role::usage: usage_ = {}; break;
       case Role::prompt_tokens: usage_.prompt = token_count(value); break;
       case Role::completion_tokens: usage_.completion = token_count(value); break;
-      case Role::message:
       case Role::ignored: break;
     }
   }
@@ -55,14 +90,66 @@ class ChatAnswerReader {
   [[nodiscard]] std::expected<InferenceAnswer, std::string> answer() && {
     if (!root_is_object_) return std::unexpected("the answer is not a JSON object");
     if (!choice_is_object_) return std::unexpected("the answer has no choices");
-    if (!content_) return std::unexpected("the answer's message has no content");
-    return InferenceAnswer{std::move(*content_), usage_};
+    if (!message_is_object_ || content_ == Content::other) return std::unexpected("the answer's message has no content");
+    end_part();
+    InferenceAnswer answer{std::move(text_), usage_, {}};
+    if (content_ == Content::none || (content_ == Content::parts && !any_text_part_)) answer.no_text = "no_text";
+    if (cut_) answer.no_text = "length";
+    return answer;
   }
 
+  [[nodiscard]] TokenUsage usage() const { return usage_; }
+
  private:
+  enum class Content { none, text, parts, other };  // none: null or absent
+
+  void reset_choice() {
+    cut_ = false;
+    message_is_object_ = false;
+    reset_content();
+  }
+
+  void reset_content() {
+    content_ = Content::none;
+    text_.clear();
+    any_text_part_ = false;
+    in_part_ = false;
+    part_text_.reset();
+  }
+
+  void set_content(const JsonValue& value) {
+    reset_content();
+    if (value.kind == JsonKind::string) {
+      content_ = Content::text;
+      text_ = std::move(*value.text);
+    } else if (value.kind == JsonKind::array) {
+      content_ = Content::parts;
+    } else if (value.kind != JsonKind::null) {
+      content_ = Content::other;
+    }
+  }
+
+  // The text parts, concatenated as they come; the thinking parts and anything else are left out.
+  void end_part() {
+    if (in_part_ && part_is_text_ && part_text_) {
+      text_ += *part_text_;
+      any_text_part_ = true;
+    }
+    in_part_ = false;
+    part_is_text_ = false;
+    part_text_.reset();
+  }
+
   bool root_is_object_ = false;
   bool choice_is_object_ = false;  // choices is an array whose first element is an object
-  std::optional<std::string> content_;
+  bool message_is_object_ = false;
+  bool cut_ = false;  // finish_reason "length": the answer stopped at max_tokens
+  Content content_ = Content::none;
+  std::string text_;
+  bool any_text_part_ = false;
+  bool in_part_ = false;
+  bool part_is_text_ = false;
+  std::optional<std::string> part_text_;
   TokenUsage usage_;
 };
 
@@ -91,6 +178,13 @@ class OpenAiChatApi final : public InferenceApi {
     ChatAnswerReader reader;
     if (!read_json_paths(body, reader)) return std::unexpected("the answer is not a JSON object");
     return std::move(reader).answer();
+  }
+
+  // What was read of usage before the body ended or broke.
+  [[nodiscard]] TokenUsage billed_usage(std::string_view body) const override {
+    ChatAnswerReader reader;
+    (void)read_json_paths(body, reader);
+    return reader.usage();
   }
 
  private:

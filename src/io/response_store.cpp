@@ -139,8 +139,10 @@ struct ResponseStore::Reader {
     std::optional<InferenceAnswer> answer;
     if (sqlite3_step(s) == SQLITE_ROW) {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      const auto* no_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 3));
       answer = InferenceAnswer{std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, 0))),
-                               {sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2)}};
+                               {sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2)},
+                               no_text == nullptr ? std::string() : std::string(no_text)};
     }
     sqlite3_reset(s);  // ends the read transaction: the writer's checkpoints can reach the end of the WAL
     return answer;
@@ -277,6 +279,7 @@ std::string ResponseStore::Writer::commit(const std::vector<Entry>& batch) {
     sqlite3_bind_text(s, 2, answer.text.data(), static_cast<int>(answer.text.size()), SQLITE_STATIC);
     sqlite3_bind_int64(s, 3, answer.usage.prompt);
     sqlite3_bind_int64(s, 4, answer.usage.completion);
+    sqlite3_bind_text(s, 5, answer.no_text.data(), static_cast<int>(answer.no_text.size()), SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE) {
       std::string error = sqlite3_errmsg(db);
       sqlite3_reset(s);
@@ -318,7 +321,7 @@ std::expected<std::unique_ptr<ResponseStore>, std::string> ResponseStore::open(c
   if (auto schema = set_up_schema(rdb, path, lock_wait); !schema) return std::unexpected(schema.error());
   const auto empty = has_no_rows(rdb, path, lock_wait);
   if (!empty) return std::unexpected(empty.error());
-  auto select = prepare(rdb, "SELECT answer, prompt_tokens, completion_tokens FROM answers WHERE key = ?1", path, lock_wait);
+  auto select = prepare(rdb, "SELECT answer, prompt_tokens, completion_tokens, no_text FROM answers WHERE key = ?1", path, lock_wait);
   if (!select) return std::unexpected(select.error());
   reader->select = std::move(*select);
 
@@ -326,8 +329,9 @@ std::expected<std::unique_ptr<ResponseStore>, std::string> ResponseStore::open(c
   if (!writer_db) return std::unexpected(writer_db.error());
   if (auto set = execute(writer_db->get(), writer_settings, path, lock_wait); !set) return std::unexpected(set.error());
   auto insert =
-      prepare(writer_db->get(), "INSERT OR REPLACE INTO answers (key, answer, prompt_tokens, completion_tokens) VALUES (?1, ?2, ?3, ?4)",
-              path, lock_wait);
+      prepare(writer_db->get(),
+              "INSERT OR REPLACE INTO answers (key, answer, prompt_tokens, completion_tokens, no_text) VALUES (?1, ?2, ?3, ?4, ?5)", path,
+              lock_wait);
   if (!insert) return std::unexpected(insert.error());
   auto writer = std::make_unique<Writer>(std::move(*writer_db), std::move(*insert));
   return std::unique_ptr<ResponseStore>(new ResponseStore(std::move(reader), std::move(writer), path, *empty));

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <thread>
 
@@ -21,9 +22,14 @@ CREATE TABLE IF NOT EXISTS answers (
   answer TEXT NOT NULL,
   prompt_tokens INTEGER NOT NULL DEFAULT 0,
   completion_tokens INTEGER NOT NULL DEFAULT 0,
-  stored_at INTEGER NOT NULL DEFAULT (unixepoch())
+  stored_at INTEGER NOT NULL DEFAULT (unixepoch()),
+  no_text TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 )sql";
+
+// Stores made before the no_text column get it, empty: their answers all had text to read.
+constexpr const char* has_no_text_column = "SELECT count(*) FROM pragma_table_info('answers') WHERE name = 'no_text'";
+constexpr const char* add_no_text_column = "ALTER TABLE answers ADD COLUMN no_text TEXT NOT NULL DEFAULT ''";
 
 bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
 
@@ -57,11 +63,26 @@ std::string open_error(sqlite3* db, int rc, const std::string& path, std::chrono
   return what + sqlite3_errmsg(db) + "; check the file and its directory, or choose another --cache";
 }
 
-// The table in a write transaction of its own; IF NOT EXISTS makes a second creator's a no-op.
+int add_missing_columns(sqlite3* db) {
+  int count = 0;
+  const int rc = sqlite3_exec(
+      db, has_no_text_column,
+      [](void* out, int /*columns*/, char** values, char** /*names*/) {
+        *static_cast<int*>(out) = values[0] == nullptr ? 0 : std::atoi(values[0]);
+        return 0;
+      },
+      &count, nullptr);
+  if (rc != SQLITE_OK || count > 0) return rc;
+  return sqlite3_exec(db, add_no_text_column, nullptr, nullptr, nullptr);
+}
+
+// The table in a write transaction of its own; IF NOT EXISTS makes a second creator's a no-op, and
+// the transaction makes the check for a missing column and its addition one step.
 int create_schema(sqlite3* db) {
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return rc;
   rc = sqlite3_exec(db, create_table, nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) rc = add_missing_columns(db);
   if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK && sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   return rc;

@@ -58,7 +58,7 @@ class TextGenerationApi final : public InferenceApi {
   [[nodiscard]] std::expected<InferenceAnswer, std::string> read_answer(std::string_view body) const override {
     GeneratedTextReader reader;
     if (read_json_paths(body, reader)) {
-      if (auto text = std::move(reader).text()) return InferenceAnswer{std::move(*text), {}};
+      if (auto text = std::move(reader).text()) return InferenceAnswer{std::move(*text), {}, {}};
     }
     return std::unexpected("the answer has no generated_text");
   }

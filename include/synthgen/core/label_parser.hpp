@@ -24,9 +24,15 @@ enum class AnswerFormat {
 struct ParsedAnswer {
   std::optional<LabelId> label;  // empty: no vote
   std::string reason;            // the JSON "reason" field, when there is one
+  bool has_text = true;          // false: the answer is all reasoning (a <think> never closed)
 };
 
+// Reads the answer after a leading <think>...</think> block (reasoning models: DeepSeek-R1, Qwen3).
 ParsedAnswer parse_answer(std::string_view answer, const LabelSet& labels, ParserKind parser, AnswerFormat format);
+
+// The answer text after a leading reasoning block (whitespace before it allowed), or nothing when the
+// block never closes: the model was cut, or stopped, inside its reasoning.
+std::optional<std::string_view> text_after_thinking(std::string_view answer);
 
 // The strict rule for a bare label word, exposed for the JSON label field and for tests.
 std::optional<LabelId> parse_label_word(std::string_view text, const LabelSet& labels);

@@ -16,7 +16,10 @@ struct RequestCounts {
   std::size_t failed_requests = 0;              // votes whose request failed for good
   std::map<std::string, std::size_t> failures;  // final failures by kind: "http_500", "transport", "bad_body", ...
   std::map<std::string, std::size_t> retried;   // retries by the kind of failure behind them
-  std::size_t invalid_answers = 0;              // answers that named no label
+  std::size_t invalid_answers = 0;              // answers that gave no vote, whatever the reason
+  // Those answers by reason: "no_label" (text naming no one label), "no_text" (no text: tool calls,
+  // reasoning only, an unclosed <think>), "length" (cut at max_tokens).
+  std::map<std::string, std::size_t> no_votes_by_reason;
   long prompt_tokens = 0;
   long completion_tokens = 0;
 };

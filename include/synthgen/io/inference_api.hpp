@@ -18,9 +18,13 @@ struct TokenUsage {
   long completion = 0;
 };
 
+// What a complete answer (a readable 2xx) holds. `no_text` names why it has no text to vote with:
+// "" (it has), "no_text" (content null or absent: tool calls, reasoning only) or "length" (cut at
+// max_tokens); it is stored with the answer, so a rerun from the store votes the same.
 struct InferenceAnswer {
   std::string text;
   TokenUsage usage;
+  std::string no_text;
 };
 
 class InferenceApi {
@@ -31,6 +35,8 @@ class InferenceApi {
   [[nodiscard]] virtual std::string request_body(std::string_view prompt, const GenerationParams& params, std::uint32_t seed) const = 0;
   // The answer text of a 2xx body, or what is wrong with the body.
   [[nodiscard]] virtual std::expected<InferenceAnswer, std::string> read_answer(std::string_view body) const = 0;
+  // The tokens a 2xx body says were billed, also when it holds no answer (read_answer failed).
+  [[nodiscard]] virtual TokenUsage billed_usage(std::string_view /*body*/) const { return {}; }
 };
 
 std::unique_ptr<InferenceApi> make_openai_chat_api(const std::string& endpoint);

@@ -27,6 +27,17 @@ TEST_F(VoteOutcomeTest, AReadable200IsAnAnswerWithItsUsage) {
   EXPECT_EQ(answered->answer.usage.prompt, 5);
 }
 
+// Answered, not retried: asked again with the same body and seed, the model answers the same way,
+// and every attempt is billed.
+TEST_F(VoteOutcomeTest, A200WithoutTextOrCutIsAnAnswerNotABadBody) {
+  const auto tool_call = judge_vote_response(*api_, response(200, R"({"choices":[{"message":{"content":null,"tool_calls":[]}}]})"));
+  ASSERT_TRUE(std::holds_alternative<Answered>(tool_call));
+  EXPECT_EQ(std::get<Answered>(tool_call).answer.no_text, "no_text");
+  const auto cut = judge_vote_response(*api_, response(200, R"({"choices":[{"message":{"content":"posi"},"finish_reason":"length"}]})"));
+  ASSERT_TRUE(std::holds_alternative<Answered>(cut));
+  EXPECT_EQ(std::get<Answered>(cut).answer.no_text, "length");
+}
+
 TEST_F(VoteOutcomeTest, AnUnreadable200IsRetriedAsABadBody) {
   const auto outcome = judge_vote_response(*api_, response(200, R"({"choices": [)"));
   const auto* retry = std::get_if<RetryLater>(&outcome);

@@ -86,6 +86,34 @@ TEST(LegacyParser, AppliesToTheJsonLabelField) {
   EXPECT_EQ(parsed.label, negative);
 }
 
+// Reasoning models (DeepSeek-R1, Qwen3 through the HF router) write <think>...</think> before the
+// answer; the words in the reasoning are not the answer.
+TEST(ThinkBlock, ALeadingThinkBlockIsSkippedByEveryParser) {
+  EXPECT_EQ(strict_word("<think>\nPositive or negative? The company grew.\n</think>\n\nNegative"), negative);
+  EXPECT_EQ(strict_word("\n <think>positive</think> neutral"), neutral);
+  EXPECT_EQ(strict_json("<think>{\"label\": \"negative\"}</think>\n{\"reason\": \"r\", \"label\": \"positive\"}"), positive);
+  EXPECT_EQ(legacy_word("<think>It is not negative.</think>neutral"), neutral) << "the notebook's rule would say negative";
+  EXPECT_EQ(strict_word("<think></think>positive"), positive);
+  EXPECT_EQ(strict_word("<think>a</think>"), std::nullopt);
+}
+
+TEST(ThinkBlock, OnlyALeadingBlockAndOnlyTheFirstCloseCount) {
+  EXPECT_EQ(strict_word("positive <think>negative</think>"), std::nullopt) << "a block later is text like any other";
+  EXPECT_EQ(strict_word("<think>a</think>positive</think>"), std::nullopt);
+  EXPECT_EQ(strict_word("<THINK>a</THINK>positive"), std::nullopt) << "the tag is lowercase as the models write it";
+  EXPECT_EQ(text_after_thinking("x<think>y</think>z"), "x<think>y</think>z");
+  EXPECT_EQ(text_after_thinking("<think>y</think>z"), "z");
+  EXPECT_EQ(text_after_thinking(""), "");
+}
+
+TEST(ThinkBlock, AnUnclosedBlockHasNoText) {
+  const auto parsed = parse_answer("<think>\nThe label is positive, but first", labels, ParserKind::legacy, AnswerFormat::label_word);
+  EXPECT_FALSE(parsed.label.has_value()) << "the reasoning's words are no answer, even to the substring rule";
+  EXPECT_FALSE(parsed.has_text);
+  EXPECT_EQ(text_after_thinking("  <think>positive"), std::nullopt);
+  EXPECT_TRUE(parse_answer("n/a", labels, ParserKind::strict, AnswerFormat::label_word).has_text);
+}
+
 TEST(ParseLabelWord, WorksForAnyLabelSet) {
   const LabelSet topics{{"sports", "politics"}};
   EXPECT_EQ(parse_label_word(" Politics.", topics), 1);

@@ -144,6 +144,20 @@ TEST(Report, NoGoldMeansNullAccuracy) {
   EXPECT_NE(format_report(s, labels).find("no gold labels"), std::string::npos);
 }
 
+TEST(Report, NoVoteAnswersAreShownByReason) {
+  RunSummary s;
+  s.rows = 4;
+  s.counts.invalid_answers = 5;
+  s.counts.no_votes_by_reason = {{"length", 1}, {"no_label", 3}, {"no_text", 1}};
+  const auto j = nlohmann::json::parse(format_metrics_json(s, labels));
+  EXPECT_EQ(j["invalid_answers"], 5);
+  EXPECT_EQ(j["no_votes_by_reason"]["no_label"], 3);
+  EXPECT_EQ(j["no_votes_by_reason"]["no_text"], 1);
+  EXPECT_EQ(j["no_votes_by_reason"]["length"], 1);
+  const auto text = format_report(s, labels);
+  EXPECT_NE(text.find("answers with no vote 5 (1 length, 3 no_label, 1 no_text)"), std::string::npos) << text;
+}
+
 TEST(Report, TextReportShowsTheFigures) {
   RunSummary s;
   s.rows = 2;

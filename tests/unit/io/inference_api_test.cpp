@@ -40,8 +40,24 @@ TEST(OpenAiChat, MalformedAnswersAreErrorsNotExceptions) {
   const auto api = make_openai_chat_api("http://h/v1");
   EXPECT_EQ(api->read_answer("{\"choices\":[{\"message\":{\"content\":\"pos").error(), "the answer is not a JSON object");
   EXPECT_EQ(api->read_answer(R"({"choices":[]})").error(), "the answer has no choices");
-  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":null}}]})").error(), "the answer's message has no content");
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":true}}]})").error(), "the answer's message has no content");
   EXPECT_EQ(api->read_answer("[1,2]").error(), "the answer is not a JSON object");
+}
+
+// A complete answer without text (tool calls, reasoning only) is an answer, not a broken body: it is
+// not asked again, and its usage is billed.
+TEST(OpenAiChat, ContentNullOrAbsentIsAnAnswerWithoutText) {
+  const auto api = make_openai_chat_api("http://h/v1");
+  for (const auto* message : {R"({"role":"assistant","content":null})", R"({"role":"assistant","tool_calls":[]})", "{}"}) {
+    const auto answer =
+        api->read_answer(std::string(R"({"choices":[{"message":)") + message + R"(}],"usage":{"prompt_tokens":9,"completion_tokens":4}})");
+    ASSERT_TRUE(answer.has_value()) << message;
+    EXPECT_EQ(answer->text, "") << message;
+    EXPECT_EQ(answer->no_text, "no_text") << message;
+    EXPECT_EQ(answer->usage.prompt, 9) << message;
+  }
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":""}}]})")->no_text, "") << "empty text is text naming no label";
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":"a"}}]})")->no_text, "");
 }
 
 // Found by fuzz/openai_chat_fuzz.cpp: value() threw on a null token count (exit 1 instead of a counted
@@ -81,13 +97,13 @@ TEST(OpenAiChat, EdgeShapesOfAnswers) {
   EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":"first","content":"last"}}]})"), "last");
   EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":"a"}}],"choices":[{"message":{"content":"b"}}]})"), "b");
   EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":"a"}}],"choices":[]})"), "the answer has no choices");
-  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":"a"},"message":{}}]})"), "the answer's message has no content");
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":"a"},"message":{}}]})")->no_text, "no_text");
   EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":"caf\u00e9 \ud83d\ude00 \"q\""}}]})"), "caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\"");
   EXPECT_EQ(text_of(R"({"choices":[{"message":{"content":""}}]})"), "");
   EXPECT_EQ(error_of(R"({"choices":{"0":{"message":{"content":"a"}}}})"), "the answer has no choices");
   EXPECT_EQ(error_of(R"({"choices":[[{"message":{"content":"a"}}]]})"), "the answer has no choices");
   EXPECT_EQ(error_of(R"({"choices":[null,{"message":{"content":"a"}}]})"), "the answer has no choices");
-  EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":["a"]}}]})"), "the answer's message has no content");
+  EXPECT_EQ(api->read_answer(R"({"choices":[{"message":{"content":["a"]}}]})")->no_text, "no_text");
   EXPECT_EQ(error_of(R"({"choices":[{"message":{"content":7}}]})"), "the answer's message has no content");
   EXPECT_EQ(error_of(R"({"choices":[{}]})"), "the answer's message has no content");
   EXPECT_EQ(error_of(R"({"data":{"choices":[{"message":{"content":"a"}}]}})"), "the answer has no choices");

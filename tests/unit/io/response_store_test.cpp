@@ -75,7 +75,7 @@ TEST_F(StoreTest, AnswersSurviveReopeningAndFilesAreOwnerOnly) {
     auto store = ResponseStore::open(path);
     ASSERT_TRUE(store.has_value()) << store.error();
     EXPECT_FALSE((*store)->find(key).has_value());
-    (*store)->add(key, InferenceAnswer{" Neutral", {46, 3}});
+    (*store)->add(key, InferenceAnswer{" Neutral", {46, 3}, {}});
     ASSERT_TRUE((*store)->flush().has_value());
   }
   auto store = ResponseStore::open(path);
@@ -90,6 +90,53 @@ TEST_F(StoreTest, AnswersSurviveReopeningAndFilesAreOwnerOnly) {
   EXPECT_EQ(info.st_mode & 0077, 0u) << "the store holds the user's prompts";
   ASSERT_EQ(::stat((dir_ / "cache").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0077, 0u);
+}
+
+// The reason an answer had no text decides its vote: a rerun from the store must see it too.
+TEST_F(StoreTest, TheNoTextReasonIsStoredWithTheAnswer) {
+  const auto path = (dir_ / "responses.sqlite3").string();
+  {
+    auto store = ResponseStore::open(path);
+    ASSERT_TRUE(store.has_value()) << store.error();
+    (*store)->add(key_of(1), InferenceAnswer{"", {412, 21}, "no_text"});
+    (*store)->add(key_of(2), InferenceAnswer{"positive", {52, 128}, "length"});
+    (*store)->add(key_of(3), InferenceAnswer{"neutral", {5, 1}, ""});
+    EXPECT_EQ((*store)->find(key_of(2))->no_text, "length") << "read back before the commit";
+    ASSERT_TRUE((*store)->flush().has_value());
+  }
+  auto store = ResponseStore::open(path);
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ((*store)->find(key_of(1))->no_text, "no_text");
+  EXPECT_EQ((*store)->find(key_of(1))->usage.prompt, 412);
+  EXPECT_EQ((*store)->find(key_of(2))->no_text, "length");
+  EXPECT_EQ((*store)->find(key_of(2))->text, "positive");
+  EXPECT_EQ((*store)->find(key_of(3))->no_text, "");
+}
+
+// A store written before the no_text column opens, keeps its answers (all with text) and its keys,
+// and takes new answers with a reason.
+TEST_F(StoreTest, AStoreWithoutTheNoTextColumnGetsIt) {
+  const auto path = (dir_ / "old.sqlite3").string();
+  exec_sql(path,
+           "PRAGMA journal_mode = WAL;"
+           "CREATE TABLE answers (key BLOB PRIMARY KEY, answer TEXT NOT NULL, prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+           " completion_tokens INTEGER NOT NULL DEFAULT 0, stored_at INTEGER NOT NULL DEFAULT (unixepoch())) WITHOUT ROWID;"
+           "INSERT INTO answers (key, answer, prompt_tokens, completion_tokens) VALUES"
+           " (X'f687d01415f59540e711f031f60474ff9fc3032530473fafa4045584a52c4f2e', ' Neutral', 46, 3);");
+  {
+    auto store = ResponseStore::open(path);
+    ASSERT_TRUE(store.has_value()) << store.error();
+    const auto old = (*store)->find(make_store_key(ApiKind::openai, "m", "body", 2));
+    ASSERT_TRUE(old.has_value());
+    EXPECT_EQ(old->text, " Neutral");
+    EXPECT_EQ(old->usage.prompt, 46);
+    EXPECT_EQ(old->no_text, "");
+    (*store)->add(key_of(7), InferenceAnswer{"", {1, 1}, "no_text"});
+    ASSERT_TRUE((*store)->flush().has_value());
+  }
+  auto again = ResponseStore::open(path);  // a second open finds the column there
+  ASSERT_TRUE(again.has_value()) << again.error();
+  EXPECT_EQ((*again)->find(key_of(7))->no_text, "no_text");
 }
 
 TEST_F(StoreTest, AFileThatIsNotADatabaseIsAClearError) {
@@ -134,7 +181,7 @@ TEST_F(StoreTest, AnswersAddedInThisRunAreFoundBeforeAndAfterTheyAreCommitted) {
   ASSERT_TRUE(store.has_value()) << store.error();
   auto& s = **store;
   EXPECT_TRUE(s.empty_at_open());
-  for (int i = 0; i < 200; ++i) s.add(key_of(i), InferenceAnswer{"answer " + std::to_string(i), {i, 1}});
+  for (int i = 0; i < 200; ++i) s.add(key_of(i), InferenceAnswer{"answer " + std::to_string(i), {i, 1}, {}});
   for (int i = 0; i < 200; i += 7) {  // queued, being written, or committed: found in every state
     const auto found = s.find(key_of(i));
     ASSERT_TRUE(found.has_value()) << i;
@@ -151,7 +198,7 @@ TEST_F(StoreTest, AnswersAreCommittedWithoutAFlushOnceTheBatchIsOld) {
   const auto path = (dir_ / "responses.sqlite3").string();
   auto store = ResponseStore::open(path);
   ASSERT_TRUE(store.has_value()) << store.error();
-  (*store)->add(key_of(1), InferenceAnswer{"kept", {1, 1}});  // one answer: far below a full batch
+  (*store)->add(key_of(1), InferenceAnswer{"kept", {1, 1}, {}});  // one answer: far below a full batch
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   bool committed = false;
   while (!committed && std::chrono::steady_clock::now() < deadline) {
@@ -168,7 +215,7 @@ TEST_F(StoreTest, TheDestructorCommitsWhatIsQueued) {
   {
     auto store = ResponseStore::open(path);
     ASSERT_TRUE(store.has_value()) << store.error();
-    for (int i = 0; i < 10; ++i) (*store)->add(key_of(i), InferenceAnswer{"a", {1, 1}});
+    for (int i = 0; i < 10; ++i) (*store)->add(key_of(i), InferenceAnswer{"a", {1, 1}, {}});
   }
   auto store = ResponseStore::open(path);
   ASSERT_TRUE(store.has_value()) << store.error();
@@ -185,7 +232,7 @@ TEST_F(StoreTest, AWriteErrorIsReturnedByFlushAndLosesNoAnswer) {
            "CREATE TABLE refuse (x); INSERT INTO refuse VALUES (1);"
            "CREATE TRIGGER refuse_answers BEFORE INSERT ON answers WHEN EXISTS (SELECT 1 FROM refuse)"
            " BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
-  for (int i = 0; i < 100; ++i) s.add(key_of(i), InferenceAnswer{"a" + std::to_string(i), {1, 1}});
+  for (int i = 0; i < 100; ++i) s.add(key_of(i), InferenceAnswer{"a" + std::to_string(i), {1, 1}, {}});
   const auto failed = s.flush();
   ASSERT_FALSE(failed.has_value());
   EXPECT_NE(failed.error().find("disk says no"), std::string::npos) << failed.error();
@@ -234,7 +281,7 @@ std::string read_text(const std::filesystem::path& path) {
   [[maybe_unused]] const auto n = ::read(start_fd, &byte, 1);  // EOF: every process is forked
   std::string error;
   if (auto store = ResponseStore::open(path)) {
-    (*store)->add(key_of(index), InferenceAnswer{"answer " + std::to_string(index), {1, 1}});
+    (*store)->add(key_of(index), InferenceAnswer{"answer " + std::to_string(index), {1, 1}, {}});
     if (auto flushed = (*store)->flush(); !flushed) error = "flush: " + flushed.error();
   } else {
     error = "open: " + store.error();
@@ -298,7 +345,7 @@ TEST_F(StoreTest, ThreadsThatOpenOneNewStoreAtOnceAllSucceed) {
           errors[static_cast<std::size_t>(i)] = store.error();
           return;
         }
-        (*store)->add(key_of(i), InferenceAnswer{"answer", {1, 1}});
+        (*store)->add(key_of(i), InferenceAnswer{"answer", {1, 1}, {}});
         if (auto flushed = (*store)->flush(); !flushed) errors[static_cast<std::size_t>(i)] = flushed.error();
       });
     }
