@@ -176,6 +176,7 @@ class VoteCollector {
     --votes_in_flight_;
     const auto now = Clock::now();
     const auto sent = now - response.elapsed;
+    hold_for_spent_budget(response, now);
     if (response.ok()) {
       rate_.on_accepted(now, response.elapsed);
       in_flight_limit_.on_success();
@@ -189,6 +190,16 @@ class VoteCollector {
       report_pace(was);
     }
     if (overloaded) in_flight_limit_.on_overload(now, sent);
+  }
+
+  // x-ratelimit-remaining-requests (or -tokens) of 0 says nothing can succeed before its reset:
+  // no vote goes before then (never longer than --max-retry-wait).
+  void hold_for_spent_budget(const HttpResponse& r, Clock::time_point now) {
+    for (const auto& [remaining, reset] : {std::pair{&r.ratelimit_remaining_requests, &r.ratelimit_reset_requests},
+                                           std::pair{&r.ratelimit_remaining_tokens, &r.ratelimit_reset_tokens}}) {
+      if (trim(*remaining) != "0") continue;
+      if (auto wait = parse_duration(*reset)) rate_.hold_until(now + std::min(*wait, Millis(plan_.config.max_retry_wait_ms)));
+    }
   }
 
   // The first time the server limits the rate is news; each new pace after that is for -v.

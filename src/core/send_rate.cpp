@@ -52,6 +52,7 @@ void SendRate::on_accepted(Clock::time_point now, Millis latency) {
   count(accepted_, accepted_tick_, now);
   const auto ms = static_cast<double>(latency.count());
   latency_ms_ = latency_ms_ == 0 ? ms : latency_ms_ + latency_weight * (ms - latency_ms_);
+  peak_accepted_ = std::max(peak_accepted_, accepted_per_second(now));
   if (phase_ == Phase::measuring) ++measured_;
   if (phase_ == Phase::probing) rate_ = std::max(rate_, accepted_per_second(now));  // never below what got through
   advance(now);
@@ -167,7 +168,9 @@ void SendRate::count(Tally& tally, std::int64_t& newest, Clock::time_point now) 
 
 void SendRate::cut_to(double per_s, Clock::time_point now) {
   refill(now);
-  rate_ = std::clamp(per_s, min_per_s, max_per_s);
+  // Never below half the most it ever accepted in a second: a real limit is measured well above
+  // that, and a server that refuses a share of requests whatever the pace cannot talk it down to nothing.
+  rate_ = std::clamp(std::max(per_s, peak_accepted_ / 2), min_per_s, max_per_s);
   tokens_ = std::min(tokens_, std::max(1.0, rate_ * own_burst.count()));
   cut_ = now;
 }

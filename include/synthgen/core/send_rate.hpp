@@ -78,6 +78,7 @@ class SendRate {
   std::size_t refused_while_measuring_ = 0;  // refusals of requests sent since it began
   bool from_probe_ = false;                  // the measurement interrupted a probe
   double cruise_base_ = 0;    // the rate the cruise started from
+  double peak_accepted_ = 0;  // the most answers accepted in a second so far
   double latency_ms_ = 0;     // a moving average of the answers' latency
   Tally accepted_{};
   Tally sent_{};
