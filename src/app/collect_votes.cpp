@@ -206,8 +206,8 @@ class VoteCollector {
   void report_pace(std::optional<double> was) {
     const auto pace = rate_.per_second();
     if (!pace || (was && std::abs(*was - *pace) < 0.5)) return;
-    spdlog::log(was ? spdlog::level::debug : spdlog::level::info, "the server limits the request rate: sending at {:.1f} requests/s for now",
-                *pace);
+    spdlog::log(was ? spdlog::level::debug : spdlog::level::info,
+                "the server limits the request rate: sending at {:.1f} requests/s for now", *pace);
   }
 
   std::string body_for(std::uint64_t tag) {

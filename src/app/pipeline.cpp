@@ -101,10 +101,10 @@ void fail_if_incomplete(const CollectedVotes& votes, const ResponseStore* store)
   if (votes.counts.failed_requests == 0) return;
   const auto again = store != nullptr ? std::string("run the same command to ask only for those")
                                       : std::string("nothing was stored (--no-cache): run again with the response store on");
-  throw RunError(ExitCode::incomplete, fmt::format("{} of {} votes failed after retries (first: {}); the outputs were written without "
-                                                   "them; {}",
-                                                   votes.counts.failed_requests, votes.total_votes - votes.counts.skipped_votes,
-                                                   votes.first_failure, again));
+  throw RunError(ExitCode::incomplete,
+                 fmt::format("{} of {} votes failed after retries (first: {}); the outputs were written without "
+                             "them; {}",
+                             votes.counts.failed_requests, votes.total_votes - votes.counts.skipped_votes, votes.first_failure, again));
 }
 
 void fail_below_quality_floor(const RunSummary& s, const RunConfig& config) {

@@ -74,12 +74,12 @@ class SendRate {
   Clock::time_point phase_start_{};  // when the phase (or the probing step) began
   Clock::time_point cut_{};          // when the rate was last cut: older refusals are ignored
   Clock::time_point held_until_{};
-  std::size_t measured_ = 0;  // answers accepted since the measurement began
+  std::size_t measured_ = 0;                 // answers accepted since the measurement began
   std::size_t refused_while_measuring_ = 0;  // refusals of requests sent since it began
   bool from_probe_ = false;                  // the measurement interrupted a probe
-  double cruise_base_ = 0;    // the rate the cruise started from
-  double peak_accepted_ = 0;  // the most answers accepted in a second so far
-  double latency_ms_ = 0;     // a moving average of the answers' latency
+  double cruise_base_ = 0;                   // the rate the cruise started from
+  double peak_accepted_ = 0;                 // the most answers accepted in a second so far
+  double latency_ms_ = 0;                    // a moving average of the answers' latency
   Tally accepted_{};
   Tally sent_{};
   Tally refused_{};

@@ -50,7 +50,7 @@ TEST(SendRate, TheFirstRatesCountWhatWasSentAndNotRefused) {
   SendRate rate(1);
   for (int i = 0; i < 16; ++i) rate.on_send(t0);
   for (int i = 0; i < 6; ++i) rate.on_refused(t0 + milliseconds(1), t0);  // refusals come back first
-  EXPECT_DOUBLE_EQ(*rate.per_second(), 15.0);  // decided at the first: 16 sent, 1 refused
+  EXPECT_DOUBLE_EQ(*rate.per_second(), 15.0);                             // decided at the first: 16 sent, 1 refused
 }
 
 TEST(SendRate, PacesAtItsRate) {
@@ -261,8 +261,8 @@ TEST_P(UnderARateLimit, FullSpeedFewRefusals) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     const auto out = simulate(c.server, c.total, 64, seed);
     const double ideal_s = (static_cast<double>(c.total) - c.server.burst) / c.server.per_s;
-    SCOPED_TRACE(::testing::Message() << "seed " << seed << ": " << out.seconds << " s (ideal " << ideal_s << "), " << out.refused
-                                      << " of " << out.sent << " refused");
+    SCOPED_TRACE(::testing::Message() << "seed " << seed << ": " << out.seconds << " s (ideal " << ideal_s << "), " << out.refused << " of "
+                                      << out.sent << " refused");
     EXPECT_LE(out.seconds, ideal_s / 0.9 + static_cast<double>(c.server.latency.count()) / 1000.0);
     EXPECT_LE(static_cast<double>(out.refused), 0.05 * static_cast<double>(out.sent));
   }
