@@ -79,7 +79,10 @@ class ChatAnswerReader {
         in_part_ = true;
         break;
       case Role::part_type: part_is_text_ = value.kind == JsonKind::string && *value.text == "text"; break;
-      case Role::part_text: part_text_ = take_string(value); break;
+      case Role::part_text:
+        has_part_text_ = value.kind == JsonKind::string;
+        part_text_ = has_part_text_ ? std::move(*value.text) : std::string();
+        break;
       case Role::usage: usage_ = {}; break;
       case Role::prompt_tokens: usage_.prompt = token_count(value); break;
       case Role::completion_tokens: usage_.completion = token_count(value); break;
@@ -114,7 +117,8 @@ class ChatAnswerReader {
     text_.clear();
     any_text_part_ = false;
     in_part_ = false;
-    part_text_.reset();
+    has_part_text_ = false;
+    part_text_.clear();
   }
 
   void set_content(const JsonValue& value) {
@@ -131,13 +135,14 @@ class ChatAnswerReader {
 
   // The text parts, concatenated as they come; the thinking parts and anything else are left out.
   void end_part() {
-    if (in_part_ && part_is_text_ && part_text_) {
-      text_ += *part_text_;
+    if (in_part_ && part_is_text_ && has_part_text_) {
+      text_ += part_text_;
       any_text_part_ = true;
     }
     in_part_ = false;
     part_is_text_ = false;
-    part_text_.reset();
+    has_part_text_ = false;
+    part_text_.clear();
   }
 
   bool root_is_object_ = false;
@@ -149,7 +154,10 @@ class ChatAnswerReader {
   bool any_text_part_ = false;
   bool in_part_ = false;
   bool part_is_text_ = false;
-  std::optional<std::string> part_text_;
+  // Plain members, no std::optional: clang-tidy's optional-access analysis takes minutes over this
+  // reader's switch once it is instantiated in the SAX walk.
+  bool has_part_text_ = false;
+  std::string part_text_;
   TokenUsage usage_;
 };
 
