@@ -74,12 +74,14 @@ class Case:
     fault_rate: float
     interrupt: str  # none, SIGKILL, SIGINT
     interrupt_at: float  # share of the needed requests after which the signal is sent
+    rate_limit: dict | None = None  # the provider's request limit on the faulty paths (fake_hf model.rate_limit)
 
     def describe(self):
         return (f"seed={self.seed} rows={len(self.rows)} n_sample={self.n_sample} votes={self.votes} "
                 f"early_stop={self.early_stop} prompt={self.prompt} source={self.source} page_size={self.page_size} "
                 f"page_faults={self.page_fault_rate} concurrency={self.concurrency} faults={self.fault_rate} "
-                f"flip={self.flip_rate} garble={self.garble_rate} interrupt={self.interrupt}@{self.interrupt_at:.2f}")
+                f"flip={self.flip_rate} garble={self.garble_rate} interrupt={self.interrupt}@{self.interrupt_at:.2f} "
+                f"rate_limit={self.rate_limit}")
 
 
 def sentence(rng, i):
@@ -109,7 +111,16 @@ def draw_case(seed, max_rows):
                 source=SOURCES[stratum // 2],
                 page_size=rng.choice([100, 100, 50, 37, 10, 3]), page_fault_rate=rng.choice([0.0, 0.0, 0.3]),
                 concurrency=rng.choice([1, 7, 64]), fault_rate=rng.choice([0.0, 0.2]),
-                interrupt=rng.choice(["none", "SIGKILL", "SIGINT"]), interrupt_at=rng.random())
+                interrupt=rng.choice(["none", "SIGKILL", "SIGINT"]), interrupt_at=rng.random(),
+                rate_limit=draw_rate_limit(seed))
+
+
+def draw_rate_limit(seed):
+    """A provider's rate limit for two cases in five, from a generator of its own so the other draws
+    of a seed stay what they were."""
+    rng = random.Random(seed ^ 0x5EA1)
+    per_s = rng.choice([None, None, None, 500, 2000])
+    return None if per_s is None else {"per_s": per_s, "burst": rng.choice([5, 20]), "retry_after": "1"}
 
 
 # ---------------------------------------------------------------- files and the fake
@@ -135,6 +146,8 @@ def fake_scenario(case, work, name, faults):
     if faults and case.fault_rate > 0:
         model["faults"] = {"rate": case.fault_rate, "kinds": FAULT_KINDS, "attempts": 1, "retry_after": 0,
                            "loading_s": 0.01}
+    if faults and case.rate_limit is not None:
+        model["rate_limit"] = case.rate_limit
     dataset = {"configs": {SUBSET: {"file": str(work / "fake_rows.jsonl")}}, "zip": {"line_ending": "\r\n"}}
     if case.source == "zip":
         dataset["viewer"] = {"status": 501, "body": {"error": "Dataset scripts are no longer supported"}}
