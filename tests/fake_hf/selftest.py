@@ -539,6 +539,30 @@ def test_models_list(workdir):
         fake.stop()
 
 
+def test_rate_limit(workdir):
+    """model.rate_limit: a token bucket; beyond its burst a 429 with Retry-After and OpenAI's body."""
+    scenario = {"model": {"policy": "fixed", "fixed": "positive",
+                          "rate_limit": {"per_s": 0.5, "burst": 3, "retry_after": "2", "headers": True}}}
+    fake = Fake(workdir, "rate_limit", scenario)
+    try:
+        answers = [fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN, s), token=None) for s in range(5)]
+        check("a burst of 3, then 429s", [a[0] for a in answers] == [200, 200, 200, 429, 429], [a[0] for a in answers])
+        status, headers, body = answers[3]
+        check("the refusal's Retry-After and rate_limit_exceeded body",
+              headers.get("retry-after") == "2" and body["error"]["code"] == "rate_limit_exceeded"
+              and body["error"]["type"] == "requests" and "Please try again in 2s" in body["error"]["message"], (headers, body))
+        check("x-ratelimit headers on answers too", answers[2][1].get("x-ratelimit-remaining-requests") == "0"
+              and answers[0][1].get("x-ratelimit-remaining-requests") == "2"
+              and answers[2][1].get("x-ratelimit-reset-requests", "").endswith("ms"), [a[1] for a in answers[:3]])
+        _, _, stats = fake.call_json("GET", "/_fake/stats", token=None)
+        check("refusals counted", stats["rate_limited"] == 2, stats.get("rate_limited"))
+        fake.call_json("POST", "/_fake/reset", token=None)
+        status, _, _ = fake.call_json("POST", "/v1/chat/completions", chat_body(UNKNOWN, 9), token=None)
+        check("reset refills the bucket", status == 200, status)
+    finally:
+        check("SIGTERM exits cleanly (rate_limit)", fake.stop() == 0)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
