@@ -159,7 +159,9 @@ class VoteCollector {
     if (!RowFeed::is_fetch(request)) {
       ++out_.counts.requests;
       ++votes_in_flight_;
-      rate_.on_send(Clock::now());
+      const auto now = Clock::now();
+      rate_.on_send(now);
+      in_flight_limit_.on_send(now);
     }
     return request;
   }
@@ -167,7 +169,9 @@ class VoteCollector {
   // When the next vote may go: the pace, then the number in flight (a finished one wakes the loop).
   std::optional<Clock::time_point> held_back(Clock::time_point now) {
     if (auto until = rate_.wait_until(now)) return until;
-    if (votes_in_flight_ >= in_flight_limit_.limit(rate_.in_flight_needed())) return now + std::chrono::seconds(1);
+    if (votes_in_flight_ >= in_flight_limit_.limit(now, rate_.in_flight_needed())) {
+      return in_flight_limit_.opens_at().value_or(now + std::chrono::seconds(1));  // or when one finishes
+    }
     return std::nullopt;
   }
 

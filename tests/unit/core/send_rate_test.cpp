@@ -128,36 +128,43 @@ TEST(SendRate, NeverBelowItsFloor) {
 
 TEST(ConcurrencyLimit, AFirstWindowThenTheCeiling) {
   ConcurrencyLimit limit(64);
-  EXPECT_EQ(limit.limit(), ConcurrencyLimit::first_window);
+  EXPECT_EQ(limit.limit(t0), ConcurrencyLimit::first_window);
   for (std::size_t i = 1; i < ConcurrencyLimit::first_window; ++i) limit.on_success();
-  EXPECT_EQ(limit.limit(), ConcurrencyLimit::first_window);  // one answer of the window may still be refused
+  EXPECT_EQ(limit.limit(t0), ConcurrencyLimit::first_window);  // one answer of the window may still be refused
   limit.on_success();
-  EXPECT_EQ(limit.limit(), 64u);
+  EXPECT_EQ(limit.limit(t0), 64u);
+  ConcurrencyLimit slow(64);  // a slow model: no answer, and no refusal, within the grace
+  slow.on_send(t0);
+  EXPECT_EQ(slow.limit(t0 + milliseconds(24)), ConcurrencyLimit::first_window);
+  ASSERT_TRUE(slow.opens_at().has_value());
+  EXPECT_EQ(*slow.opens_at(), t0 + ConcurrencyLimit::first_window_grace);
+  EXPECT_EQ(slow.limit(t0 + milliseconds(25)), 64u);
+  EXPECT_FALSE(slow.opens_at().has_value());
   ConcurrencyLimit refused(64);
   refused.on_success();
   refused.on_overload(t0, t0);
-  EXPECT_EQ(refused.limit(), ConcurrencyLimit::first_window / 2);
+  EXPECT_EQ(refused.limit(t0), ConcurrencyLimit::first_window / 2);
   ConcurrencyLimit small(4);
-  EXPECT_EQ(small.limit(), 4u);
+  EXPECT_EQ(small.limit(t0), 4u);
 }
 
 TEST(ConcurrencyLimit, HalvesOnceARoundAndGrowsOneARound) {
   ConcurrencyLimit limit(64);
   for (std::size_t i = 0; i < ConcurrencyLimit::first_window; ++i) limit.on_success();
   limit.on_overload(t0, t0 - milliseconds(5));
-  EXPECT_EQ(limit.limit(), 32u);
+  EXPECT_EQ(limit.limit(t0), 32u);
   limit.on_overload(t0 + milliseconds(1), t0 - milliseconds(4));  // sent before the cut: the same round
-  EXPECT_EQ(limit.limit(), 32u);
+  EXPECT_EQ(limit.limit(t0), 32u);
   limit.on_overload(t0 + milliseconds(9), t0 + milliseconds(2));
-  EXPECT_EQ(limit.limit(), 16u);
+  EXPECT_EQ(limit.limit(t0), 16u);
   for (int i = 0; i < 15; ++i) limit.on_success();
-  EXPECT_EQ(limit.limit(), 16u);
+  EXPECT_EQ(limit.limit(t0), 16u);
   limit.on_success();
-  EXPECT_EQ(limit.limit(), 17u);
-  EXPECT_EQ(limit.limit(40), 40u);   // the pacing needs 40 in flight
-  EXPECT_EQ(limit.limit(100), 64u);  // never above the ceiling
+  EXPECT_EQ(limit.limit(t0), 17u);
+  EXPECT_EQ(limit.limit(t0, 40), 40u);   // the pacing needs 40 in flight
+  EXPECT_EQ(limit.limit(t0, 100), 64u);  // never above the ceiling
   for (int i = 0; i < 6; ++i) limit.on_overload(t0 + milliseconds(100 * (i + 1)), t0 + milliseconds(100 * (i + 1)));
-  EXPECT_EQ(limit.limit(), 1u);  // never below one
+  EXPECT_EQ(limit.limit(t0), 1u);  // never below one
   EXPECT_EQ(limit.cuts(), 8u);
 }
 
@@ -213,7 +220,7 @@ Outcome simulate(const Server& server, std::size_t total, std::size_t ceiling, s
     }
     // Sends, while the limits allow and there is work.
     std::optional<Clock::time_point> wake;
-    while (in_flight.size() < limit.limit(rate.in_flight_needed())) {
+    while (in_flight.size() < limit.limit(now, rate.in_flight_needed())) {
       const bool retry_ready = !retries.empty() && retries.front() <= now;
       if (!retry_ready && fresh == 0) {
         if (!retries.empty()) wake = retries.front();
@@ -224,6 +231,7 @@ Outcome simulate(const Server& server, std::size_t total, std::size_t ceiling, s
         break;
       }
       rate.on_send(now);
+      limit.on_send(now);
       ++out.sent;
       if (retry_ready) {
         retries.pop_front();
@@ -243,6 +251,7 @@ Outcome simulate(const Server& server, std::size_t total, std::size_t ceiling, s
     auto next = now + std::chrono::hours(1);
     if (!in_flight.empty()) next = std::min(next, in_flight.top().at);
     if (wake) next = std::min(next, *wake);
+    if (auto opens = limit.opens_at()) next = std::min(next, *opens);
     now = std::max(next, now + microseconds(100));
   }
   return out;
@@ -274,10 +283,10 @@ INSTANTIATE_TEST_SUITE_P(Servers, UnderARateLimit,
                                            LimitCase{{1000, 50, milliseconds(5)}, 10000}, LimitCase{{300, 30, milliseconds(20)}, 3000}));
 
 TEST(SendRate, NoLimitNoCost) {
-  // 20000 requests at 200 ms and 512 in flight: the first window costs one round trip at most.
+  // 20000 requests at 200 ms and 512 in flight: the first window costs its 25 ms grace at most.
   const auto out = simulate(Server{0, 0, milliseconds(200)}, 20000, 512, 1);
   const double floor_s = std::ceil(20000.0 / 512.0) * 0.2;
-  EXPECT_LE(out.seconds, floor_s + 0.21);
+  EXPECT_LE(out.seconds, floor_s + 0.03);
   EXPECT_EQ(out.refused, 0u);
   EXPECT_EQ(out.sent, 20000u);
 }
