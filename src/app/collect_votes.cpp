@@ -11,12 +11,11 @@
 #include "synthgen/app/progress.hpp"
 #include "synthgen/app/retry_queue.hpp"
 #include "synthgen/app/run_error.hpp"
+#include "synthgen/app/send_limiter.hpp"
 #include "synthgen/app/vote_outcome.hpp"
-#include "synthgen/core/concurrency_limit.hpp"
 #include "synthgen/core/failure_breaker.hpp"
 #include "synthgen/core/name_match.hpp"
 #include "synthgen/core/request_budget.hpp"
-#include "synthgen/core/send_rate.hpp"
 #include "synthgen/core/text.hpp"
 #include "synthgen/io/http_date.hpp"
 #include "synthgen/io/model_list.hpp"
@@ -42,8 +41,8 @@ WindowShape window_shape(const VotingPlan& plan) {
 
 // The request loop's one job of its own: which request goes next, and what each answer does.
 // The parts: the window of rows (VoteWindow), the retries shared with the /rows pages
-// (RetryQueue), the pace and the number in flight the server's refusals allow (SendRate,
-// ConcurrencyLimit), the pause after failures in a row (FailureBreaker), the spending limits
+// (RetryQueue), the pace and the number in flight the server's answers allow (SendLimiter), the
+// pause after failures in a row (FailureBreaker), the spending limits
 // (RequestBudget), the response store and the progress line.
 class VoteCollector {
  public:
@@ -54,8 +53,7 @@ class VoteCollector {
         slots_(static_cast<std::size_t>(std::max(1, plan.config.concurrency))),
         window_(window_shape(plan), sink),
         retries_(plan.config.max_retries, plan.config.seed, Millis(plan.config.max_retry_wait_ms), seconds_until_http_date),
-        rate_(derive_seed(plan.config.seed, 0x72617465)),
-        in_flight_limit_(slots_),
+        limiter_(slots_, derive_seed(plan.config.seed, 0x72617465), Millis(plan.config.max_retry_wait_ms)),
         breaker_(plan.config.seed, Millis(plan.config.max_retry_wait_ms)),
         budget_(plan.config),
         progress_(plan.show_progress) {}
@@ -100,7 +98,7 @@ class VoteCollector {
     const auto now = Clock::now();
     if (breaker_.paused_until() > now) return WaitUntil{breaker_.paused_until()};
     if (!budget_allows()) return wait_or_exhausted();
-    if (auto until = held_back(now)) {  // no vote may go yet, but a page may
+    if (auto until = limiter_.held_back(now)) {  // no vote may go yet, but a page may
       if (auto page = page_to_fetch()) return std::move(*page);
       return WaitUntil{*until};
     }
@@ -158,60 +156,17 @@ class VoteCollector {
   HttpRequest send(HttpRequest request) {
     if (!RowFeed::is_fetch(request)) {
       ++out_.counts.requests;
-      ++votes_in_flight_;
-      const auto now = Clock::now();
-      rate_.on_send(now);
-      in_flight_limit_.on_send(now);
+      limiter_.on_send(Clock::now());
     }
     return request;
   }
 
-  // When the next vote may go: the pace, then the number in flight (a finished one wakes the loop).
-  std::optional<Clock::time_point> held_back(Clock::time_point now) {
-    if (auto until = rate_.wait_until(now)) return until;
-    if (votes_in_flight_ >= in_flight_limit_.limit(now, rate_.in_flight_needed())) {
-      return in_flight_limit_.opens_at().value_or(now + std::chrono::seconds(1));  // or when one finishes
-    }
-    return std::nullopt;
-  }
-
-  // A 429 is a refusal to pace by; a 429, a 503 or a time-out a reason for fewer in flight.
+  // The first time the endpoint limits the rate is news; each new pace after that is for -v.
   void learn_the_limits(const HttpResponse& response) {
-    --votes_in_flight_;
-    const auto now = Clock::now();
-    const auto sent = now - response.elapsed;
-    hold_for_spent_budget(response, now);
-    if (response.ok()) {
-      rate_.on_accepted(now, response.elapsed);
-      in_flight_limit_.on_success();
-      return;
-    }
-    const bool refused = response.transport_error.empty() && response.status == 429;
-    const bool overloaded = refused || (response.transport_error.empty() && response.status == 503) || response.timed_out;
-    if (refused) {
-      const auto was = rate_.per_second();
-      rate_.on_refused(now, sent);
-      report_pace(was);
-    }
-    if (overloaded) in_flight_limit_.on_overload(now, sent);
-  }
-
-  // x-ratelimit-remaining-requests (or -tokens) of 0 says nothing can succeed before its reset:
-  // no vote goes before then (never longer than --max-retry-wait).
-  void hold_for_spent_budget(const HttpResponse& r, Clock::time_point now) {
-    for (const auto& [remaining, reset] : {std::pair{&r.ratelimit_remaining_requests, &r.ratelimit_reset_requests},
-                                           std::pair{&r.ratelimit_remaining_tokens, &r.ratelimit_reset_tokens}}) {
-      if (trim(*remaining) != "0") continue;
-      if (auto wait = parse_duration(*reset)) rate_.hold_until(now + std::min(*wait, Millis(plan_.config.max_retry_wait_ms)));
-    }
-  }
-
-  // The first time the server limits the rate is news; each new pace after that is for -v.
-  void report_pace(std::optional<double> was) {
-    const auto pace = rate_.per_second();
-    if (!pace || (was && std::abs(*was - *pace) < 0.5)) return;
-    spdlog::log(was ? spdlog::level::debug : spdlog::level::info,
-                "the server limits the request rate: sending at {:.1f} requests/s for now", *pace);
+    const bool had_pace = limiter_.pace().has_value();
+    if (!limiter_.on_answer(response, Clock::now())) return;
+    spdlog::log(had_pace ? spdlog::level::debug : spdlog::level::info,
+                "the server limits the request rate: sending at {:.1f} requests/s for now", *limiter_.pace());
   }
 
   std::string body_for(std::uint64_t tag) {
@@ -324,9 +279,7 @@ class VoteCollector {
   const std::size_t slots_;  // requests in flight at most
   VoteWindow window_;
   RetryQueue retries_;
-  SendRate rate_;
-  ConcurrencyLimit in_flight_limit_;
-  std::size_t votes_in_flight_ = 0;
+  SendLimiter limiter_;
   FailureBreaker breaker_;
   RequestBudget budget_;
   ProgressLine progress_;
