@@ -11,7 +11,9 @@ constexpr const char* description =
     "--metrics-json and --report.\n\n"
     "Every option can also be set as SYNTHGEN_<OPTION> in the environment or in ./.env (flags win).\n"
     "The token comes from HF_TOKEN, HUGGING_FACE_HUB_TOKEN or the huggingface_hub token file.\n\n"
-    "Exit codes: 0 done, 1 internal error, 2 usage, 3 input data, 4 auth or credits, 5 service, 6 output file.";
+    "Exit codes: 0 done, 1 internal error, 2 usage, 3 input data, 4 auth or credits, 5 service, 6 output file,\n"
+    "7 quality gate not met, 8 --max-requests reached, 9 incomplete (some votes failed after their retries;\n"
+    "every output was written: run again to ask only for those), 130 interrupted.";
 
 }  // namespace
 
