@@ -91,6 +91,7 @@ class VoteCollector {
   [[nodiscard]] bool unknown_model() const { return unknown_model_; }
   [[nodiscard]] std::size_t skipped() const { return window_.skipped_votes(); }
   [[nodiscard]] std::size_t rows_done() const { return window_.rows_done(); }
+  [[nodiscard]] double paced_per_s() const { return limiter_.pace().value_or(0.0); }
 
  private:
   Pulled pull() {
@@ -325,6 +326,7 @@ CollectedVotes collect_votes(const VotingPlan& plan, RowFeed& feed, HttpPool& po
   }
   out.counts.skipped_votes = collector.skipped();
   out.rows_done = collector.rows_done();
+  out.counts.paced_per_s = collector.paced_per_s();
   if (const auto& fatal = collector.fatal()) throw collector.unknown_model() ? with_served_models(*fatal, plan, pool) : fatal.value();
   return out;
 }

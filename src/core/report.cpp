@@ -44,6 +44,8 @@ std::string format_report(const RunSummary& s, const LabelSet& labels) {
                      s.labeled == 0 ? 0.0 : 100.0 * static_cast<double>(s.unanimous) / static_cast<double>(s.labeled));
   out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.counts.requests, s.counts.retries,
                      failure_breakdown(s.counts.retried), s.counts.cached, s.counts.skipped_votes);
+  if (s.counts.paced_per_s > 0)
+    out += fmt::format("rate limit  the endpoint refused faster sends: paced at {:.1f} requests/s at the end\n", s.counts.paced_per_s);
   out += fmt::format("failed      {}{}   answers with no vote {}{}\n", s.counts.failed_requests, failure_breakdown(s.counts.failures),
                      s.counts.invalid_answers, failure_breakdown(s.counts.no_votes_by_reason));
   if (s.counts.prompt_tokens + s.counts.completion_tokens > 0)
@@ -72,6 +74,7 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   j["failures"] = s.counts.failures;
   j["retries"] = s.counts.retries;
   j["retried"] = s.counts.retried;
+  j["paced_per_s"] = s.counts.paced_per_s > 0 ? nlohmann::ordered_json(s.counts.paced_per_s) : nlohmann::ordered_json();
   j["cached"] = s.counts.cached;
   j["skipped_votes"] = s.counts.skipped_votes;
   j["invalid_answers"] = s.counts.invalid_answers;

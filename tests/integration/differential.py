@@ -46,7 +46,7 @@ LABELS = ["negative", "neutral", "positive"]
 DATASET = "takala/financial_phrasebank"
 SUBSET = "sentences_allagree"
 # How the answers arrived and how long it took: the only metrics that may differ between paths.
-ARRIVAL_KEYS = {"source", "requests", "retries", "retried", "cached", "wall_s", "request_wall_s"}
+ARRIVAL_KEYS = {"source", "requests", "retries", "retried", "cached", "paced_per_s", "wall_s", "request_wall_s"}
 FAULT_KINDS = ["429", "503", "500", "reset", "truncated", "ratelimit", "retry_ms"]
 WORDS = ["profit", "sales", "orders", "margin", "outlook", "net loss", "dividend", "headcount", "costs"]
 MOVES = ["rose", "fell", "was unchanged", "doubled", "halved", "beat forecasts", "missed forecasts"]

@@ -20,6 +20,7 @@ struct RequestCounts {
   // Those answers by reason: "no_label" (text naming no one label), "no_text" (no text: tool calls,
   // reasoning only, an unclosed <think>), "length" (cut at max_tokens).
   std::map<std::string, std::size_t> no_votes_by_reason;
+  double paced_per_s = 0;  // the pace the endpoint's 429s left the run at, requests per second (0: never limited)
   long prompt_tokens = 0;
   long completion_tokens = 0;
 };

@@ -158,6 +158,19 @@ TEST(Report, NoVoteAnswersAreShownByReason) {
   EXPECT_NE(text.find("answers with no vote 5 (1 length, 3 no_label, 1 no_text)"), std::string::npos) << text;
 }
 
+TEST(Report, ThePaceARateLimitLeftIsShownOnlyWhenThereWasOne) {
+  RunSummary s;
+  s.rows = 1;
+  auto j = nlohmann::json::parse(format_metrics_json(s, labels));
+  EXPECT_TRUE(j["paced_per_s"].is_null());
+  EXPECT_EQ(format_report(s, labels).find("rate limit"), std::string::npos);
+  s.counts.paced_per_s = 95.25;
+  j = nlohmann::json::parse(format_metrics_json(s, labels));
+  EXPECT_DOUBLE_EQ(j["paced_per_s"].get<double>(), 95.25);
+  const auto text = format_report(s, labels);
+  EXPECT_NE(text.find("rate limit  the endpoint refused faster sends: paced at 95.2 requests/s at the end"), std::string::npos) << text;
+}
+
 TEST(Report, TextReportShowsTheFigures) {
   RunSummary s;
   s.rows = 2;
