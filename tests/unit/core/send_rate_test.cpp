@@ -8,6 +8,7 @@
 #include <cmath>
 #include <deque>
 #include <queue>
+#include <string>
 #include <vector>
 
 #include "synthgen/core/concurrency_limit.hpp"
@@ -280,7 +281,13 @@ TEST_P(UnderARateLimit, FullSpeedFewRefusals) {
 INSTANTIATE_TEST_SUITE_P(Servers, UnderARateLimit,
                          ::testing::Values(LimitCase{{100, 10, milliseconds(1)}, 1000}, LimitCase{{100, 10, milliseconds(50)}, 1000},
                                            LimitCase{{100, 10, milliseconds(300)}, 2000}, LimitCase{{100, 100, milliseconds(10)}, 2000},
-                                           LimitCase{{1000, 50, milliseconds(5)}, 10000}, LimitCase{{300, 30, milliseconds(20)}, 3000}));
+                                           LimitCase{{1000, 50, milliseconds(5)}, 10000}, LimitCase{{300, 30, milliseconds(20)}, 3000}),
+                         [](const ::testing::TestParamInfo<LimitCase>& info) {
+                           const auto& server = info.param.server;
+                           return "per_s_" + std::to_string(static_cast<int>(server.per_s)) + "_burst_" +
+                                  std::to_string(static_cast<int>(server.burst)) + "_latency_" + std::to_string(server.latency.count()) +
+                                  "ms";
+                         });
 
 TEST(SendRate, NoLimitNoCost) {
   // 20000 requests at 200 ms and 512 in flight: the first window costs its 25 ms grace at most.
