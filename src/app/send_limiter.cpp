@@ -1,5 +1,6 @@
 // What each answer tells the limiter: an answer is a success, a 429 a refusal to pace by, and a
-// 429, a 503 or a time-out a reason for fewer in flight; a spent x-ratelimit budget holds all sends.
+// 429, a 503 or a time-out a reason for fewer in flight once they matter; a spent x-ratelimit
+// budget holds all sends.
 #include "synthgen/app/send_limiter.hpp"
 
 #include <algorithm>
@@ -22,6 +23,7 @@ std::optional<SendLimiter::Clock::time_point> SendLimiter::held_back(Clock::time
 
 void SendLimiter::on_send(Clock::time_point now) {
   ++in_flight_;
+  sent_.add(now);
   rate_.on_send(now);
   concurrency_.on_send(now);
 }
@@ -37,7 +39,10 @@ bool SendLimiter::on_answer(const HttpResponse& response, Clock::time_point now)
   }
   const bool answered = response.transport_error.empty();
   const bool refused = answered && response.status == 429;
-  if (refused || (answered && response.status == 503) || response.timed_out) concurrency_.on_overload(now, sent);
+  if (refused || (answered && response.status == 503) || response.timed_out) {
+    overloads_.add(now);
+    if (refusals_matter(overloads_.count(now), sent_.count(now))) concurrency_.on_overload(now, sent);
+  }
   if (!refused) return false;
   const auto was = rate_.per_second();
   rate_.on_refused(now, sent);

@@ -24,10 +24,6 @@ double seconds_between(SendRate::Clock::time_point from, SendRate::Clock::time_p
   return std::max(0.0, Seconds(to - from).count());
 }
 
-std::int64_t tenth_of_second(SendRate::Clock::time_point t) {
-  return std::chrono::duration_cast<Millis>(t.time_since_epoch()).count() / 100;
-}
-
 }  // namespace
 
 std::optional<SendRate::Clock::time_point> SendRate::wait_until(Clock::time_point now) {
@@ -41,7 +37,7 @@ std::optional<SendRate::Clock::time_point> SendRate::wait_until(Clock::time_poin
 }
 
 void SendRate::on_send(Clock::time_point now) {
-  count(sent_, sent_tick_, now);
+  sent_.add(now);
   if (phase_ == Phase::unlimited) return;
   refill(now);
   const double jitter = static_cast<double>(uniform_below(jitter_state_, 2001)) / 1000.0 - 1.0;  // [-1, 1]
@@ -49,7 +45,7 @@ void SendRate::on_send(Clock::time_point now) {
 }
 
 void SendRate::on_accepted(Clock::time_point now, Millis latency) {
-  count(accepted_, accepted_tick_, now);
+  accepted_.add(now);
   const auto ms = static_cast<double>(latency.count());
   latency_ms_ = latency_ms_ == 0 ? ms : latency_ms_ + latency_weight * (ms - latency_ms_);
   peak_accepted_ = std::max(peak_accepted_, accepted_per_second(now));
@@ -59,16 +55,20 @@ void SendRate::on_accepted(Clock::time_point now, Millis latency) {
 }
 
 void SendRate::on_refused(Clock::time_point now, Clock::time_point sent) {
-  count(refused_, refused_tick_, now);
+  refused_.add(now);
   advance(now);
   if (sent < cut_) return;  // sent at a rate already given up
   switch (phase_) {
     case Phase::unlimited: {
+      const double sent_1s = sent_.count(now);
+      const double refused_1s = refused_.count(now);
+      // A few refusals among many sends are no limit; at the start, five of the first window.
+      if (!refusals_matter(refused_1s, sent_1s, 5)) break;
       // Little is known: what was accepted, and what was sent and not (yet) refused, over the last
-      // second (refusals come back fast, answers slowly). Start there and double until refused.
-      const double not_refused = std::max(0.0, last_second(sent_, sent_tick_, now) - last_second(refused_, refused_tick_, now));
+      // second (refusals come back fast, answers slowly), and half the most ever accepted in a
+      // second. Start there and double until refused.
       phase_ = Phase::probing;
-      rate_ = std::clamp(std::max(accepted_per_second(now), not_refused), min_per_s, max_per_s);
+      rate_ = std::clamp(std::max({accepted_per_second(now), sent_1s - refused_1s, peak_accepted_ / 2}), min_per_s, max_per_s);
       tokens_ = 0;
       refilled_ = now;
       phase_start_ = now;
@@ -103,17 +103,7 @@ std::size_t SendRate::in_flight_needed() const {
   return static_cast<std::size_t>(std::ceil(rate_ * latency_ms_ / 1000.0 * 1.5)) + 1;
 }
 
-double SendRate::accepted_per_second(Clock::time_point now) const { return last_second(accepted_, accepted_tick_, now); }
-
-double SendRate::last_second(const Tally& tally, std::int64_t newest, Clock::time_point now) {
-  const auto tick = tenth_of_second(now);
-  double sum = 0;
-  for (std::int64_t i = 0; i < buckets; ++i) {
-    const auto t = newest - i;
-    if (t > tick - buckets && t <= tick) sum += tally[static_cast<std::size_t>(t % buckets)];
-  }
-  return sum;
-}
+double SendRate::accepted_per_second(Clock::time_point now) const { return accepted_.count(now); }
 
 void SendRate::advance(Clock::time_point now) {
   switch (phase_) {
@@ -155,15 +145,6 @@ void SendRate::refill(Clock::time_point now) {
   const double cap = std::max(1.0, rate_ * own_burst.count());
   tokens_ = std::min(cap, tokens_ + rate_ * seconds_between(refilled_, now));
   refilled_ = now;
-}
-
-void SendRate::count(Tally& tally, std::int64_t& newest, Clock::time_point now) {
-  const auto tick = tenth_of_second(now);
-  if (tick > newest) {
-    for (auto t = std::max(newest + 1, tick - buckets + 1); t <= tick; ++t) tally[static_cast<std::size_t>(t % buckets)] = 0;
-    newest = tick;
-  }
-  if (tick > newest - buckets) ++tally[static_cast<std::size_t>(tick % buckets)];
 }
 
 void SendRate::cut_to(double per_s, Clock::time_point now) {

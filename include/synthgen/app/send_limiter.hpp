@@ -1,6 +1,7 @@
 // The limiter of one endpoint: when the next vote may go, learnt from what the endpoint answers.
 // It joins the pace (core/send_rate: 429s), the number in flight (core/concurrency_limit: 429, 503,
-// time-outs) and the endpoint's own word (x-ratelimit-remaining-* of 0: nothing before the reset).
+// time-outs, once they matter: core/last_second.hpp) and the endpoint's own word
+// (x-ratelimit-remaining-* of 0: nothing before the reset).
 // The request loop asks it before each vote, tells it of each send and hands it each answer.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "synthgen/core/concurrency_limit.hpp"
+#include "synthgen/core/last_second.hpp"
 #include "synthgen/core/retry.hpp"
 #include "synthgen/core/send_rate.hpp"
 #include "synthgen/io/http_pool.hpp"
@@ -39,6 +41,8 @@ class SendLimiter {
 
   SendRate rate_;
   ConcurrencyLimit concurrency_;
+  LastSecond sent_;
+  LastSecond overloads_;  // 429s, 503s and time-outs: fewer in flight only once they matter
   Millis longest_hold_;
   std::size_t in_flight_ = 0;
 };

@@ -1,14 +1,14 @@
-// The rate the request loop may send at, learnt from the server's refusals (429): unpaced until the
-// first one, then a fast probe up, a short measurement of what the server accepts while it refuses,
-// and a cruise just under that rate that creeps up until the next refusal. Sends are paced by a small
-// token bucket of our own, with jitter, so retries never leave in lockstep. Pure: time is passed in.
+// The rate the request loop may send at, learnt from the server's refusals (429): unpaced until they
+// matter (core/last_second.hpp: a few among many sends are no limit), then a fast probe up, a short measurement of what the server accepts
+// while it refuses, and a cruise just under that rate that creeps up until the next refusal. Sends are paced by a small token bucket of our
+// own, with jitter, so retries never leave in lockstep. Pure: time is passed in.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 
+#include "synthgen/core/last_second.hpp"
 #include "synthgen/core/retry.hpp"
 
 namespace synthgen {
@@ -18,7 +18,7 @@ class SendRate {
   using Clock = std::chrono::steady_clock;
 
   enum class Phase {
-    unlimited,  // no refusal yet: no pacing
+    unlimited,  // no refusals that matter yet: no pacing
     probing,    // refused, rate unknown: the rate doubles every step until the next refusal
     measuring,  // refused at this rate: what the server accepts now is its limit
     cruising,   // just under the measured limit, creeping up by cruise_growth_per_s
@@ -55,14 +55,8 @@ class SendRate {
   [[nodiscard]] Millis typical_latency() const { return Millis(static_cast<std::int64_t>(latency_ms_)); }
 
  private:
-  static constexpr int buckets = 10;  // the accepted answers of the last second, by tenths
-  static constexpr Millis bucket_width{100};
-
   void advance(Clock::time_point now);  // the phase's clock: probing steps, the end of a measurement, the creep
   void refill(Clock::time_point now);
-  using Tally = std::array<std::uint32_t, 10>;  // events of the last second, by tenths
-  static void count(Tally& tally, std::int64_t& newest, Clock::time_point now);
-  static double last_second(const Tally& tally, std::int64_t newest, Clock::time_point now);
   void cut_to(double per_s, Clock::time_point now);
   [[nodiscard]] Millis step() const;  // one probing step or the shortest measurement: 50 ms, or the latency if longer
   void start_measuring(Clock::time_point now);
@@ -80,12 +74,9 @@ class SendRate {
   double cruise_base_ = 0;                   // the rate the cruise started from
   double peak_accepted_ = 0;                 // the most answers accepted in a second so far
   double latency_ms_ = 0;                    // a moving average of the answers' latency
-  Tally accepted_{};
-  Tally sent_{};
-  Tally refused_{};
-  std::int64_t accepted_tick_ = 0;  // the tenth of a second of the newest of each
-  std::int64_t sent_tick_ = 0;
-  std::int64_t refused_tick_ = 0;
+  LastSecond accepted_;
+  LastSecond sent_;
+  LastSecond refused_;
   std::uint64_t jitter_state_;
 };
 
