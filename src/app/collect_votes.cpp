@@ -166,8 +166,10 @@ class VoteCollector {
   void learn_the_limits(const HttpResponse& response) {
     const bool had_pace = limiter_.pace().has_value();
     if (!limiter_.on_answer(response, Clock::now())) return;
+    const auto pace = limiter_.pace();
+    if (!pace) return;
     spdlog::log(had_pace ? spdlog::level::debug : spdlog::level::info,
-                "the server limits the request rate: sending at {:.1f} requests/s for now", *limiter_.pace());
+                "the server limits the request rate: sending at {:.1f} requests/s for now", *pace);
   }
 
   std::string body_for(std::uint64_t tag) {
