@@ -5,10 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
-#include <utility>
-
-#include "synthgen/core/text.hpp"
 
 namespace synthgen {
 
@@ -52,11 +48,12 @@ bool SendLimiter::on_answer(const HttpResponse& response, Clock::time_point now)
 
 // x-ratelimit-remaining-requests (or -tokens) of 0 says nothing can succeed before its reset.
 void SendLimiter::hold_for_spent_budget(const HttpResponse& r, Clock::time_point now) {
-  for (const auto& [remaining, reset] : {std::pair{&r.ratelimit_remaining_requests, &r.ratelimit_reset_requests},
-                                         std::pair{&r.ratelimit_remaining_tokens, &r.ratelimit_reset_tokens}}) {
-    if (trim(*remaining) != "0") continue;
-    if (auto wait = parse_duration(*reset)) rate_.hold_until(now + std::min(*wait, longest_hold_));
-  }
+  RetryHints budget;  // the four budget headers only: this runs for every answer
+  budget.ratelimit_remaining_requests = r.ratelimit_remaining_requests;
+  budget.ratelimit_reset_requests = r.ratelimit_reset_requests;
+  budget.ratelimit_remaining_tokens = r.ratelimit_remaining_tokens;
+  budget.ratelimit_reset_tokens = r.ratelimit_reset_tokens;
+  if (auto wait = exhausted_budget_reset(budget)) rate_.hold_until(now + std::min(*wait, longest_hold_));
 }
 
 }  // namespace synthgen

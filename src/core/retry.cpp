@@ -97,18 +97,6 @@ std::optional<double> unit_ms(std::string_view unit) {
   return std::nullopt;
 }
 
-// The wait of an exhausted budget: a reset whose remaining count is 0; the longer of two.
-std::optional<Millis> exhausted_budget_reset(const RetryHints& hints) {
-  std::optional<Millis> wait;
-  const auto consider = [&wait](std::string_view remaining, std::string_view reset) {
-    if (trim(remaining) != "0") return;
-    if (auto d = parse_duration(reset); d && (!wait || *d > *wait)) wait = d;
-  };
-  consider(hints.ratelimit_remaining_requests, hints.ratelimit_reset_requests);
-  consider(hints.ratelimit_remaining_tokens, hints.ratelimit_reset_tokens);
-  return wait;
-}
-
 // "... Please try again in 11.455s. Need more tokens? ..." -> 11455 ms.
 std::optional<Millis> try_again_in(std::string_view body) {
   const auto words = error_fields(body).words;
@@ -158,6 +146,17 @@ std::optional<Millis> server_requested_wait(const RetryHints& hints, const Secon
   if (auto wait = try_again_in(hints.body)) return wait;
   if (auto s = estimated_time(hints.body)) return seconds(*s);
   return std::nullopt;
+}
+
+std::optional<Millis> exhausted_budget_reset(const RetryHints& hints) {
+  std::optional<Millis> wait;
+  const auto consider = [&wait](std::string_view remaining, std::string_view reset) {
+    if (trim(remaining) != "0") return;
+    if (auto d = parse_duration(reset); d && (!wait || *d > *wait)) wait = d;
+  };
+  consider(hints.ratelimit_remaining_requests, hints.ratelimit_reset_requests);
+  consider(hints.ratelimit_remaining_tokens, hints.ratelimit_reset_tokens);
+  return wait;
 }
 
 bool status_says_when_to_retry(long status) { return status == 429 || status == 503; }

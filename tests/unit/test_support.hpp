@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -11,6 +12,9 @@
 #include "synthgen/core/secrets.hpp"
 
 namespace synthgen::testing {
+
+// A fixed point of the steady clock, for the parts that take the time as an argument.
+inline const std::chrono::steady_clock::time_point clock_origin = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
 
 // An environment lookup over a fixed map, as the pure code takes it.
 inline EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {

@@ -53,6 +53,11 @@ struct RetryHints {
 using SecondsUntil = std::function<std::optional<double>(std::string_view http_date)>;
 std::optional<Millis> server_requested_wait(const RetryHints& hints, const SecondsUntil& seconds_until);
 
+// The wait of an exhausted x-ratelimit budget: the reset whose remaining count is 0, the longer of
+// two; nothing while neither is spent. (The retry of a refused request waits for it, and the
+// limiter holds every send until then.)
+std::optional<Millis> exhausted_budget_reset(const RetryHints& hints);
+
 // An OpenAI/Groq (Go) duration as in x-ratelimit-reset-* and "try again in": "20ms", "1s",
 // "11.455s", "6m0s", "1m30.5s", "1h2m"; a bare number is seconds.
 std::optional<Millis> parse_duration(std::string_view text);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "synthgen/core/random.hpp"
+#include "test_support.hpp"
 
 namespace synthgen {
 namespace {
@@ -21,8 +22,9 @@ namespace {
 using Clock = SendLimiter::Clock;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using testing::clock_origin;
 
-const Clock::time_point t0 = Clock::time_point{} + std::chrono::hours(1);
+const Clock::time_point t0 = clock_origin;
 
 HttpResponse answer(long status, milliseconds elapsed = milliseconds(5)) {
   HttpResponse r;

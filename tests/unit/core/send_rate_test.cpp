@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "synthgen/core/concurrency_limit.hpp"
+#include "test_support.hpp"
 
 namespace synthgen {
 namespace {
@@ -12,8 +13,9 @@ namespace {
 using Clock = SendRate::Clock;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using testing::clock_origin;
 
-const Clock::time_point t0 = Clock::time_point{} + std::chrono::hours(1);
+const Clock::time_point t0 = clock_origin;
 
 // Five refusals at once: enough to matter to an unpaced rate.
 void refuse_five(SendRate& rate, Clock::time_point now, Clock::time_point sent) {
