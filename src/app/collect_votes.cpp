@@ -112,6 +112,12 @@ class VoteCollector {
       if (!tag) break;
       auto body = body_for(*tag);
       if (answer_from_store(*tag)) continue;
+      if (plan_.deferred != nullptr) {  // batch export: the request goes to a file, not on the wire
+        plan_.deferred->defer(window_.row(*tag), window_.vote(*tag), window_.key(*tag), body);
+        ++out_.deferred;
+        window_.deferred(*tag);
+        continue;
+      }
       if (plan_.config.offline) {  // HF_HUB_OFFLINE: a missing answer is counted, never asked for
         ++out_.missing_offline;
         window_.failed(*tag);

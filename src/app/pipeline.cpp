@@ -29,15 +29,10 @@ std::string host_of(const std::string& url) {
   return host;
 }
 
-std::string store_path(const RunConfig& config) {
-  if (!config.use_cache) return {};
-  return config.cache_path.empty() ? synthgen_cache_dir() + "/responses.sqlite3" : config.cache_path;
-}
-
 // The same file as --input and --output, or as two outputs, would be overwritten or lost.
 void check_one_role_per_file(const RunConfig& config) {
   const FileRole roles[] = {{"--input", config.input_file, true},    {"--output", config.output},      {"--details", config.details},
-                            {"--metrics-json", config.metrics_json}, {"--report", config.html_report}, {"--cache", store_path(config)}};
+                            {"--metrics-json", config.metrics_json}, {"--report", config.html_report}, {"--cache", response_store_path(config)}};
   if (auto shared = shared_file(roles)) throw RunError(ExitCode::usage, *shared);
 }
 
@@ -69,7 +64,7 @@ std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
       throw RunError(ExitCode::usage, "HF_HUB_OFFLINE (--offline) takes answers from the response store only: drop --no-cache");
     return nullptr;
   }
-  auto store = ResponseStore::open(store_path(config));
+  auto store = ResponseStore::open(response_store_path(config));
   if (!store) throw RunError(ExitCode::output, store.error());
   return std::move(*store);
 }

@@ -33,4 +33,9 @@ std::string synthgen_cache_dir() {
   return env("HOME").value_or(".") + "/.cache/synthgen";
 }
 
+std::string response_store_path(const RunConfig& config) {
+  if (!config.use_cache) return {};
+  return config.cache_path.empty() ? synthgen_cache_dir() + "/responses.sqlite3" : config.cache_path;
+}
+
 }  // namespace synthgen

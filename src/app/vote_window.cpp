@@ -41,10 +41,16 @@ void VoteWindow::answered(std::uint64_t tag, std::optional<LabelId> label, std::
 
 void VoteWindow::failed(std::uint64_t tag) { settle(tag, VoteStatus::failed); }
 
+void VoteWindow::deferred(std::uint64_t tag) { settle(tag, VoteStatus::deferred); }
+
 void VoteWindow::settle(std::uint64_t tag, VoteStatus status) {
   auto& s = slot(tag);
   s.status[tag % per_row_] = status;
-  schedule_.settle(tag, s.votes);
+  if (status == VoteStatus::deferred) {
+    schedule_.defer(tag);
+  } else {
+    schedule_.settle(tag, s.votes);
+  }
   while (schedule_.front_done()) {
     const auto& done = rows_.front();
     sink_(RowVotes{done.row, done.votes, done.status, done.answers});

@@ -52,7 +52,20 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
   config_show_ = config->add_subcommand("show", "print every option's value and where it came from (token redacted)");
   config_example_ = config->add_subcommand("example", "print a config file with every option, its help and its default");
   plan_ = app_.add_subcommand("plan", "count rows, requests and prompt tokens, and estimate the cost; sends no inference request");
-  for (auto* sub : {config, config_show_, config_example_, plan_}) sub->fallthrough();
+  batch_ = app_.add_subcommand("batch", "label through a batch engine (vllm run-batch, the OpenAI Batch API) instead of live requests")
+               ->require_subcommand(1);
+  std::vector<CLI::App*> subcommands{config, config_show_, config_example_, plan_, batch_};
+  subcommands.push_back(batch_->add_subcommand("export", "write the requests the run still needs as OpenAI batch lines to --batch-out"));
+  auto* import = batch_->add_subcommand("import", "store the answers of batch output and error files (OpenAI, vLLM)");
+  import->add_option("files", import_files_, "output or error files of the batch engine")->required()->check(CLI::ExistingFile);
+  subcommands.push_back(import);
+  for (auto* sub : subcommands) sub->fallthrough();
+}
+
+std::string CommandLine::batch_command() const {
+  if (!batch_->parsed()) return {};
+  for (const auto* sub : batch_->get_subcommands()) return sub->get_name();
+  return {};
 }
 
 void CommandLine::parse(int argc, char** argv) { app_.parse(argc, argv); }

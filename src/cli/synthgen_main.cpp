@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "synthgen/app/batch_commands.hpp"
 #include "synthgen/app/pipeline.hpp"
 #include "synthgen/app/plan.hpp"
 #include "synthgen/cli/options.hpp"
@@ -142,6 +143,8 @@ int synthgen_main(int argc, char** argv) {
     // start-up work, and --help, config and the usage errors do not need it.
     const CurlGlobal curl;
     if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token));
+    if (const auto batch = command_line.batch_command(); !batch.empty())
+      return static_cast<int>(run_batch_command(batch, *config, token, command_line.import_files()));
     // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output
     // that goes away (`--output - | head`) makes the write fail with EPIPE, an output error.
     return static_cast<int>(run_labeling(*config, token));

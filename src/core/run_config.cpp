@@ -220,6 +220,13 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(real(s, "price-per-mtok", 0.0, 1e6, "a number from 0 to 1000000"), c.price_per_mtok, error);
   take(real(s, "max-cost", 0.0, 1e9, "a number from 0 to 1000000000"), c.max_cost, error);
   if (c.max_cost > 0 && c.price_per_mtok <= 0 && error.empty()) error = "--max-cost needs --price-per-mtok to turn tokens into cost";
+  take(non_empty(s, "batch-out"), c.batch_out, error);
+  take(whole<std::size_t>(s, "batch-max-requests", 0, SIZE_MAX), c.batch_max_requests, error);
+  take(whole<std::size_t>(s, "batch-max-bytes", 0, SIZE_MAX), c.batch_max_bytes, error);
+  take(boolean(s, "wait"), c.wait, error);
+  double poll_s = 0;
+  take(real(s, "poll-interval", 0.01, 86400.0, "a number of seconds from 0.01 to 86400"), poll_s, error);
+  c.poll_interval_ms = std::lround(poll_s * 1000);
   take(one_of(s, "log-level", {"trace", "debug", "info", "warn", "error", "off"}), c.log_level, error);
   take(boolean(s, "quiet"), c.quiet, error);
   bool no_report = false;

@@ -54,6 +54,10 @@ void VoteSchedule::settle(std::uint64_t tag, std::span<const std::optional<Label
   const auto position = tag / votes_per_row_;
   auto& row = progress(position);
   if (++row.settled < row.issued || (position == next_row_ && row.issued < first_wave_)) return;
+  if (row.waiting) {
+    row.done = true;
+    return;
+  }
   const auto remaining = votes_per_row_ - row.issued;
   const auto s = standing(row_votes.first(row.issued), label_count_);
   if (remaining == 0 || s.top > s.second + remaining) {
@@ -64,6 +68,11 @@ void VoteSchedule::settle(std::uint64_t tag, std::span<const std::optional<Label
   // The fewest further votes that could settle it: the leader gains k, the runner-up the rest.
   const auto needed = std::min(remaining, (s.second + remaining - s.top) / 2 + 1);
   for (std::size_t k = 0; k < needed; ++k) follow_ups_.push_back(position * votes_per_row_ + row.issued++);
+}
+
+void VoteSchedule::defer(std::uint64_t tag) {
+  progress(tag / votes_per_row_).waiting = true;
+  settle(tag, {});
 }
 
 bool VoteSchedule::front_done() const { return !rows_.empty() && rows_.front().done; }

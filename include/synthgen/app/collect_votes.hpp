@@ -24,6 +24,14 @@
 
 namespace synthgen {
 
+// Where the requests go that are not sent live: `batch export` writes them for a batch engine.
+class DeferredRequests {
+ public:
+  virtual ~DeferredRequests() = default;
+  // The request of the row's vote, not in the store; its answer comes back through `batch import`.
+  virtual void defer(const Row& row, int vote, const StoreKey& key, const std::string& body) = 0;
+};
+
 struct VotingPlan {
   const LabelSet& labels;
   const PromptTemplate& prompt;
@@ -34,6 +42,9 @@ struct VotingPlan {
   StopSignal stop;
   bool keep_answers = false;   // for --details
   bool show_progress = false;  // the progress line on stderr
+  // Set: no vote is sent; each one not in the store goes here, and its row waits for the next pass
+  // (needs the store).
+  DeferredRequests* deferred = nullptr;
 };
 
 // The run's counts; the votes themselves go to the RowSink row by row.
@@ -48,6 +59,7 @@ struct CollectedVotes {
   bool interrupted = false;
   bool budget_spent = false;        // --max-requests or --max-cost stopped the sending
   std::size_t missing_offline = 0;  // HF_HUB_OFFLINE: votes whose answer is not in the store
+  std::size_t deferred = 0;         // votes handed to VotingPlan::deferred
 };
 
 // The body of one vote's request: the prompt for the row and that vote's own seed.

@@ -18,6 +18,9 @@ PromptTemplate load_prompt(const RunConfig& config);
 // `extra` header lines plus the Authorization header when there is a token.
 HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra = {});
 
+// --cache, else the response store in synthgen_cache_dir(); empty with --no-cache.
+std::string response_store_path(const RunConfig& config);
+
 // $XDG_CACHE_HOME/synthgen, else ~/.cache/synthgen: the response store and the download cache.
 std::string synthgen_cache_dir();
 

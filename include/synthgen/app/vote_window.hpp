@@ -47,6 +47,8 @@ class VoteWindow {
   // The vote's outcome is final: an answer (a label, or none: a no-vote) or a failure.
   void answered(std::uint64_t tag, std::optional<LabelId> label, std::string_view text);
   void failed(std::uint64_t tag);
+  // The vote's answer is not asked for in this pass (see VoteSchedule::defer).
+  void deferred(std::uint64_t tag);
 
   [[nodiscard]] bool full() const { return rows_.size() >= max_rows_; }
   [[nodiscard]] std::size_t unstarted_rows() const { return schedule_.unstarted_rows(); }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "synthgen/core/settings.hpp"
 
@@ -25,6 +26,9 @@ class CommandLine {
   [[nodiscard]] bool wants_config_show() const { return config_show_->parsed(); }
   [[nodiscard]] bool wants_config_example() const { return config_example_->parsed(); }
   [[nodiscard]] bool wants_plan() const { return plan_->parsed(); }
+  // The `batch` subcommand named ("export", "import", "submit", "status", "collect"), or "".
+  [[nodiscard]] std::string batch_command() const;
+  [[nodiscard]] const std::vector<std::string>& import_files() const { return import_files_; }
   CLI::App& app() { return app_; }
 
  private:
@@ -38,6 +42,8 @@ class CommandLine {
   CLI::App* config_show_ = nullptr;
   CLI::App* config_example_ = nullptr;
   CLI::App* plan_ = nullptr;
+  CLI::App* batch_ = nullptr;
+  std::vector<std::string> import_files_;
 };
 
 }  // namespace synthgen

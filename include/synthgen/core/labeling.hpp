@@ -17,7 +17,8 @@
 namespace synthgen {
 
 // What became of one vote's request.
-enum class VoteStatus : std::uint8_t { not_asked, answered, failed };
+// deferred: the answer is asked of a batch engine (`batch export`), not in this pass.
+enum class VoteStatus : std::uint8_t { not_asked, answered, failed, deferred };
 
 // One row with every vote it got, as the vote collector hands it over.
 struct RowVotes {

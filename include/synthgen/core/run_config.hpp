@@ -70,6 +70,12 @@ struct RunConfig {
   std::size_t max_requests = 0;  // 0: no limit
   double price_per_mtok = 0;
   double max_cost = 0;  // 0: no limit
+  // Batch engines (`synthgen batch ...`).
+  std::string batch_out;
+  std::size_t batch_max_requests = 50000;  // 0: no limit
+  std::size_t batch_max_bytes = 200000000;  // 0: no limit
+  bool wait = false;
+  long poll_interval_ms = 30000;
   std::string log_level;
   bool quiet = false;
   bool print_report = true;

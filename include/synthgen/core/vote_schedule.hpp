@@ -34,6 +34,10 @@ class VoteSchedule {
   // A vote's outcome is final (an answer, a no-vote, or a failure after retries). `row_votes` holds
   // that row's votes so far, indexed by vote.
   void settle(std::uint64_t tag, std::span<const std::optional<LabelId>> row_votes);
+  // The vote's answer is not at hand in this pass (it goes to a batch engine): its row gets no
+  // further vote now, as whether it needs one depends on that answer; it is done once its other
+  // votes in flight are settled.
+  void defer(std::uint64_t tag);
 
   // The first row in the window will get no further vote; drop_front() lets it go.
   [[nodiscard]] bool front_done() const;
@@ -49,6 +53,7 @@ class VoteSchedule {
     std::uint8_t issued = 0;
     std::uint8_t settled = 0;
     bool done = false;
+    bool waiting = false;  // a vote was deferred
   };
   RowProgress& progress(std::size_t position) { return rows_[position - base_]; }
 

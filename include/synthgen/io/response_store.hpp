@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "synthgen/core/run_config.hpp"
+#include "synthgen/core/store_key.hpp"
 #include "synthgen/io/inference_api.hpp"
 
 namespace synthgen {
 
-using StoreKey = std::array<unsigned char, 32>;  // SHA-256
 
 // SHA-256 of the wire format's store tag ("openai", "tgi"), model, body and vote, joined by NUL bytes (stores made by older
 // versions keep their keys). Cheap to call often: one digest context per thread.

@@ -1,0 +1,40 @@
+// The batch commands by name.
+#include "synthgen/app/batch_commands.hpp"
+
+#include <functional>
+#include <string_view>
+
+#include "synthgen/app/batch_export.hpp"
+#include "synthgen/app/batch_import.hpp"
+
+namespace synthgen {
+namespace {
+
+using BatchRun = std::function<ExitCode(const RunConfig&, const std::optional<Token>&, const std::vector<std::string>&)>;
+
+struct BatchCommand {
+  std::string_view name;
+  BatchRun run;
+};
+
+const BatchCommand* find_command(std::string_view name) {
+  static const BatchCommand commands[] = {
+      {"export", [](const auto& config, const auto& token, const auto&) { return run_batch_export(config, token); }},
+      {"import", [](const auto& config, const auto&, const auto& files) { return run_batch_import(config, files); }},
+  };
+  for (const auto& command : commands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ExitCode run_batch_command(const std::string& command, const RunConfig& config, const std::optional<Token>& token,
+                           const std::vector<std::string>& files) {
+  const auto* found = find_command(command);
+  if (found == nullptr) throw RunError(ExitCode::usage, "no batch command " + command + "; see synthgen batch --help");
+  return found->run(config, token, files);
+}
+
+}  // namespace synthgen
