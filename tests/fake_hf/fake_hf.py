@@ -477,20 +477,22 @@ class Model:
             return Reply(0, action=kind, hang_s=spec.get("endless_s", 30.0))
         return Reply(0, action=kind, hang_s=spec.get("hang_s", 3.0))  # reset, hang, huge
 
-    def respond(self, text, seed, prompt):
-        """The answer's content (str), or a Reply for an injected failure."""
+    def respond(self, text, seed, prompt, faults=True):
+        """The answer's content (str), or a Reply for an injected failure. Without `faults` (batch lines)
+        the scenario's error, fail_rate and faults do not apply and the answer is not counted."""
         digest = hashlib.sha256(f"{text}|{seed}".encode("utf-8")).digest()
         error = self.spec.get("error")
         with self.lock:
-            if error is not None and self.answered >= error.get("after", 0):
-                if "shape" in error:
-                    return shape_reply(self.shapes[error["shape"]])
-                return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
-            if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
-                return text_reply(500, "Internal Server Error")
-            if (kind := self.fault(text, seed, digest)) is not None:
-                return self.fault_reply(kind)
-            self.answered += 1
+            if faults:
+                if error is not None and self.answered >= error.get("after", 0):
+                    if "shape" in error:
+                        return shape_reply(self.shapes[error["shape"]])
+                    return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
+                if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
+                    return text_reply(500, "Internal Server Error")
+                if (kind := self.fault(text, seed, digest)) is not None:
+                    return self.fault_reply(kind)
+                self.answered += 1
             if unit(hashlib.sha256(digest).digest(), 0) < self.spec.get("garble_rate", 0.0):
                 return GARBLED_ANSWER  # a complete answer that holds no label: a no-vote
             return self.content(text, digest, prompt)
@@ -635,6 +637,55 @@ def inference_entry(path, request, authorized, status):
     if request is not None:
         fields.update({name: getattr(request, name) for name in fields})
     return {"path": path, **fields, "authorized": authorized, "status": status}
+
+
+def chat_completion_reply(request, content):
+    return json_reply(200, chat_response(request, content))
+
+
+def infer_reply(model, parse, answer, rate_limit=None, faults=True, wait=True, auth=""):
+    """(request or None, Reply): `parse()` the request, then ask `model` (None: parse only) and wrap its
+    answer with `answer(request, content)`. The live routes and the batch engines all answer through
+    here, so that a batch line is answered as the live route answers the same body. `faults`: the
+    model's injected failures (error, fail_rate, faults) and the rate limit apply; `wait`: its latency."""
+    try:
+        request = parse()
+    except Abort as abort:
+        return None, abort.reply
+    if model is None:
+        return request, None
+    limit_headers = {}
+    if rate_limit is not None and faults:
+        allowed, limit_headers = rate_limit.take()
+        if not allowed:
+            return request, rate_limit.refusal(limit_headers)
+    latency_ms = model.spec.get("latency_ms", 0)
+    if latency_ms and wait:
+        time.sleep(latency_ms / 1000)  # the model's generation time
+    outcome = model.respond(request.text, request.seed, request.prompt, faults)
+    if isinstance(outcome, Reply):
+        reply = echo_auth(auth, outcome)
+    elif shape := model.answer_shape(request.text, request.seed):
+        reply = shape_reply(shape, outcome)  # the answer in a real server's shape
+    else:
+        reply = answer(request, outcome)
+    reply.headers.update(limit_headers)
+    return request, reply
+
+
+def chat_answer(model, body, rate_limit=None, faults=True, wait=True, auth=""):
+    """(request or None, Reply): what POST .../chat/completions answers to the request body `body`
+    (bytes). The live route, the Batch API's lines and fake_vllm_run_batch.py all answer through it."""
+    return infer_reply(model, lambda: parse_chat(body), chat_completion_reply, rate_limit, faults, wait, auth)
+
+
+def echo_auth(auth, reply):
+    """Puts the request's Authorization header where a scenario body says {auth}: servers that
+    echo credentials in error messages exist, and synthgen must not repeat them."""
+    if b"{auth}" not in reply.body:
+        return reply
+    echoed = reply.body.replace(b"{auth}", auth.encode())
+    return Reply(reply.status, echoed, reply.headers, reply.action, reply.hang_s)
 
 
 # ---------------------------------------------------------------- stats
@@ -849,7 +900,7 @@ class Handler(BaseHTTPRequestHandler):
             raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
         if dataset.viewer is not None:
             viewer = dataset.viewer
-            raise Abort(self.echo_auth(payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers"))))
+            raise Abort(echo_auth(self.headers.get("Authorization", ""), payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers"))))
         config = dataset.configs.get(self.query.get("config")) if need_config else None
         if need_config and config is None:
             raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
@@ -953,8 +1004,7 @@ class Handler(BaseHTTPRequestHandler):
             {"id": i, "object": "model", "created": 1735689600, "owned_by": i.split("/")[0]} for i in ids]})
 
     def on_chat(self):
-        return self.infer(lambda: parse_chat(self.body),
-                          lambda request, content: json_reply(200, chat_response(request, content)))
+        return self.infer(lambda: parse_chat(self.body), chat_completion_reply)
 
     def on_generate(self, model=None):
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -966,44 +1016,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def infer(self, parse, answer):
         """Authorize, parse, ask the model, log the request; the log has every attempt."""
-        request, authorized = None, self.authorized()
-        try:
-            request = parse()
-            reply = self.model_reply(request, answer) if authorized else UNAUTHORIZED
-        except Abort as abort:
-            reply = abort.reply if authorized else UNAUTHORIZED
+        authorized = self.authorized()
+        if authorized:
+            request, reply = infer_reply(self.server.model, parse, answer, rate_limit=self.server.rate_limit,
+                                         auth=self.headers.get("Authorization", ""))
+        else:
+            request, reply = infer_reply(None, parse, answer)  # parsed for the log only
+            reply = UNAUTHORIZED
         self.server.stats.log_inference(inference_entry(self.url.path, request, authorized, reply.status))
         return reply
-
-    def model_reply(self, request, answer):
-        limit_headers = {}
-        if self.server.rate_limit is not None:
-            allowed, limit_headers = self.server.rate_limit.take()
-            if not allowed:
-                return self.server.rate_limit.refusal(limit_headers)
-        reply = self.answer_reply(request, answer)
-        reply.headers.update(limit_headers)
-        return reply
-
-    def answer_reply(self, request, answer):
-        latency_ms = self.server.model.spec.get("latency_ms", 0)
-        if latency_ms:
-            time.sleep(latency_ms / 1000)  # the model's generation time
-        outcome = self.server.model.respond(request.text, request.seed, request.prompt)
-        if isinstance(outcome, Reply):
-            return self.echo_auth(outcome)
-        if shape := self.server.model.answer_shape(request.text, request.seed):
-            return shape_reply(shape, outcome)  # the answer in a real server's shape
-        return answer(request, outcome)
-
-    def echo_auth(self, reply):
-        """Puts the request's Authorization header where a scenario body says {auth}: servers that
-        echo credentials in error messages exist, and synthgen must not repeat them."""
-        if b"{auth}" not in reply.body:
-            return reply
-        echoed = reply.body.replace(b"{auth}", self.headers.get("Authorization", "").encode())
-        return Reply(reply.status, echoed, reply.headers, reply.action, reply.hang_s)
-
 
 def rows_bytes(config):
     return len(json.dumps(config.rows).encode("utf-8"))
