@@ -778,6 +778,21 @@ def test_batch_outcomes(workdir):
               and done["request_counts"] == {"total": 40, "completed": 0, "failed": 40}, done)
     finally:
         fake.stop()
+    fake = Fake(workdir, "batch_refused", {"batch_api": {}})
+    try:
+        refused = chat_body(UNKNOWN, seed="1")
+        lines = [{"custom_id": "ok", "method": "POST", "url": "/v1/chat/completions", "body": chat_body(UNKNOWN)},
+                 {"custom_id": "refused", "method": "POST", "url": "/v1/chat/completions", "body": refused}]
+        _, uploaded = upload(fake, "".join(json.dumps(line) + "\n" for line in lines).encode(), token=None)
+        _, created = create_batch(fake, uploaded["id"], token=None)
+        _, done = poll_statuses(fake, created["id"], 3)
+        errors = file_lines(fake, done["error_file_id"]) or [{}]
+        status, _, live = fake.call_json("POST", "/v1/chat/completions", refused, token=None)
+        check("batch: a body the live route refuses is that 400 in the error file", status == 400
+              and [r["custom_id"] for r in file_lines(fake, done["output_file_id"]) or []] == ["ok"]
+              and errors[0].get("response", {}).get("status_code") == 400 and errors[0]["response"]["body"] == live, errors)
+    finally:
+        fake.stop()
     try:
         bad = Path(workdir) / "bad_batch.json"
         bad.write_text(json.dumps({"batch_api": {"outcome": "lost", "polls": 3}}), encoding="utf-8")
