@@ -16,15 +16,43 @@ as the lasting error.
 GET /v1/models answers OpenAI's list shape {"object":"list","data":[{"id":...},...]} with the ids of
 the scenario's top-level "models" list; without one it answers 404, as servers that list nothing do.
 
+OpenAI's Files and Batches API (docs/wire-formats.md §6; openai-python types/batch.py) under any prefix,
+as the chat route: POST .../files (multipart: purpose=batch, file), GET .../files/{id} and
+.../files/{id}/content, POST .../batches, GET .../batches (list), GET .../batches/{id} (each GET is a
+poll: the status moves one step per `polls_per_step` polls, validating -> in_progress -> finalizing ->
+the outcome), POST .../batches/{id}/cancel (cancelling, then cancelled at the next step). When a batch
+ends, each line is answered by chat_answer(), as the live route answers the same body, but without the
+live route's rate limit, error, fail_rate and faults. OpenAI's 401 without the token. The scenario's
+"batch_api" section (all optional):
+  polls_per_step  int >= 1, default 1: how many GETs of a batch each status lasts
+  outcome         "completed" (default) | "expired" | "failed" | "cancelled" (by someone else, while running)
+  finished_share  for expired and cancelled: the share of lines answered before the end (by a hash of the
+                  custom_id), default 0.5; the others go to the error file as batch_expired/batch_cancelled
+  error_lines     share of lines (by a hash of the custom_id) answered with a 400 or 500 in the error file
+  shuffle         default true: output and error lines in a seeded shuffled order, never the input order
+  output_file_missing  a completed batch with output_file_id null: every line a 500 in the error file
+  failed_errors   for outcome failed: errors.data, a list of {code, line, message[, param]}
+  status_zero     error-file lines with response.status_code 0 (seen in the wild)
+  max_file_bytes  the largest upload (default 200 MB); larger: 400 "File is too large."
+  live_faults     default false: the model's rate limit, error, fail_rate and faults apply to batch lines too
+A malformed input line (not JSON, no custom_id, a duplicate custom_id, method not POST, url not the
+batch's endpoint, another model than the first line's) fails the batch at validation, errors.data naming
+the line. /_fake/stats has "batch": files_uploaded, batches_created, batch_polls, file_downloads,
+batch_lines_answered.
+
 Usage: fake_hf.py --scenario FILE.json --port-file PATH [--log FILE] [--base-dir DIR]
 Standard library only (Python 3.11).
 """
 import argparse
+import email.message
+import email.parser
 import hashlib
 import io
 import json
 import os
+import random
 import re
+import secrets
 import signal
 import socket
 import ssl
@@ -64,7 +92,7 @@ COT_REASON = "The sentence reports company news and its likely effect on the sha
 GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
-SCENARIO_KEYS = {"token", "datasets", "model", "models"}
+SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api"}
 DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
@@ -82,7 +110,15 @@ ANSWER_TAIL = b'"},"finish_reason":"stop"}]}'
 ENDLESS_CHUNK = b"positive " * 7282  # 64 KiB of a model that never stops
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
-CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "other")
+CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "files", "batches", "other")
+BATCH_KEYS = {"polls_per_step", "outcome", "finished_share", "error_lines", "shuffle", "output_file_missing",
+              "failed_errors", "status_zero", "max_file_bytes", "live_faults"}
+BATCH_OUTCOMES = {"completed", "expired", "failed", "cancelled"}
+BATCH_ENDPOINT = "/v1/chat/completions"
+BATCH_WINDOW = "24h"
+BATCH_MAX_FILE_BYTES = 200 * 1000 * 1000  # wire-formats.md §6: up to 200 MB per input file
+BATCH_STEPS = ["validating", "in_progress", "finalizing"]  # then the outcome
+BATCH_COUNTERS = ("files_uploaded", "batches_created", "batch_polls", "file_downloads", "batch_lines_answered")
 
 
 # ---------------------------------------------------------------- replies
@@ -236,6 +272,7 @@ class Scenario:
     model: dict
     shapes: dict = field(default_factory=dict)  # name -> recorded real shape (load_shapes)
     models: list | None = None  # GET /v1/models lists these ids; None: 404
+    batch_api: dict = field(default_factory=dict)  # the Files and Batches API's behaviour (check_batch_api)
 
 
 def read_jsonl(path):
@@ -291,7 +328,31 @@ def load_scenario(path, base_dir):
     models = spec.get("models")
     if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
         raise SystemExit("fake_hf: models must be a list of model ids")
-    return Scenario(spec.get("token"), datasets, model, shapes, models)
+    batch_api = spec.get("batch_api", {})
+    check_batch_api(batch_api)
+    return Scenario(spec.get("token"), datasets, model, shapes, models, batch_api)
+
+
+def check_batch_api(spec):
+    check_keys(spec, BATCH_KEYS, "batch_api")
+    def share(name):
+        value = spec.get(name, 0.0)
+        return is_number(value) and 0.0 <= value <= 1.0
+    problems = []
+    if not (is_int(spec.get("polls_per_step", 1)) and spec.get("polls_per_step", 1) >= 1):
+        problems.append("polls_per_step must be an integer >= 1")
+    if spec.get("outcome", "completed") not in BATCH_OUTCOMES:
+        problems.append(f"outcome must be one of {sorted(BATCH_OUTCOMES)}")
+    problems += [f"{name} must be a number in [0, 1]" for name in ("finished_share", "error_lines") if not share(name)]
+    problems += [f"{name} must be true or false" for name in ("shuffle", "output_file_missing", "status_zero", "live_faults")
+                 if not isinstance(spec.get(name, False), bool)]
+    if not (is_int(spec.get("max_file_bytes", 0)) and spec.get("max_file_bytes", 0) >= 0):
+        problems.append("max_file_bytes must be a non-negative integer")
+    errors = spec.get("failed_errors", [])
+    if not (isinstance(errors, list) and all(isinstance(e, dict) for e in errors)):
+        problems.append("failed_errors must be a list of {code, line, message} objects")
+    if problems:
+        raise SystemExit(f"fake_hf: batch_api: {'; '.join(problems)}")
 
 
 def page_fault_hit(fault, offset):
@@ -477,20 +538,22 @@ class Model:
             return Reply(0, action=kind, hang_s=spec.get("endless_s", 30.0))
         return Reply(0, action=kind, hang_s=spec.get("hang_s", 3.0))  # reset, hang, huge
 
-    def respond(self, text, seed, prompt):
-        """The answer's content (str), or a Reply for an injected failure."""
+    def respond(self, text, seed, prompt, faults=True):
+        """The answer's content (str), or a Reply for an injected failure. Without `faults` (batch lines)
+        the scenario's error, fail_rate and faults do not apply and the answer is not counted."""
         digest = hashlib.sha256(f"{text}|{seed}".encode("utf-8")).digest()
         error = self.spec.get("error")
         with self.lock:
-            if error is not None and self.answered >= error.get("after", 0):
-                if "shape" in error:
-                    return shape_reply(self.shapes[error["shape"]])
-                return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
-            if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
-                return text_reply(500, "Internal Server Error")
-            if (kind := self.fault(text, seed, digest)) is not None:
-                return self.fault_reply(kind)
-            self.answered += 1
+            if faults:
+                if error is not None and self.answered >= error.get("after", 0):
+                    if "shape" in error:
+                        return shape_reply(self.shapes[error["shape"]])
+                    return payload_reply(error.get("status", 500), error.get("body", ""), error.get("headers"))
+                if unit(digest, 16) < self.spec.get("fail_rate", 0.0):
+                    return text_reply(500, "Internal Server Error")
+                if (kind := self.fault(text, seed, digest)) is not None:
+                    return self.fault_reply(kind)
+                self.answered += 1
             if unit(hashlib.sha256(digest).digest(), 0) < self.spec.get("garble_rate", 0.0):
                 return GARBLED_ANSWER  # a complete answer that holds no label: a no-vote
             return self.content(text, digest, prompt)
@@ -637,6 +700,394 @@ def inference_entry(path, request, authorized, status):
     return {"path": path, **fields, "authorized": authorized, "status": status}
 
 
+def chat_completion_reply(request, content):
+    return json_reply(200, chat_response(request, content))
+
+
+def infer_reply(model, parse, answer, rate_limit=None, faults=True, wait=True, auth=""):
+    """(request or None, Reply): `parse()` the request, then ask `model` (None: parse only) and wrap its
+    answer with `answer(request, content)`. The live routes and the batch engines all answer through
+    here, so that a batch line is answered as the live route answers the same body. `faults`: the
+    model's injected failures (error, fail_rate, faults) and the rate limit apply; `wait`: its latency."""
+    try:
+        request = parse()
+    except Abort as abort:
+        return None, abort.reply
+    if model is None:
+        return request, None
+    limit_headers = {}
+    if rate_limit is not None and faults:
+        allowed, limit_headers = rate_limit.take()
+        if not allowed:
+            return request, rate_limit.refusal(limit_headers)
+    latency_ms = model.spec.get("latency_ms", 0)
+    if latency_ms and wait:
+        time.sleep(latency_ms / 1000)  # the model's generation time
+    outcome = model.respond(request.text, request.seed, request.prompt, faults)
+    if isinstance(outcome, Reply):
+        reply = echo_auth(auth, outcome)
+    elif shape := model.answer_shape(request.text, request.seed):
+        reply = shape_reply(shape, outcome)  # the answer in a real server's shape
+    else:
+        reply = answer(request, outcome)
+    reply.headers.update(limit_headers)
+    return request, reply
+
+
+def chat_answer(model, body, rate_limit=None, faults=True, wait=True, auth=""):
+    """(request or None, Reply): what POST .../chat/completions answers to the request body `body`
+    (bytes). The live route, the Batch API's lines and fake_vllm_run_batch.py all answer through it."""
+    return infer_reply(model, lambda: parse_chat(body), chat_completion_reply, rate_limit, faults, wait, auth)
+
+
+def echo_auth(auth, reply):
+    """Puts the request's Authorization header where a scenario body says {auth}: servers that
+    echo credentials in error messages exist, and synthgen must not repeat them."""
+    if b"{auth}" not in reply.body:
+        return reply
+    echoed = reply.body.replace(b"{auth}", auth.encode())
+    return Reply(reply.status, echoed, reply.headers, reply.action, reply.hang_s)
+
+
+# ---------------------------------------------------------------- the Files and Batches API
+# Shapes: docs/wire-formats.md §6 (openai-openapi BatchRequestInput/Output), openai-python
+# types/batch.py (Batch, BatchError, BatchRequestCounts) and types/file_object.py (FileObject).
+
+
+def openai_error(status, message, param=None, code=None, error_type="invalid_request_error", headers=None):
+    """OpenAI's error body: {"error": {"message", "type", "param", "code"}}."""
+    return json_reply(status, {"error": {"message": message, "type": error_type, "param": param, "code": code}}, headers)
+
+
+def openai_unauthorized(authorization):
+    """OpenAI's 401s: no key, or a wrong one (the key is shown cut, as OpenAI does)."""
+    if not authorization:
+        return openai_error(401, "You didn't provide an API key. You need to provide your API key in an Authorization "
+                                 "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).")
+    key = authorization.removeprefix("Bearer ")
+    return openai_error(401, f"Incorrect API key provided: {key[:3]}***{key[-4:]}. You can find your API key at "
+                             "https://platform.openai.com/account/api-keys.", code="invalid_api_key")
+
+
+def parse_multipart(content_type, body):
+    """name -> (filename or None, bytes) of a multipart/form-data body (RFC 7578), parsed by hand so
+    that the file's bytes come out exactly as sent; the part headers are read with `email`."""
+    boundary = email.message.Message()
+    boundary["Content-Type"] = content_type or ""
+    if boundary.get_content_type() != "multipart/form-data" or not boundary.get_param("boundary"):
+        raise Abort(openai_error(400, "The request must be multipart/form-data with a boundary."))
+    delimiter = b"\r\n--" + boundary.get_param("boundary").encode("latin-1")
+    fields = {}
+    for segment in (b"\r\n" + body).split(delimiter)[1:]:
+        if segment.startswith(b"--"):
+            break  # the closing delimiter
+        head, separator, content = segment.partition(b"\r\n\r\n")
+        if not separator:
+            raise Abort(openai_error(400, "A multipart part has no header end."))
+        part = email.parser.BytesHeaderParser().parsebytes(head.lstrip(b"\r\n") + b"\r\n\r\n")
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            fields[name] = (part.get_filename(), content)
+    return fields
+
+
+def stable_hex(*parts, length=24):
+    return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass
+class Batch:
+    obj: dict  # the batch object as GET /batches/{id} serves it
+    lines: list  # the input lines, parsed
+    steps: list  # the statuses it goes through, from validating to its end
+    step: int = 0  # where it is in `steps`
+    polls_here: int = 0  # GETs served at the current status
+    ran: bool = False  # reached in_progress: some lines were answered before an expiry or cancel
+
+
+class BatchApi:
+    """OpenAI's Files and Batches API, on the scenario's `batch_api` section; thread-safe.
+
+    A batch's status moves one step each `polls_per_step` GETs of it: validating, in_progress,
+    finalizing, then the outcome; POST .../cancel makes it cancelling, and cancelled the next step.
+    When it ends, each input line is answered by chat_answer() as the live route answers its body,
+    without the live route's injected failures unless `live_faults`."""
+
+    def __init__(self, spec, model, rate_limit, stats):
+        self.spec = spec
+        self.model = model
+        self.rate_limit = rate_limit
+        self.stats = stats
+        self.lock = threading.RLock()  # a batch that ends writes its files under it
+        self.files = {}  # id -> (file object, content bytes)
+        self.batches = {}  # id -> Batch
+
+    # -- files
+
+    def upload(self, content_type, body):
+        fields = parse_multipart(content_type, body)
+        purpose = fields.get("purpose", (None, b""))[1].decode("utf-8", "replace")
+        if "purpose" not in fields:
+            return openai_error(400, "Missing required parameter: 'purpose'.", "purpose")
+        if purpose != "batch":
+            return openai_error(400, f"'{purpose}' is not one of ['assistants', 'batch', 'fine-tune', 'vision', "
+                                     "'user_data', 'evals'] - 'purpose'", "purpose")
+        if "file" not in fields or fields["file"][0] is None:
+            return openai_error(400, "Missing required parameter: 'file'.", "file")
+        filename, content = fields["file"]
+        if len(content) > self.spec.get("max_file_bytes", BATCH_MAX_FILE_BYTES):
+            # The real message, as bespokelabsai/curator#111 quotes OpenAI's 400 for a file over 200 MB.
+            return openai_error(400, "File is too large.")
+        file = self.add_file(filename, "batch", content)
+        self.stats.count_batch("files_uploaded")
+        return json_reply(200, file)
+
+    def add_file(self, filename, purpose, content):
+        with self.lock:
+            file_id = f"file-{secrets.token_hex(12)}"
+            file = {"id": file_id, "object": "file", "bytes": len(content), "created_at": int(time.time()),
+                    "filename": filename, "purpose": purpose, "status": "processed", "status_details": None}
+            self.files[file_id] = (file, content)
+        return file
+
+    def file_object(self, file_id):
+        with self.lock:
+            entry = self.files.get(file_id)
+        return json_reply(200, entry[0]) if entry else no_such_file(file_id)
+
+    def file_content(self, file_id):
+        with self.lock:
+            entry = self.files.get(file_id)
+        if entry is None:
+            return no_such_file(file_id)
+        self.stats.count_batch("file_downloads")
+        return Reply(200, entry[1], {"Content-Type": "application/octet-stream"})
+
+    # -- batches
+
+    def create(self, body):
+        request = parse_json_object(body, lambda message: openai_error(400, message))
+        file_id = request.get("input_file_id")
+        if not isinstance(file_id, str):
+            return openai_error(400, "Missing required parameter: 'input_file_id'.", "input_file_id")
+        if request.get("endpoint") != BATCH_ENDPOINT:
+            return openai_error(400, f"Invalid value: '{request.get('endpoint')}'. This fake supports only "
+                                     f"'{BATCH_ENDPOINT}'.", "endpoint", "invalid_value")
+        if request.get("completion_window") != BATCH_WINDOW:
+            return openai_error(400, f"Invalid value: '{request.get('completion_window')}'. Supported values are: "
+                                     f"'{BATCH_WINDOW}'.", "completion_window", "invalid_value")
+        metadata = request.get("metadata")
+        if metadata is not None and not valid_metadata(metadata):
+            return openai_error(400, "metadata: up to 16 pairs of string keys (at most 64 characters) and string "
+                                     "values (at most 512 characters).", "metadata")
+        with self.lock:
+            entry = self.files.get(file_id)
+        if entry is None:
+            return no_such_file(file_id)
+        if entry[0]["purpose"] != "batch":
+            return openai_error(400, f"File {file_id} has purpose '{entry[0]['purpose']}', not 'batch'.", "input_file_id")
+        lines, errors = validate_batch_lines(entry[1])
+        now = int(time.time())
+        batch_id = f"batch_{secrets.token_hex(12)}"
+        obj = {"id": batch_id, "object": "batch", "endpoint": BATCH_ENDPOINT, "errors": None,
+               "input_file_id": file_id, "completion_window": BATCH_WINDOW, "status": "validating",
+               "output_file_id": None, "error_file_id": None, "created_at": now, "in_progress_at": None,
+               "expires_at": now + 86400, "finalizing_at": None, "completed_at": None, "failed_at": None,
+               "expired_at": None, "cancelling_at": None, "cancelled_at": None,
+               "request_counts": {"total": 0, "completed": 0, "failed": 0}, "metadata": metadata}
+        outcome = self.spec.get("outcome", "completed")
+        if errors or outcome == "failed":
+            obj["errors"] = {"object": "list", "data": errors or self.failed_errors()}
+            steps = ["validating", "failed"]
+        elif outcome == "cancelled":  # cancelled by someone else while in progress
+            steps = ["validating", "in_progress", "cancelling", "cancelled"]
+        else:
+            steps = BATCH_STEPS + [outcome]
+        with self.lock:
+            self.batches[batch_id] = Batch(obj, lines, steps)
+        self.stats.count_batch("batches_created")
+        return json_reply(200, obj)
+
+    def failed_errors(self):
+        errors = self.spec.get("failed_errors") or [
+            {"code": "invalid_request", "line": 1, "message": "The batch was rejected (batch_api.outcome: failed)."}]
+        return [{"code": None, "line": None, "message": "", "param": None, **error} for error in errors]
+
+    def poll(self, batch_id):
+        """GET /batches/{id}: one more poll; the status moves on every polls_per_step of them."""
+        self.stats.count_batch("batch_polls")
+        with self.lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return no_such_batch(batch_id)
+            if batch.step < len(batch.steps) - 1:
+                batch.polls_here += 1
+                if batch.polls_here >= self.spec.get("polls_per_step", 1):
+                    self.enter(batch, batch.step + 1)
+            return json_reply(200, batch.obj)
+
+    def cancel(self, batch_id):
+        with self.lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return no_such_batch(batch_id)
+            status = batch.obj["status"]
+            if status not in ("validating", "in_progress", "finalizing"):
+                return openai_error(409, f"Cannot cancel a batch with status '{status}'.")  # the fake's wording
+            batch.steps = batch.steps[:batch.step + 1] + ["cancelling", "cancelled"]
+            self.enter(batch, batch.step + 1)
+            return json_reply(200, batch.obj)
+
+    def listing(self):
+        with self.lock:
+            data = [b.obj for b in reversed(self.batches.values())]  # newest first, as OpenAI lists
+            body = {"object": "list", "data": data, "first_id": data[0]["id"] if data else None,
+                    "last_id": data[-1]["id"] if data else None, "has_more": False}
+            return json_reply(200, body)
+
+    def enter(self, batch, step):
+        """Moves `batch` to `step` (the lock is held), stamping the time and, at its end, its results."""
+        batch.step, batch.polls_here = step, 0
+        status = batch.steps[step]
+        obj, now = batch.obj, int(time.time())
+        obj["status"] = status
+        obj[f"{status}_at"] = now
+        if status == "in_progress":
+            batch.ran = True
+            obj["request_counts"]["total"] = len(batch.lines)
+        if status in ("completed", "expired", "cancelled"):
+            self.finish(batch, status)
+
+    def finish(self, batch, status):
+        """Answers the lines and writes the output and error files."""
+        spec, obj = self.spec, batch.obj
+        finished = 1.0 if status == "completed" else spec.get("finished_share", 0.5) if batch.ran else 0.0
+        unfinished = {"expired": ("batch_expired", "This request could not be executed before the completion window expired."),
+                      "cancelled": ("batch_cancelled", "This request was not executed because the batch was cancelled.")}
+        outputs, errors = [], []
+        for line in batch.lines:
+            custom_id = line["custom_id"]
+            digest = hashlib.sha256(f"batch|{custom_id}".encode("utf-8")).digest()
+            record_id = f"batch_req_{stable_hex(obj['id'], custom_id, length=32)}"
+            request_id = stable_hex("request", obj["id"], custom_id, length=32)
+            if unit(digest, 0) >= finished:
+                code, message = unfinished[status]
+                errors.append({"id": record_id, "custom_id": custom_id, "response": None,
+                               "error": {"code": code, "message": message}})
+                continue
+            if unit(digest, 8) < spec.get("error_lines", 0.0) or spec.get("output_file_missing", False):
+                status_code, body = injected_line_error(digest, spec.get("output_file_missing", False))
+            else:
+                status_code, body = self.answer(line["body"])
+            record = {"id": record_id, "custom_id": custom_id,
+                      "response": {"status_code": status_code, "request_id": request_id, "body": body}, "error": None}
+            if status_code != 200:
+                record["response"]["status_code"] = 0 if spec.get("status_zero", False) else status_code
+            (outputs if status_code == 200 else errors).append(record)
+        seed = stable_hex(obj["id"], len(batch.lines))
+        if outputs:
+            obj["output_file_id"] = self.add_file(f"{obj['id']}_output.jsonl", "batch_output",
+                                                  jsonl(self.ordered(outputs, seed)))["id"]
+        if errors:
+            obj["error_file_id"] = self.add_file(f"{obj['id']}_error.jsonl", "batch_output",
+                                                 jsonl(self.ordered(errors, seed)))["id"]
+        obj["request_counts"] = {"total": len(batch.lines), "completed": len(outputs), "failed": len(errors)}
+
+    def answer(self, body):
+        """(status_code, body) of one line: what the live route answers to the same request body."""
+        live = self.spec.get("live_faults", False)
+        _, reply = chat_answer(self.model, json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                               self.rate_limit if live else None, faults=live, wait=False)
+        self.stats.count_batch("batch_lines_answered")
+        if reply.action is not None:  # a network fault has no place in a file: the server's error instead
+            return 500, {"error": {"message": "The server had an error while processing your request.",
+                                   "type": "server_error", "param": None, "code": None}}
+        try:
+            return reply.status, json.loads(reply.body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return reply.status, reply.body.decode("utf-8", "replace")
+
+    def ordered(self, records, seed):
+        """The records in a seeded shuffled order (never the input order), or as they are without `shuffle`."""
+        if not self.spec.get("shuffle", True) or len(records) < 2:
+            return records
+        shuffled = list(records)
+        random.Random(seed).shuffle(shuffled)
+        return shuffled if shuffled != records else shuffled[1:] + shuffled[:1]
+
+
+def injected_line_error(digest, server_side):
+    """A per-request HTTP error for batch_api.error_lines (400 or 500 by hash) or output_file_missing (500)."""
+    if not server_side and digest[16] % 2 == 0:
+        return 400, {"error": {"message": "Invalid 'messages': the request could not be processed (batch_api.error_lines).",
+                               "type": "invalid_request_error", "param": "messages", "code": None}}
+    return 500, {"error": {"message": "The server had an error while processing your request. Sorry about that!",
+                           "type": "server_error", "param": None, "code": None}}
+
+
+def jsonl(records):
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+
+def valid_metadata(metadata):
+    return (isinstance(metadata, dict) and len(metadata) <= 16
+            and all(isinstance(k, str) and len(k) <= 64 and isinstance(v, str) and len(v) <= 512 for k, v in metadata.items()))
+
+
+def no_such_file(file_id):
+    return openai_error(404, f"No such File object: {file_id}", "id")
+
+
+def no_such_batch(batch_id):
+    return openai_error(404, f"No batch found with id '{batch_id}'.", "batch_id")
+
+
+def validate_batch_lines(content):
+    """(lines, errors): the input file's request lines and OpenAI's validation errors, each naming
+    its line (1-based). Codes as OpenAI documents them (invalid_json_line, duplicate_custom_id,
+    url_mismatch, model_mismatch, empty_file; the message of invalid_json_line is a real one, quoted in
+    stdapi-ai/stdapi.ai#240); the other messages are written here, not copied from a real answer."""
+    lines, errors, seen, model = [], [], set(), None
+    def error(code, number, message, param=None):
+        errors.append({"code": code, "line": number, "message": message, "param": param})
+    for number, raw in enumerate(content.split(b"\n"), 1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            line = None
+        if not isinstance(line, dict):
+            error("invalid_json_line", number, "This line is not parseable as valid JSON.")
+            continue
+        missing = [name for name in ("custom_id", "method", "url", "body") if name not in line]
+        if missing:
+            error("missing_required_parameter", number, f"Missing required parameter: '{missing[0]}'.", missing[0])
+            continue
+        custom_id, body = line["custom_id"], line["body"]
+        if not isinstance(custom_id, str) or not custom_id:
+            error("invalid_value", number, "'custom_id' must be a non-empty string.", "custom_id")
+        elif custom_id in seen:
+            error("duplicate_custom_id", number, "The custom_id for this request is a duplicate of another request. "
+                  "The custom_id parameter must be unique for each request in a batch.", "custom_id")
+        elif line["method"] != "POST":
+            error("invalid_value", number, f"Invalid value: '{line['method']}'. Only 'POST' is supported.", "method")
+        elif line["url"] != BATCH_ENDPOINT:
+            error("url_mismatch", number, f"The url '{line['url']}' does not match the batch's endpoint '{BATCH_ENDPOINT}'.", "url")
+        elif not isinstance(body, dict):
+            error("invalid_value", number, "'body' must be an object.", "body")
+        elif model is not None and body.get("model") != model:
+            error("model_mismatch", number, f"The model '{body.get('model')}' differs from the batch's model '{model}': "
+                  "a batch holds one model.", "body.model")
+        else:
+            seen.add(custom_id)
+            model = body.get("model") if model is None else model
+            lines.append(line)
+    if not lines and not errors:
+        error("empty_file", None, "The batch input file is empty.")
+    return lines, errors
+
+
 # ---------------------------------------------------------------- stats
 
 
@@ -652,11 +1103,16 @@ class Stats:
             self.requests = dict.fromkeys(CATEGORIES, 0)
             self.auth_failures = 0
             self.inference = []
+            self.batch = dict.fromkeys(BATCH_COUNTERS, 0)
 
     def count(self, category, authorized):
         with self.lock:
             self.requests[category] += 1
             self.auth_failures += 0 if authorized else 1
+
+    def count_batch(self, counter):
+        with self.lock:
+            self.batch[counter] += 1
 
     def log_inference(self, entry):
         with self.lock:
@@ -669,7 +1125,7 @@ class Stats:
     def snapshot(self):
         with self.lock:
             return {"requests": dict(self.requests), "auth_failures": self.auth_failures,
-                    "inference": list(self.inference)}
+                    "inference": list(self.inference), "batch": dict(self.batch)}
 
 
 # ---------------------------------------------------------------- HTTP
@@ -683,6 +1139,13 @@ ROUTES = [  # (methods, path pattern, category, handler method)
     ({"GET", "HEAD"}, r"/datasets/(?P<repo>.+)/resolve/(?P<revision>[^/]+)/(?P<file>.+)", "zip", "on_resolve"),
     ({"GET", "HEAD"}, r"/_cdn/.+", "cdn", "on_cdn"),
     ({"POST"}, r".*/chat/completions", "chat", "on_chat"),
+    ({"POST"}, r".*/files", "files", "on_file_upload"),
+    ({"GET", "HEAD"}, r".*/files/(?P<file_id>[^/]+)/content", "files", "on_file_content"),
+    ({"GET", "HEAD"}, r".*/files/(?P<file_id>[^/]+)", "files", "on_file"),
+    ({"POST"}, r".*/batches", "batches", "on_batch_create"),
+    ({"GET", "HEAD"}, r".*/batches", "batches", "on_batch_list"),
+    ({"GET", "HEAD"}, r".*/batches/(?P<batch_id>[^/]+)", "batches", "on_batch"),
+    ({"POST"}, r".*/batches/(?P<batch_id>[^/]+)/cancel", "batches", "on_batch_cancel"),
     ({"GET", "HEAD"}, r"(/v1)?/models", "models", "on_models"),
     ({"POST"}, r"/|/generate|/models/(?P<model>.+)", "generate", "on_generate"),
 ]
@@ -698,6 +1161,7 @@ class FakeServer(ThreadingHTTPServer):
         self.model = Model(scenario.model, gold_index(scenario.datasets), scenario.shapes)
         self.rate_limit = RateLimit(scenario.model["rate_limit"]) if "rate_limit" in scenario.model else None
         self.stats = Stats()
+        self.batch_api = BatchApi(scenario.batch_api, self.model, self.rate_limit, self.stats)
         self.log_path = log_path
         self.log_lock = threading.Lock()
         self.cdn = {d.cdn_path: d.zip_bytes for d in scenario.datasets.values() if d.cdn_path}
@@ -748,6 +1212,8 @@ class Handler(BaseHTTPRequestHandler):
         self.server.stats.count(category, authorized)
         if category in ("chat", "generate"):
             return handle()  # logs the request itself, authorized or not
+        if category in ("files", "batches") and not authorized:
+            return openai_unauthorized(self.headers.get("Authorization", ""))
         return handle() if authorized else UNAUTHORIZED
 
     def authorized(self):
@@ -836,6 +1302,29 @@ class Handler(BaseHTTPRequestHandler):
             return json_reply(200, {"reset": True})
         return json_reply(404, {"error": "unknown /_fake/ route"})
 
+    # -- the Files and Batches API (BatchApi)
+
+    def on_file_upload(self):
+        return self.server.batch_api.upload(self.headers.get("Content-Type"), self.body)
+
+    def on_file(self, file_id):
+        return self.server.batch_api.file_object(file_id)
+
+    def on_file_content(self, file_id):
+        return self.server.batch_api.file_content(file_id)
+
+    def on_batch_create(self):
+        return self.server.batch_api.create(self.body)
+
+    def on_batch_list(self):
+        return self.server.batch_api.listing()
+
+    def on_batch(self, batch_id):
+        return self.server.batch_api.poll(batch_id)
+
+    def on_batch_cancel(self, batch_id):
+        return self.server.batch_api.cancel(batch_id)
+
     # -- dataset viewer
 
     def viewer_lookup(self, need_config=False, need_split=False):
@@ -849,7 +1338,7 @@ class Handler(BaseHTTPRequestHandler):
             raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
         if dataset.viewer is not None:
             viewer = dataset.viewer
-            raise Abort(self.echo_auth(payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers"))))
+            raise Abort(echo_auth(self.headers.get("Authorization", ""), payload_reply(viewer.get("status", 500), viewer.get("body", ""), viewer.get("headers"))))
         config = dataset.configs.get(self.query.get("config")) if need_config else None
         if need_config and config is None:
             raise Abort(api_error(404, "Not found.", "ResponseNotFound"))
@@ -953,8 +1442,7 @@ class Handler(BaseHTTPRequestHandler):
             {"id": i, "object": "model", "created": 1735689600, "owned_by": i.split("/")[0]} for i in ids]})
 
     def on_chat(self):
-        return self.infer(lambda: parse_chat(self.body),
-                          lambda request, content: json_reply(200, chat_response(request, content)))
+        return self.infer(lambda: parse_chat(self.body), chat_completion_reply)
 
     def on_generate(self, model=None):
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -966,44 +1454,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def infer(self, parse, answer):
         """Authorize, parse, ask the model, log the request; the log has every attempt."""
-        request, authorized = None, self.authorized()
-        try:
-            request = parse()
-            reply = self.model_reply(request, answer) if authorized else UNAUTHORIZED
-        except Abort as abort:
-            reply = abort.reply if authorized else UNAUTHORIZED
+        authorized = self.authorized()
+        if authorized:
+            request, reply = infer_reply(self.server.model, parse, answer, rate_limit=self.server.rate_limit,
+                                         auth=self.headers.get("Authorization", ""))
+        else:
+            request, reply = infer_reply(None, parse, answer)  # parsed for the log only
+            reply = UNAUTHORIZED
         self.server.stats.log_inference(inference_entry(self.url.path, request, authorized, reply.status))
         return reply
-
-    def model_reply(self, request, answer):
-        limit_headers = {}
-        if self.server.rate_limit is not None:
-            allowed, limit_headers = self.server.rate_limit.take()
-            if not allowed:
-                return self.server.rate_limit.refusal(limit_headers)
-        reply = self.answer_reply(request, answer)
-        reply.headers.update(limit_headers)
-        return reply
-
-    def answer_reply(self, request, answer):
-        latency_ms = self.server.model.spec.get("latency_ms", 0)
-        if latency_ms:
-            time.sleep(latency_ms / 1000)  # the model's generation time
-        outcome = self.server.model.respond(request.text, request.seed, request.prompt)
-        if isinstance(outcome, Reply):
-            return self.echo_auth(outcome)
-        if shape := self.server.model.answer_shape(request.text, request.seed):
-            return shape_reply(shape, outcome)  # the answer in a real server's shape
-        return answer(request, outcome)
-
-    def echo_auth(self, reply):
-        """Puts the request's Authorization header where a scenario body says {auth}: servers that
-        echo credentials in error messages exist, and synthgen must not repeat them."""
-        if b"{auth}" not in reply.body:
-            return reply
-        echoed = reply.body.replace(b"{auth}", self.headers.get("Authorization", "").encode())
-        return Reply(reply.status, echoed, reply.headers, reply.action, reply.hang_s)
-
 
 def rows_bytes(config):
     return len(json.dumps(config.rows).encode("utf-8"))

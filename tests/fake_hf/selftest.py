@@ -563,6 +563,246 @@ def test_rate_limit(workdir):
         check("SIGTERM exits cleanly (rate_limit)", fake.stop() == 0)
 
 
+# ---------------------------------------------------------------- the Files and Batches API
+
+
+def multipart(fields, boundary="----fake-hf-selftest-7d1f"):
+    """(body, content type) of a multipart/form-data body; a field is a string, or (filename, bytes)."""
+    parts = []
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            head = f'Content-Disposition: form-data; name="{name}"; filename="{value[0]}"\r\nContent-Type: application/jsonl'
+            data = value[1]
+        else:
+            head, data = f'Content-Disposition: form-data; name="{name}"', value.encode()
+        parts.append(b"--" + boundary.encode() + b"\r\n" + head.encode() + b"\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + b"--" + boundary.encode() + b"--\r\n", f"multipart/form-data; boundary={boundary}"
+
+
+def upload(fake, content, purpose="batch", token=TOKEN, prefix="/v1"):
+    body, content_type = multipart({"purpose": purpose, "file": ("requests.jsonl", content)})
+    status, _, data = fake.call("POST", f"{prefix}/files", body, token, {"Content-Type": content_type})
+    return status, json.loads(data)
+
+
+def batch_input(count, start=0, cot=False):
+    """(JSONL bytes, custom_id -> chat body) of `count` requests for phrasebank sentences."""
+    rows = phrasebank_rows()
+    bodies = {f"r-{i}": chat_body(rows[i % len(rows)]["sentence"], seed=i, cot=cot and i % 2 == 0) for i in range(start, start + count)}
+    lines = [{"custom_id": c, "method": "POST", "url": "/v1/chat/completions", "body": b} for c, b in bodies.items()]
+    return "".join(json.dumps(line) + "\n" for line in lines).encode(), bodies
+
+
+def create_batch(fake, file_id, token=TOKEN, prefix="/v1", **override):
+    request = {"input_file_id": file_id, "endpoint": "/v1/chat/completions", "completion_window": "24h",
+               "metadata": {"run": "selftest"}, **override}
+    return fake.call_json("POST", f"{prefix}/batches", request, token)[::2]
+
+
+def poll_statuses(fake, batch_id, count):
+    answers = [fake.call_json("GET", f"/v1/batches/{batch_id}")[2] for _ in range(count)]
+    return [a["status"] for a in answers], answers[-1]
+
+
+def file_lines(fake, file_id):
+    status, _, data = fake.call("GET", f"/v1/files/{file_id}/content")
+    return [json.loads(line) for line in data.decode().splitlines()] if status == 200 else None
+
+
+BATCH_FIELDS = {"id", "object", "endpoint", "errors", "input_file_id", "completion_window", "status", "output_file_id",
+                "error_file_id", "created_at", "in_progress_at", "expires_at", "finalizing_at", "completed_at",
+                "failed_at", "expired_at", "cancelling_at", "cancelled_at", "request_counts", "metadata"}
+
+
+def test_batch_api(workdir):
+    write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
+    scenario = {"token": TOKEN, "datasets": {"acme/phrases": {"configs": {"default": {"file": "pb.jsonl"}}}},
+                "batch_api": {"error_lines": 0.2}}
+    fake = Fake(workdir, "batch", scenario)
+    try:
+        content, bodies = batch_input(30, cot=True)
+        status, _, body = fake.call_json("POST", "/v1/files", b"x", token=None)
+        check("batch: 401 on files without the token, OpenAI's shape",
+              status == 401 and "API key" in body["error"]["message"] and body["error"]["type"] == "invalid_request_error", (status, body))
+        status, _, body = fake.call_json("GET", "/v1/batches", token="hf_wrong")
+        check("batch: 401 on batches with a wrong token", status == 401 and body["error"]["code"] == "invalid_api_key", (status, body))
+        status, uploaded = upload(fake, content)
+        check("batch: upload", status == 200 and uploaded["id"].startswith("file-") and uploaded["object"] == "file"
+              and uploaded["bytes"] == len(content) and uploaded["filename"] == "requests.jsonl"
+              and uploaded["purpose"] == "batch" and uploaded["status"] == "processed"
+              and isinstance(uploaded["created_at"], int), uploaded)
+        status, body = upload(fake, content, purpose="fine-tune")
+        check("batch: upload 400 for another purpose", status == 400 and body["error"]["param"] == "purpose", (status, body))
+        status, _, data = fake.call("GET", f"/v1/files/{uploaded['id']}/content")
+        check("batch: the input file's content, byte for byte", status == 200 and data == content, (status, data[:80]))
+        status, _, body = fake.call_json("GET", "/v1/files/file-nothing/content")
+        check("batch: 404 for an unknown file's content", status == 404 and "error" in body, (status, body))
+        for name, override, want in [("unknown file", {"input_file_id": "file-nothing"}, 404),
+                                     ("endpoint", {"endpoint": "/v1/embeddings"}, 400),
+                                     ("completion_window", {"completion_window": "1h"}, 400)]:
+            status, body = create_batch(fake, uploaded["id"], **override)
+            check(f"batch: create refuses a bad {name}", status == want and "message" in body.get("error", {}), (status, body))
+
+        status, created = create_batch(fake, uploaded["id"])
+        check("batch: created, validating, openai-python's Batch fields", status == 200 and set(created) == BATCH_FIELDS
+              and created["id"].startswith("batch_") and created["object"] == "batch" and created["status"] == "validating"
+              and created["output_file_id"] is None and created["errors"] is None and created["metadata"] == {"run": "selftest"}
+              and created["expires_at"] == created["created_at"] + 86400
+              and created["request_counts"] == {"total": 0, "completed": 0, "failed": 0}, created)
+        statuses, done = poll_statuses(fake, created["id"], 4)
+        check("batch: one step per poll", statuses == ["in_progress", "finalizing", "completed", "completed"], statuses)
+        check("batch: times stamped", all(isinstance(done[f"{s}_at"], int) for s in ("in_progress", "finalizing", "completed"))
+              and done["failed_at"] is None and done["cancelled_at"] is None, done)
+        counts = done["request_counts"]
+        outputs, errors = file_lines(fake, done["output_file_id"]), file_lines(fake, done["error_file_id"])
+        check("batch: request_counts match the files", counts["total"] == 30 and counts["completed"] == len(outputs)
+              and counts["failed"] == len(errors) and 0 < len(errors) < 30, (counts, len(outputs), len(errors)))
+        check("batch: every custom_id once", sorted(r["custom_id"] for r in outputs + errors) == sorted(bodies), len(outputs))
+        check("batch: output lines' shape", all(set(r) == {"id", "custom_id", "response", "error"} and r["error"] is None
+              and r["id"].startswith("batch_req_") and r["response"]["status_code"] == 200
+              and re.fullmatch(r"[0-9a-f]+", r["response"]["request_id"])
+              and r["response"]["body"]["object"] == "chat.completion" for r in outputs), outputs[:1])
+        check("batch: error lines are HTTP errors with an error body", all(r["response"]["status_code"] in (400, 500)
+              and "error" in r["response"]["body"] and r["error"] is None for r in errors), errors[:2])
+        order = [r["custom_id"] for r in outputs]
+        check("batch: output lines not in input order", order != [c for c in bodies if c in set(order)], order)
+        same = []
+        for record in outputs:
+            _, _, live = fake.call_json("POST", "/v1/chat/completions", bodies[record["custom_id"]])
+            answered = record["response"]["body"]
+            same.append(live["choices"][0]["message"]["content"] == answered["choices"][0]["message"]["content"]
+                        and {**live, "created": 0} == {**answered, "created": 0})
+        check("batch: a line's answer is the live route's answer to the same body", same and all(same), same)
+
+        _, _, listed = fake.call_json("GET", "/v1/batches")
+        check("batch: list", listed["object"] == "list" and listed["has_more"] is False
+              and [b["id"] for b in listed["data"]] == [created["id"]], listed)
+        status, _, body = fake.call_json("POST", f"/v1/batches/{created['id']}/cancel")
+        check("batch: a finished batch cannot be cancelled", status == 409 and "error" in body, (status, body))
+        status, _, body = fake.call_json("GET", "/v1/batches/batch_nothing")
+        check("batch: 404 for an unknown batch", status == 404 and "error" in body, (status, body))
+
+        status, second = create_batch(fake, uploaded["id"], prefix="/some/prefix/v1")
+        check("batch: any prefix", status == 200, status)
+        fake.call_json("GET", f"/v1/batches/{second['id']}")  # in_progress
+        status, _, cancelling = fake.call_json("POST", f"/v1/batches/{second['id']}/cancel")
+        check("batch: cancel -> cancelling", status == 200 and cancelling["status"] == "cancelling"
+              and isinstance(cancelling["cancelling_at"], int), cancelling)
+        statuses, cancelled = poll_statuses(fake, second["id"], 2)
+        check("batch: cancelled at the next poll", statuses == ["cancelled", "cancelled"], statuses)
+        errors = file_lines(fake, cancelled["error_file_id"])
+        unrun = [r for r in errors if r["response"] is None]
+        check("batch: cancelled, partial results", cancelled["output_file_id"] is not None and unrun
+              and all(r["error"]["code"] == "batch_cancelled" and r["error"]["message"] for r in unrun)
+              and cancelled["request_counts"]["total"] == 30, cancelled["request_counts"])
+
+        bad = b"\n".join([json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": chat_body("x")}).encode(),
+                          b"{not json",
+                          json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": chat_body("y")}).encode(),
+                          json.dumps({"custom_id": "b", "method": "GET", "url": "/v1/chat/completions", "body": chat_body("y")}).encode(),
+                          json.dumps({"custom_id": "c", "method": "POST", "url": "/v1/embeddings", "body": chat_body("y")}).encode(),
+                          json.dumps({"method": "POST", "url": "/v1/chat/completions", "body": chat_body("y")}).encode()]) + b"\n"
+        _, bad_file = upload(fake, bad)
+        _, bad_batch = create_batch(fake, bad_file["id"])
+        statuses, failed = poll_statuses(fake, bad_batch["id"], 2)
+        data = (failed.get("errors") or {}).get("data", [])
+        check("batch: malformed lines fail the batch at validation", statuses == ["failed", "failed"]
+              and isinstance(failed["failed_at"], int) and failed["errors"]["object"] == "list", (statuses, failed))
+        check("batch: errors.data names each bad line", [(e["line"], e["code"]) for e in data]
+              == [(2, "invalid_json_line"), (3, "duplicate_custom_id"), (4, "invalid_value"), (5, "url_mismatch"),
+                  (6, "missing_required_parameter")] and all(e["message"] for e in data), data)
+
+        _, _, stats = fake.call_json("GET", "/_fake/stats")
+        check("batch: stats", stats["batch"]["files_uploaded"] == 2 and stats["batch"]["batches_created"] == 3
+              and stats["batch"]["batch_polls"] == 10 and stats["batch"]["batch_lines_answered"] > 30
+              and stats["batch"]["file_downloads"] == 4 and stats["requests"]["batches"] > 0, stats["batch"])
+        fake.call_json("POST", "/_fake/reset")
+        _, _, stats = fake.call_json("GET", "/_fake/stats")
+        check("batch: reset clears its counts", not any(stats["batch"].values()), stats["batch"])
+    finally:
+        check("SIGTERM exits cleanly (batch)", fake.stop() == 0)
+
+
+def test_batch_outcomes(workdir):
+    """batch_api's outcomes: expired with partial results, failed with errors.data, a missing output file,
+    the upload limit; live faults stay out of batch lines."""
+    content, bodies = batch_input(40)
+    scenario = {"datasets": {"acme/phrases": {"configs": {"default": {"file": "pb.jsonl"}}}},
+                "model": {"fail_rate": 1.0},
+                "batch_api": {"polls_per_step": 2, "outcome": "expired", "finished_share": 0.5, "shuffle": False,
+                              "error_lines": 0.3, "status_zero": True, "max_file_bytes": len(content)}}
+    fake = Fake(workdir, "batch_expired", scenario)
+    try:
+        status, body = upload(fake, content + b"\n\n", token=None)
+        check("batch: upload over max_file_bytes, OpenAI's 400", status == 400
+              and body["error"]["message"] == "File is too large.", (status, body))
+        status, _, live = fake.call("POST", "/v1/chat/completions", chat_body(phrasebank_rows()[0]["sentence"]), token=None)
+        check("batch: the live route fails (fail_rate 1.0)", status == 500, status)
+        _, uploaded = upload(fake, content, token=None)
+        _, created = create_batch(fake, uploaded["id"], token=None)
+        statuses, done = poll_statuses(fake, created["id"], 7)
+        check("batch: polls_per_step 2", statuses == ["validating", "in_progress", "in_progress", "finalizing", "finalizing",
+                                                     "expired", "expired"], statuses)
+        outputs, errors = file_lines(fake, done["output_file_id"]), file_lines(fake, done["error_file_id"])
+        expired = [r for r in errors if r["response"] is None]
+        http = [r for r in errors if r["response"] is not None]
+        check("batch: expired, partial results", 0 < len(outputs) < 40 and 0 < len(expired) < 40 and all(
+            r["error"] == {"code": "batch_expired", "message": "This request could not be executed before the completion window expired."}
+            for r in expired) and isinstance(done["expired_at"], int), (len(outputs), len(expired)))
+        check("batch: status_zero", http and all(r["response"]["status_code"] == 0 for r in http), http[:1])
+        check("batch: live faults stay out of batch lines", all(r["response"]["status_code"] == 200 for r in outputs), outputs[:1])
+        order = [r["custom_id"] for r in outputs]
+        check("batch: shuffle false keeps the input order", order == [c for c in bodies if c in set(order)], order)
+    finally:
+        fake.stop()
+
+    errors_data = [{"code": "token_limit_exceeded", "line": None, "message": "Enqueued token limit reached."}]
+    fake = Fake(workdir, "batch_failed", {"batch_api": {"outcome": "failed", "failed_errors": errors_data}})
+    try:
+        _, uploaded = upload(fake, content, token=None)
+        _, created = create_batch(fake, uploaded["id"], token=None)
+        statuses, failed = poll_statuses(fake, created["id"], 2)
+        check("batch: outcome failed with failed_errors", statuses == ["failed", "failed"]
+              and failed["errors"]["data"] == [{**errors_data[0], "param": None}] and failed["output_file_id"] is None, failed)
+    finally:
+        fake.stop()
+
+    fake = Fake(workdir, "batch_missing", {"batch_api": {"output_file_missing": True}})
+    try:
+        _, uploaded = upload(fake, content, token=None)
+        _, created = create_batch(fake, uploaded["id"], token=None)
+        _, done = poll_statuses(fake, created["id"], 3)
+        errors = file_lines(fake, done["error_file_id"]) or []
+        check("batch: completed with output_file_id null and an error file", done["status"] == "completed"
+              and done["output_file_id"] is None and len(errors) == 40
+              and done["request_counts"] == {"total": 40, "completed": 0, "failed": 40}, done)
+    finally:
+        fake.stop()
+    fake = Fake(workdir, "batch_refused", {"batch_api": {}})
+    try:
+        refused = chat_body(UNKNOWN, seed="1")
+        lines = [{"custom_id": "ok", "method": "POST", "url": "/v1/chat/completions", "body": chat_body(UNKNOWN)},
+                 {"custom_id": "refused", "method": "POST", "url": "/v1/chat/completions", "body": refused}]
+        _, uploaded = upload(fake, "".join(json.dumps(line) + "\n" for line in lines).encode(), token=None)
+        _, created = create_batch(fake, uploaded["id"], token=None)
+        _, done = poll_statuses(fake, created["id"], 3)
+        errors = file_lines(fake, done["error_file_id"]) or [{}]
+        status, _, live = fake.call_json("POST", "/v1/chat/completions", refused, token=None)
+        check("batch: a body the live route refuses is that 400 in the error file", status == 400
+              and [r["custom_id"] for r in file_lines(fake, done["output_file_id"]) or []] == ["ok"]
+              and errors[0].get("response", {}).get("status_code") == 400 and errors[0]["response"]["body"] == live, errors)
+    finally:
+        fake.stop()
+    try:
+        bad = Path(workdir) / "bad_batch.json"
+        bad.write_text(json.dumps({"batch_api": {"outcome": "lost", "polls": 3}}), encoding="utf-8")
+        run = subprocess.run([sys.executable, str(FAKE), "--scenario", str(bad), "--port-file", str(Path(workdir) / "bad.port")],
+                             capture_output=True, text=True, timeout=10)
+        check("batch: unknown batch_api keys refused", run.returncode != 0 and "polls" in run.stderr, run.stderr)
+    except subprocess.TimeoutExpired:
+        check("batch: unknown batch_api keys refused", False, "the fake started")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -581,6 +821,8 @@ def main():
         test_endless_and_bomb(workdir)
         test_real_shapes(workdir)
         test_models_list(workdir)
+        test_batch_api(workdir)
+        test_batch_outcomes(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 
