@@ -23,7 +23,8 @@ namespace {
 
 // Why a line brought no answer: the engine's error code, else the judged failure's kind.
 std::string failure_of(const BatchResultLine& line, const InferenceApi& api, std::optional<InferenceAnswer>& answer) {
-  if (line.status < 200 || line.status >= 300) return !line.error.empty() ? line.error : "http_" + std::to_string(line.status);
+  if (line.status == 0) return line.error;  // expired, cancelled, timed out: never answered
+  if (line.status < 200 || line.status >= 300) return "http_" + std::to_string(line.status);
   HttpResponse response;
   response.status = line.status;
   response.body = line.body;
