@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/vote.hpp"
 
@@ -142,6 +145,68 @@ TEST(VoteSchedule, AFailedOnlyVoteStillEndsTheRow) {
   EXPECT_EQ(schedule.next(), 0u);
   schedule.settle(0, row_of(seen, 0, 1));
   EXPECT_TRUE(schedule.front_done()) << "one vote per row: its outcome, even none, ends the row";
+}
+
+// One pass of `batch export`: answers in `store` are taken, every other vote asked for is
+// deferred (exported); returns the exported tags.
+std::set<std::uint64_t> export_pass(std::size_t rows, std::size_t per_row, bool early_stop, const std::map<std::uint64_t, std::optional<LabelId>>& store) {
+  auto schedule = admitted(rows, per_row, early_stop);
+  Votes seen(rows * per_row);
+  std::set<std::uint64_t> exported;
+  while (auto tag = schedule.next()) {
+    if (const auto it = store.find(*tag); it != store.end()) {
+      seen[*tag] = it->second;
+      schedule.settle(*tag, row_of(seen, *tag, per_row));
+    } else {
+      exported.insert(*tag);
+      schedule.defer(*tag);
+    }
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    EXPECT_TRUE(schedule.front_done()) << "row " << r << " never ended";
+    if (!schedule.front_done()) break;
+    schedule.drop_front();
+  }
+  return exported;
+}
+
+TEST(VoteSchedule, ExportRoundsAskExactlyWhatTheLiveRunAsks) {
+  // Property: whatever the answers, and whichever lines of a round fail, the rounds of export and
+  // import together ask for exactly the votes a live run asks for: none more (never paid twice),
+  // none fewer (the final run from the store sends nothing).
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    std::uint64_t state = seed;
+    const std::size_t per_row_choices[] = {1, 2, 3, 3, 5, 7};
+    const auto per_row = per_row_choices[uniform_below(state, 6)];
+    const bool early_stop = uniform_below(state, 4) != 0;
+    const auto rows = 1 + uniform_below(state, 60);
+    const auto fail_percent = uniform_below(state, 3) * 15;  // 0, 15 or 30 % of a round's lines fail
+    Votes answers(rows * per_row);
+    for (auto& a : answers) {
+      const auto roll = uniform_below(state, 10);
+      a = roll < 6 ? std::optional<LabelId>(1) : roll < 9 ? std::optional<LabelId>(static_cast<LabelId>(roll - 6)) : std::nullopt;
+    }
+    auto live = admitted(rows, per_row, early_stop);
+    Votes seen(rows * per_row);
+    const auto asked = drive(live, answers, seen, per_row);
+    const std::set<std::uint64_t> live_tags(asked.begin(), asked.end());
+
+    std::map<std::uint64_t, std::optional<LabelId>> store;
+    std::set<std::uint64_t> ever_exported;
+    std::size_t rounds = 0;
+    for (;; ++rounds) {
+      ASSERT_LT(rounds, 100U) << "seed " << seed << ": the rounds never end";
+      const auto exported = export_pass(rows, per_row, early_stop, store);
+      if (exported.empty()) break;
+      for (const auto tag : exported) {
+        ASSERT_TRUE(live_tags.contains(tag)) << "seed " << seed << ": tag " << tag << " is exported but a live run never asks it";
+        ever_exported.insert(tag);
+        if (uniform_below(state, 100) >= fail_percent) store[tag] = answers[tag];  // imported; else failed, asked again
+      }
+    }
+    EXPECT_EQ(ever_exported, live_tags) << "seed " << seed;
+    if (fail_percent == 0) EXPECT_LE(rounds, per_row) << "seed " << seed << ": one round per wave of votes at most";
+  }
 }
 
 }  // namespace
