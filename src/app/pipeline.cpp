@@ -14,6 +14,7 @@
 #include "synthgen/app/steps.hpp"
 #include "synthgen/core/report.hpp"
 #include "synthgen/core/request_budget.hpp"
+#include "synthgen/io/batch_ledger.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
 #include "synthgen/io/interrupt.hpp"
@@ -67,6 +68,18 @@ std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
   auto store = ResponseStore::open(response_store_path(config));
   if (!store) throw RunError(ExitCode::output, store.error());
   return std::move(*store);
+}
+
+// Requests submitted to the OpenAI Batch API and not collected are paid for: a live run would pay
+// for them a second time.
+void refuse_while_batches_are_open(const RunConfig& config, const ResponseStore* store) {
+  if (store == nullptr || config.offline) return;
+  const auto held = BatchLedger::requests_in_open_batches(store->path());
+  if (!held) throw RunError(ExitCode::output, held.error());
+  if (*held == 0) return;
+  throw RunError(ExitCode::usage, std::to_string(*held) + " requests of this store are in submitted batches not collected yet, and a live "
+                                                           "run would pay for them twice: `synthgen batch collect --wait` first (or "
+                                                           "--offline to label from the store only)");
 }
 
 void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store) {
@@ -206,6 +219,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto prompt_template = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store(config);
+  refuse_while_batches_are_open(config, store.get());
 
   // 1. Open the rows: the first page or the whole file, and the seeded sample.
   auto feed = RowFeed::open(config, pool, auth_headers(token), synthgen_cache_dir());

@@ -65,6 +65,18 @@ std::expected<std::unique_ptr<BatchLedger>, std::string> BatchLedger::open(const
   return std::unique_ptr<BatchLedger>(new BatchLedger(path, std::move(s)));
 }
 
+std::expected<std::size_t, std::string> BatchLedger::requests_in_open_batches(const std::string& path, std::chrono::milliseconds lock_wait) {
+  auto db = connect_store(path, lock_wait);
+  if (!db) return std::unexpected(db.error());
+  auto has_table = prepare(db->get(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'", path, lock_wait);
+  if (!has_table) return std::unexpected(has_table.error());
+  if (sqlite3_step(has_table->get()) != SQLITE_ROW) return 0;
+  auto sum = prepare(db->get(), "SELECT COALESCE(SUM(requests), 0) FROM batches WHERE collected = 0", path, lock_wait);
+  if (!sum) return std::unexpected(sum.error());
+  if (sqlite3_step(sum->get()) != SQLITE_ROW) return std::unexpected("cannot read the batches in " + path + ": " + sqlite3_errmsg(db->get()));
+  return static_cast<std::size_t>(sqlite3_column_int64(sum->get(), 0));
+}
+
 BatchLedger::BatchLedger(std::string path, std::unique_ptr<Statements> statements) : path_(std::move(path)), s_(std::move(statements)) {}
 BatchLedger::~BatchLedger() = default;
 
