@@ -35,6 +35,13 @@ std::expected<std::optional<std::string>, std::string> optional_string(const Jso
   return it->get<std::string>();
 }
 
+// A member that is a non-empty string, else nothing.
+std::optional<std::string> nonempty_string(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 // A number member, or `fallback` when it is missing, null or no number.
 long number_or(const Json& object, const char* key, long fallback) {
   const auto it = object.find(key);
@@ -85,12 +92,12 @@ std::expected<BatchInfo, std::string> parse_batch_object(std::string_view json) 
   const auto doc = object_of(json, "batch object");
   if (!doc) return std::unexpected(doc.error());
   BatchInfo info;
-  const auto id = optional_string(*doc, "id");
-  if (!id || !*id || (*id)->empty()) return std::unexpected("the batch object has no \"id\"");
-  info.id = **id;
-  const auto status = optional_string(*doc, "status");
-  if (!status || !*status) return std::unexpected("the batch object " + info.id + " has no \"status\"");
-  info.status_text = **status;
+  auto id = nonempty_string(*doc, "id");
+  if (!id) return std::unexpected("the batch object has no \"id\"");
+  info.id = std::move(*id);
+  auto status = nonempty_string(*doc, "status");
+  if (!status) return std::unexpected("the batch object " + info.id + " has no \"status\"");
+  info.status_text = std::move(*status);
   info.status = status_of(info.status_text);
   std::optional<std::string> input;
   for (auto [key, field] :
@@ -112,9 +119,9 @@ std::expected<BatchInfo, std::string> parse_batch_object(std::string_view json) 
 std::expected<std::string, std::string> parse_file_object(std::string_view json) {
   const auto doc = object_of(json, "file object");
   if (!doc) return std::unexpected(doc.error());
-  const auto id = optional_string(*doc, "id");
-  if (!id || !*id || (*id)->empty()) return std::unexpected("the file object has no \"id\"");
-  return **id;
+  auto id = nonempty_string(*doc, "id");
+  if (!id) return std::unexpected("the file object has no \"id\"");
+  return std::move(*id);
 }
 
 bool batch_has_ended(BatchStatus status) {

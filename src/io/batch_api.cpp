@@ -47,12 +47,12 @@ enum class Resend {
 
 struct Request {
   const char* method = "GET";  // for the debug log
-  std::string url;
-  std::string json_body;    // POST as application/json when set
-  std::string upload_path;  // POST multipart purpose=batch, file=@path when set
-  std::string dest_path;    // a 2xx answer goes to this file (replaced at the end) when set
+  std::string url{};
+  std::string json_body{};    // POST as application/json when set
+  std::string upload_path{};  // POST multipart purpose=batch, file=@path when set
+  std::string dest_path{};    // a 2xx answer goes to this file (replaced at the end) when set
   Resend resend = Resend::freely;
-  std::string what;  // "reading batch b-1", the start of every message
+  std::string what{};  // "reading batch b-1", the start of every message
 };
 
 struct Attempt {
@@ -239,8 +239,8 @@ std::expected<HttpResponse, BatchApiError> exchange(const Request& r, const Batc
       file.emplace(std::move(*created));
     }
     auto a = perform(r, o, file ? &*file : nullptr);
+    if (a.response.ok()) return std::move(a.response);  // even after Ctrl-C: a batch created is a batch to keep track of
     if (interrupt_signal() != 0) return std::unexpected(BatchApiError{0, "interrupted", r.what + ": interrupted", false});
-    if (a.response.ok()) return std::move(a.response);
     if (attempt >= o.max_retries || !worth_again(r, a)) return std::unexpected(error_of(r, a, attempt));
     const auto requested = status_says_when_to_retry(a.response.status)
                                ? server_requested_wait(retry_hints(a.response), seconds_until_http_date)
@@ -289,7 +289,11 @@ BatchApi::BatchApi(BatchApiOptions options) : options_(std::move(options)) {
 }
 
 std::expected<std::string, BatchApiError> BatchApi::upload(const std::string& jsonl_path) {
-  const Request r{"POST", options_.endpoint + "/files", "", jsonl_path, "", Resend::upload, "uploading " + jsonl_path};
+  const Request r{.method = "POST",
+                  .url = options_.endpoint + "/files",
+                  .upload_path = jsonl_path,
+                  .resend = Resend::upload,
+                  .what = "uploading " + jsonl_path};
   // curl reads the file only while sending: a missing one is said now, not as a transport error.
   if (::access(jsonl_path.c_str(), R_OK) != 0) return std::unexpected(BatchApiError{0, "file", r.what + ": cannot read the file", false});
   const auto response = exchange(r, options_);
@@ -299,26 +303,31 @@ std::expected<std::string, BatchApiError> BatchApi::upload(const std::string& js
 
 std::expected<BatchInfo, BatchApiError> BatchApi::create(const std::string& input_file_id,
                                                          const std::vector<std::pair<std::string, std::string>>& metadata) {
-  const Request r{"POST", options_.endpoint + "/batches", create_batch_body(input_file_id, metadata), "",
-                  "",     Resend::once_created,           "creating a batch from " + input_file_id};
+  const Request r{.method = "POST",
+                  .url = options_.endpoint + "/batches",
+                  .json_body = create_batch_body(input_file_id, metadata),
+                  .resend = Resend::once_created,
+                  .what = "creating a batch from " + input_file_id};
   const auto response = exchange(r, options_);
   if (!response) return std::unexpected(response.error());
   return read_answer<BatchInfo>(r, *response, parse_batch_object);
 }
 
 std::expected<BatchInfo, BatchApiError> BatchApi::get(const std::string& batch_id) {
-  const Request r{"GET", options_.endpoint + "/batches/" + path_segment(batch_id), "", "", "", Resend::freely, "reading batch " + batch_id};
+  const Request r{.url = options_.endpoint + "/batches/" + path_segment(batch_id), .what = "reading batch " + batch_id};
   const auto response = exchange(r, options_);
   if (!response) return std::unexpected(response.error());
   return read_answer<BatchInfo>(r, *response, parse_batch_object);
 }
 
 std::expected<void, BatchApiError> BatchApi::download(const std::string& file_id, const std::string& dest_path) {
-  const Request r{"GET",          options_.endpoint + "/files/" + path_segment(file_id) + "/content", "", "", dest_path,
-                  Resend::freely, "downloading file " + file_id + " to " + output_name(dest_path)};
+  const Request r{.url = options_.endpoint + "/files/" + path_segment(file_id) + "/content",
+                  .dest_path = dest_path,
+                  .what = "downloading file " + file_id + " to " + output_name(dest_path)};
   std::optional<AtomicFile> file;
   const auto response = exchange(r, options_, file);
   if (!response) return std::unexpected(response.error());
+  if (!file) return std::unexpected(BatchApiError{0, "file", r.what + ": no file was written", false});
   if (auto committed = file->commit(); !committed)
     return std::unexpected(BatchApiError{0, "file", r.what + ": " + committed.error(), false});
   return {};
