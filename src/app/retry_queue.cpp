@@ -17,14 +17,7 @@ std::optional<Millis> RetryQueue::again(HttpRequest request, const HttpResponse&
     return std::nullopt;
   }
   // Only a 429 or 503 says when to retry; an unreadable 200's Retry-After is about nothing here.
-  const RetryHints hints{response.retry_after,
-                         response.retry_after_ms,
-                         response.ratelimit,
-                         response.body,
-                         response.ratelimit_reset_requests,
-                         response.ratelimit_reset_tokens,
-                         response.ratelimit_remaining_requests,
-                         response.ratelimit_remaining_tokens};
+  const auto hints = retry_hints(response);
   const auto requested = status_says_when_to_retry(response.status) ? server_requested_wait(hints, seconds_until_) : std::nullopt;
   const auto wait = retry_delay(attempt, requested, derive_seed(seed_, request.tag, static_cast<std::uint64_t>(attempt)), max_wait_);
   ++attempt;

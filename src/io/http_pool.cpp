@@ -97,8 +97,13 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& r = static_cast<Transfer*>(user)->response;
-  const std::string_view line(data, size * count);
+  read_response_header(std::string_view(data, size * count), static_cast<Transfer*>(user)->response);
+  return size * count;
+}
+
+}  // namespace
+
+void read_response_header(std::string_view line, HttpResponse& r) {
   const std::pair<std::string_view, std::string*> wanted[] = {{"retry-after", &r.retry_after},
                                                               {"retry-after-ms", &r.retry_after_ms},
                                                               {"ratelimit", &r.ratelimit},
@@ -109,10 +114,18 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   for (const auto& [name, field] : wanted) {
     if (auto value = header_value(line, name)) *field = *value;
   }
-  return size * count;
 }
 
-}  // namespace
+RetryHints retry_hints(const HttpResponse& r) {
+  return {r.retry_after,
+          r.retry_after_ms,
+          r.ratelimit,
+          r.body,
+          r.ratelimit_reset_requests,
+          r.ratelimit_reset_tokens,
+          r.ratelimit_remaining_requests,
+          r.ratelimit_remaining_tokens};
+}
 
 CurlGlobal::CurlGlobal() {
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");

@@ -10,8 +10,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
+
+#include "synthgen/core/retry.hpp"
 
 namespace synthgen {
 
@@ -71,6 +74,13 @@ struct HttpResponse {
 
   [[nodiscard]] bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
 };
+
+// Takes one header line of an answer ("Retry-After: 2\r\n") into the fields of `response` that a
+// retrying caller honours; other headers are ignored. (For code that drives libcurl itself.)
+void read_response_header(std::string_view line, HttpResponse& response);
+
+// What an answer says about when to retry, for server_requested_wait.
+RetryHints retry_hints(const HttpResponse& response);
 
 enum class Next { proceed, stop };
 
