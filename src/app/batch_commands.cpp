@@ -6,6 +6,7 @@
 
 #include "synthgen/app/batch_export.hpp"
 #include "synthgen/app/batch_import.hpp"
+#include "synthgen/app/batch_remote.hpp"
 
 namespace synthgen {
 namespace {
@@ -21,6 +22,9 @@ const BatchCommand* find_command(std::string_view name) {
   static const BatchCommand commands[] = {
       {"export", [](const auto& config, const auto& token, const auto&) { return run_batch_export(config, token); }},
       {"import", [](const auto& config, const auto&, const auto& files) { return run_batch_import(config, files); }},
+      {"submit", [](const auto& config, const auto& token, const auto&) { return run_batch_submit(config, token); }},
+      {"status", [](const auto& config, const auto& token, const auto&) { return run_batch_status(config, token); }},
+      {"collect", [](const auto& config, const auto& token, const auto&) { return run_batch_collect(config, token); }},
   };
   for (const auto& command : commands) {
     if (command.name == name) return &command;

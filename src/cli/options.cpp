@@ -59,6 +59,9 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
   auto* import = batch_->add_subcommand("import", "store the answers of batch output and error files (OpenAI, vLLM)");
   import->add_option("files", import_files_, "output or error files of the batch engine")->required()->check(CLI::ExistingFile);
   subcommands.push_back(import);
+  subcommands.push_back(batch_->add_subcommand("submit", "export, upload each part to {endpoint}/files and start it as a batch (OpenAI)"));
+  subcommands.push_back(batch_->add_subcommand("status", "show each batch submitted from the response store: status and counts"));
+  subcommands.push_back(batch_->add_subcommand("collect", "download and import the files of every batch that has ended (--wait: poll until all have)"));
   for (auto* sub : subcommands) sub->fallthrough();
 }
 
