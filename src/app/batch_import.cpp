@@ -101,6 +101,7 @@ std::string format_import_counts(const ImportCounts& c) {
   auto out = fmt::format("imported {}, already stored {}, failed {}, unknown {} (of {} lines)\n", c.imported, c.already_stored,
                          c.failed_total(), c.unknown, c.lines);
   for (const auto& [kind, n] : c.failed) out += fmt::format("  failed {:<20} {}\n", kind, n);
+  if (c.malformed > 0) out += fmt::format("  malformed lines        {} (first: {})\n", c.malformed, c.first_malformed);
   if (c.imported > 0) out += fmt::format("tokens of the answers imported: {} prompt, {} completion\n", c.tokens.prompt, c.tokens.completion);
   return out;
 }

@@ -133,6 +133,7 @@ std::size_t collect_ended(BatchApi& api, Ledgered& l, const InferenceApi& infere
     counts += import_file(api, info->error_file_id, "error", scratch, inference, l);
     if (auto flushed = l.store->flush(); !flushed) throw RunError(ExitCode::output, "cannot write the response store: " + flushed.error());
     checked(l.ledger->update_batch(batch.id, info->status_text, true));
+    if (info->status == BatchStatus::failed) counts.failed["batch_failed"] += batch.requests;  // none was run
     std::printf("collected %s (%s, %s): imported %zu, failed %zu\n", batch.id.c_str(), info->status_text.c_str(), counts_of(*info).c_str(),
                 counts.imported, counts.failed_total());
     total += counts;
@@ -167,7 +168,12 @@ ExitCode run_batch_submit(const RunConfig& config, const std::optional<Token>& t
     ++number;
     const auto name = std::filesystem::path(part.path).filename().string();
     auto file_id = api.upload(part.path);
-    if (!file_id) fail(file_id.error(), fmt::format("part {} of {}", number, exported.parts.size()));
+    if (!file_id) {
+      auto error = file_id.error();
+      if (error.status == 400 || error.status == 413)
+        error.message += "; smaller parts (--batch-max-bytes, --batch-max-requests) may pass";
+      fail(error, fmt::format("part {} of {}", number, exported.parts.size()));
+    }
     auto batch = api.create(*file_id, run_metadata(config, number, exported.parts.size()));
     if (!batch) fail(batch.error(), "creating the batch of " + name + " (" + *file_id + ")");
     // Recorded at once: from here the batch is paid for, and no later submit may ask for its requests.
@@ -206,16 +212,23 @@ ExitCode run_batch_collect(const RunConfig& config, const std::optional<Token>& 
   auto l = open_ledgered(config);
   const auto inference = make_inference_api(config.api, config.endpoint);
   const auto stop = install_interrupt_handlers();
+  if (checked(l.ledger->batches(false)).empty()) {
+    std::printf("no batch was submitted from %s: `synthgen batch submit` first\n", l.store->path().c_str());
+    return ExitCode::ok;
+  }
   ImportCounts total;
   std::size_t open = collect_ended(api, l, *inference, total, false);
   while (open > 0 && config.wait) {
     if (!wait_for_next_look(stop, config.poll_interval_ms))
       throw RunError(ExitCode::interrupted, fmt::format("interrupted while waiting for {} batches; collect again later", open));
     open = collect_ended(api, l, *inference, total, config.log_level != "debug");
-    spdlog::info("{} batch{} still running", open, open == 1 ? "" : "es");
+    if (open > 0) spdlog::info("{} batch{} still running", open, open == 1 ? "" : "es");
   }
   std::fputs(format_import_counts(total).c_str(), stdout);
   if (total.failed_total() > 0) std::printf("the %zu failed requests go into the next `synthgen batch submit`\n", total.failed_total());
+  if (total.malformed > 0)
+    spdlog::warn("warning: {} lines of the batches' files were not batch results (first: {}); their requests go into the next submit",
+                 total.malformed, total.first_malformed);
   if (open > 0) {
     std::printf("%zu batches are still running: collect again later, or with --wait\n", open);
   } else {

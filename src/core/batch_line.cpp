@@ -43,6 +43,11 @@ void read_response(const nlohmann::json& response, BatchResultLine& out) {
   out.status = status.get<long>();
   const auto body = response.value("body", nlohmann::json());
   if (!body.is_null()) out.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // A request that got no HTTP answer (status 0, seen in error files) says why in its body, if anywhere.
+  if (out.status == 0) {
+    if (body.is_object() && body.contains("error")) read_error(body["error"], out);
+    if (out.error.empty()) out.error = "no_status";
+  }
 }
 
 }  // namespace
@@ -79,7 +84,10 @@ std::expected<BatchResultLine, std::string> parse_batch_result_line(std::string_
     BatchResultLine out;
     out.custom_id = id.get<std::string>();
     read_response(json.value("response", nlohmann::json()), out);
-    read_error(json.value("error", nlohmann::json()), out);
+    if (const auto error = json.value("error", nlohmann::json()); !error.is_null()) {
+      out.error.clear();  // the line's own error says more than a status-0 body
+      read_error(error, out);
+    }
     if (out.status == 0 && out.error.empty()) return std::unexpected("neither a \"response\" with a status nor an \"error\"");
     return out;
   } catch (const nlohmann::json::exception& e) {

@@ -28,7 +28,8 @@ std::string batch_request_line(std::string_view custom_id, std::string_view body
 // One line of an output or error file, in any of the shapes the engines write:
 // - OpenAI and vLLM: {"custom_id", "response": {"status_code", "request_id", "body": {...}}, "error": null}
 // - an error line: "response" null (or a status_code of 0, seen in the wild), "error" {code, message}
-//   (OpenAI: batch_expired, batch_cancelled, request_timeout) or a string (vLLM, with status_code 400)
+//   (OpenAI: batch_expired, batch_cancelled, request_timeout) or a string (vLLM, with status_code 400);
+//   a status_code of 0 with no error names the body's error code, else "no_status"
 // - vLLM's first release: the completion straight under "response".
 struct BatchResultLine {
   std::string custom_id;

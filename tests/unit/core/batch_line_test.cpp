@@ -135,6 +135,20 @@ TEST(BatchResultLine, ReadsAStatusZeroLine) {
   EXPECT_EQ(line->error, "request_timeout");
 }
 
+// The same with the reason only in the body and "error" null (the project's fake writes this shape
+// for `status_zero`; a status-0 line must never pass for a malformed one).
+TEST(BatchResultLine, ReadsAStatusZeroLineWithTheReasonInItsBody) {
+  const auto line = parse_batch_result_line(
+      R"({"id":"batch_req_1","custom_id":"c","response":{"status_code":0,"request_id":"","body":{"error":{"message":"upstream )"
+      R"(failed","type":"server_error","code":"server_error"}}},"error":null})");
+  ASSERT_TRUE(line) << line.error();
+  EXPECT_EQ(line->status, 0);
+  EXPECT_EQ(line->error, "server_error");
+  const auto bare = parse_batch_result_line(R"({"custom_id":"c","response":{"status_code":0,"body":null},"error":null})");
+  ASSERT_TRUE(bare) << bare.error();
+  EXPECT_EQ(bare->error, "no_status");
+}
+
 TEST(BatchResultLine, ReadsAnHttpErrorInTheErrorFile) {
   const auto line = parse_batch_result_line(
       R"({"id":"batch_req_2","custom_id":"c","response":{"status_code":400,"request_id":"r","body":{"error":{"message":)"
@@ -147,7 +161,7 @@ TEST(BatchResultLine, ReadsAnHttpErrorInTheErrorFile) {
 
 TEST(BatchResultLine, RefusesWhatIsNoResultLine) {
   for (const char* bad : {"not json", "[1,2]", R"({"response":{"status_code":200,"body":{}}})", R"({"custom_id":"","error":{}})",
-                          R"({"custom_id":"c"})", R"({"custom_id":"c","response":null,"error":null})",
+                          R"({"custom_id":"c"})", R"({"custom_id":"c","response":null,"error":null})", R"({"custom_id":"c","response":{"body":{}}})",
                           R"({"custom_id":"c","response":{"status_code":"200"}})", R"({"custom_id":"c","response":7})",
                           R"({"custom_id":"c","error":5})", R"({"custom_id":3,"error":{"code":"x"}})"}) {
     EXPECT_FALSE(parse_batch_result_line(bad)) << bad;
