@@ -126,11 +126,15 @@ std::unique_ptr<BatchLedger> open_ledger(const ResponseStore& store) {
 
 std::string megabytes(std::size_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
-void warn_about_stale_part(const std::string& path, std::size_t parts) {
-  const auto next = part_path(path, std::max<std::size_t>(parts, 1) + 1);
+void warn_about_stale_parts(const std::string& path, std::size_t parts) {
   std::error_code ec;
-  if (std::filesystem::exists(next, ec))
-    spdlog::warn("warning: {} is from an earlier export and is not part of this one: do not run it again", next);
+  const auto first = std::max<std::size_t>(parts, 1) + 1;
+  auto last = first;
+  while (std::filesystem::exists(part_path(path, last), ec)) ++last;
+  if (last == first) return;
+  const auto named = last - first == 1 ? part_path(path, first) : part_path(path, first) + " to " + part_path(path, last - 1);
+  spdlog::warn("warning: {} {} from an earlier export and not part of this one: do not run {} again", named,
+               last - first == 1 ? "is" : "are", last - first == 1 ? "it" : "them");
 }
 
 }  // namespace
@@ -172,7 +176,7 @@ ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& t
   if (auto ok = check_writable(config.batch_out); !ok)
     throw RunError(ExitCode::output, "cannot write " + output_name(config.batch_out) + ": " + ok.error());
   const auto result = export_requests(config, token, config.batch_out, false);
-  warn_about_stale_part(config.batch_out, result.parts.size());
+  warn_about_stale_parts(config.batch_out, result.parts.size());
   std::string out;
   if (result.parts.empty()) {
     out = result.held > 0 ? fmt::format("nothing to export: the {} requests left are in batches not collected yet (synthgen batch collect); "

@@ -24,8 +24,18 @@ void read_error(const nlohmann::json& error, BatchResultLine& out) {
     return;
   }
   if (!error.is_object()) throw std::invalid_argument("\"error\" is neither null, a string nor an object");
+  // OpenAI: a string code; vLLM's ErrorResponse ({"object": "error", "type", "code": 400}): a number.
   const auto code = error.value("code", nlohmann::json());
-  out.error = code.is_string() && !code.get<std::string>().empty() ? code.get<std::string>() : "error";
+  const auto type = error.value("type", nlohmann::json());
+  if (code.is_string() && !code.get<std::string>().empty()) {
+    out.error = code.get<std::string>();
+  } else if (code.is_number_integer()) {
+    out.error = "http_" + std::to_string(code.get<long>());
+  } else if (type.is_string() && !type.get<std::string>().empty()) {
+    out.error = type.get<std::string>();
+  } else {
+    out.error = "error";
+  }
   const auto message = error.value("message", nlohmann::json());
   if (message.is_string()) out.error_message = message.get<std::string>();
 }

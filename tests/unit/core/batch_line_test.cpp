@@ -115,6 +115,20 @@ TEST(BatchResultLine, ReadsVllmsInlineError) {
   EXPECT_NE(line->error_message.find("supported"), std::string::npos);
 }
 
+// vLLM's first release wrote an error as its ErrorResponse (object "error", a numeric code) with
+// "response" null (vllm entrypoints/openai/protocol.py ErrorResponse).
+TEST(BatchResultLine, ReadsVllmsFirstShapeError) {
+  const auto line = parse_batch_result_line(
+      R"({"id":"vllm-1","custom_id":"c","response":null,"error":{"object":"error","message":"The model `x` does not exist.",)"
+      R"("type":"NotFoundError","param":null,"code":404}})");
+  ASSERT_TRUE(line) << line.error();
+  EXPECT_EQ(line->status, 0);
+  EXPECT_EQ(line->error, "http_404");
+  const auto typed = parse_batch_result_line(R"({"custom_id":"c","response":null,"error":{"type":"BadRequestError","message":"m"}})");
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(typed->error, "BadRequestError");
+}
+
 // OpenAI error file: a request the batch never ran (wire-formats §6: batch_expired).
 TEST(BatchResultLine, ReadsAnExpiredLine) {
   const auto line = parse_batch_result_line(
