@@ -26,7 +26,7 @@ wrote (either bound may be left out); written after "files")}.
 Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no process has)
 {fake_scenario} (the fake's scenario file) work in every string of a run. Relative paths:
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
-the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex;
+the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex; stdout_save;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
 file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; peak_rss_mib
 (the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
@@ -500,6 +500,19 @@ def check_regex(stream, spec, o):
     return [f"{stream}: expected to match regex {r!r} (multiline)" for r in spec if not re.search(r, text, re.M)]
 
 
+def check_stdout_save(spec, o):
+    """{name: regex}: saves the whole number of the regex's first group (multiline) in stdout as a
+    variable for later {"expr": ...} values."""
+    failures = []
+    for name, pattern in spec.items():
+        found = re.search(pattern, o.out("stdout"), re.M)
+        if found is None:
+            failures.append(f"stdout_save {name}: expected to match regex {pattern!r} (multiline)")
+        else:
+            o.variables[name] = int(found.group(1))
+    return failures
+
+
 def check_single_error_line(spec, o):
     lines = [line for line in o.out("stderr").splitlines() if line.startswith(ERROR_PREFIX)]
     if spec and (len(lines) != 1 or not lines[0][len(ERROR_PREFIX):].strip()):
@@ -559,9 +572,11 @@ def check_files_absent_glob(spec, o):
 
 
 def check_files_equal(spec, o):
-    """[a, b, ...]: every file has the same bytes as the first."""
-    if not isinstance(spec, list) or len(spec) < 2:
-        raise ScenarioError(f"files_equal takes a list of two or more paths, not {spec!r}")
+    """[a, b, ...]: every file has the same bytes as the first; [[a, b], [c, d]]: each group so."""
+    if isinstance(spec, list) and spec and all(isinstance(group, list) for group in spec):
+        return [failure for group in spec for failure in check_files_equal(group, o)]
+    if not isinstance(spec, list) or len(spec) < 2 or not all(isinstance(name, str) for name in spec):
+        raise ScenarioError(f"files_equal takes a list of two or more paths (or a list of such lists), not {spec!r}")
     first = read_or_none(o.path(spec[0]))
     if first is None:
         return [f"files_equal: {spec[0]} does not exist"]
@@ -762,7 +777,10 @@ def lookup(obj, dotted):
 
 
 def resolve(expected, variables):
-    """{"expr": "90 - stored"} -> its value over the variables saved so far; anything else as it is."""
+    """{"expr": "90 - stored"} -> its value over the variables saved so far (also as a bound of a
+    {"min", "max"} range); anything else as it is."""
+    if isinstance(expected, dict) and expected and set(expected) <= {"min", "max"}:
+        return {bound: resolve(value, variables) for bound, value in expected.items()}
     if isinstance(expected, dict) and set(expected) == {"expr"}:
         try:
             return eval(expected["expr"], {"__builtins__": {}}, dict(variables))  # test data, not user input
@@ -1002,6 +1020,7 @@ CHECKS = {
     "exit": check_exit,
     **stream_checks(),
     "stderr_single_error_line": check_single_error_line,
+    "stdout_save": check_stdout_save,
     "files_absent": check_files_absent,
     "files_present": check_files_present,
     "files_absent_glob": check_files_absent_glob,
