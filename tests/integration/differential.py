@@ -14,6 +14,11 @@ interrupt. The case runs the real synthgen binary against the fake (tests/fake_h
   offline    the same command with HF_HUB_OFFLINE=1: no request at all
   other      the same command at another concurrency: 0 requests
   flipped    early stop the other way, on the same store: the same df_train.csv
+  batch      (cases of --api openai with a store: all of them) the same command's answers through rounds
+             of `synthgen batch export` -> tests/fake_hf/fake_vllm_run_batch.py (the case's clean fake
+             scenario; --legacy-shape or --error-lines 0.1 by turns, which first by a generator of the
+             case's own) -> `synthgen batch import`, into a new store, until the export is empty (at
+             most votes + 3 rounds), then the same command: 0 requests
 
 and asserts that df_train.csv and --details are the reference's byte for byte, the metrics JSON is
 too but for the counters of how the answers arrived (requests, retries, cached) and the timings and
@@ -39,9 +44,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_scenario import FakeServer, clean_env  # noqa: E402  (the one fake harness)
+from run_scenario import PROGRAMS, FakeServer, clean_env  # noqa: E402  (the one fake harness)
 
 RUN_TIMEOUT_S = 300
+VLLM_RUN_BATCH = PROGRAMS["vllm_run_batch"][0]  # the stand-in for `vllm run-batch`
+MODEL = "mistralai/Mixtral-8x7B-Instruct-v0.1"  # synthgen's default --model, which the stand-in serves
+BATCH_ERROR_SHARE = "0.1"  # --error-lines of the stand-in's error rounds
 LABELS = ["negative", "neutral", "positive"]
 DATASET = "takala/financial_phrasebank"
 SUBSET = "sentences_allagree"
@@ -264,9 +272,83 @@ def expect_requests(result, expected, what):
                           f"stderr:\n{result.stderr[-2000:]}")
 
 
+def batch_applies(args):
+    """The batch way needs OpenAI's wire format (a batch line is an OpenAI chat request) and a store
+    (the answers arrive through it). Today every case's command has both (--cache, the default --api)."""
+    api = args[args.index("--api") + 1] if "--api" in args else "openai"
+    return api == "openai" and "--no-cache" not in args
+
+
+def batch_rounds_modes(case):
+    """The stand-in's options, round by round: legacy shape and error lines by turns, which first from a
+    generator of the case's own (the other draws of a seed stay what they were)."""
+    first = random.Random(case.seed ^ 0xBA7C).randrange(2)
+    modes = [["--legacy-shape"], ["--error-lines", BATCH_ERROR_SHARE]]
+    return [modes[(first + i) % 2] for i in range(case.votes + 3)]
+
+
+def tool(args, home, what, cwd):
+    """Runs a batch step (synthgen batch ..., or the stand-in) to completion; (stdout, stderr) or CaseFailure."""
+    try:
+        done = subprocess.run(args, env=clean_env({}, home), cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise CaseFailure(f"{what} timed out after {RUN_TIMEOUT_S} s: {' '.join(map(str, args))}")
+    stdout, stderr = done.stdout.decode("utf-8", errors="replace"), done.stderr.decode("utf-8", errors="replace")
+    if done.returncode != 0:
+        raise CaseFailure(f"{what}: exit {done.returncode}, expected 0: {' '.join(map(str, args))}\n"
+                          f"stdout:\n{stdout[-2000:]}\nstderr:\n{stderr[-2000:]}")
+    return stdout, stderr
+
+
+def batch_way(case, binary, work, reference, scenario):
+    """The answers through batch rounds into a new store, then the run from it: the reference's outputs."""
+    home, store = work / "home-batch", work / "batch.db"
+    fake_dir = work / "fake-batch"
+    fake_dir.mkdir()
+    with FakeServer(scenario, work, fake_dir) as server:
+        args = command(binary, case, server, work / "batch", store, case.source, case.concurrency, case.early_stop)
+        if not batch_applies(args):
+            return
+        (work / "batch").mkdir()
+        modes = batch_rounds_modes(case)
+        for number, mode in enumerate(modes + [None], 1):
+            round_dir = work / "batch" / f"round{number}"
+            round_dir.mkdir()
+            requests = round_dir / "requests.jsonl"
+            stdout, _ = tool([binary, "batch", "export", *args[1:], "--batch-out", str(requests)], home,
+                             f"batch round {number}: export", round_dir)
+            parts = sorted(round_dir.glob("requests*.jsonl"))
+            if not any(part.stat().st_size for part in parts):
+                if "nothing to export" not in stdout:
+                    raise CaseFailure(f"batch round {number}: an empty export without \"nothing to export\": {stdout!r}")
+                break
+            if mode is None:
+                raise CaseFailure(f"batch: the export still holds requests after {len(modes)} rounds (votes + 3); "
+                                  f"round {number}: {stdout.strip()!r}")
+            outputs = []
+            for part in parts:
+                output = round_dir / f"results-{part.name}"
+                tool([sys.executable, str(VLLM_RUN_BATCH), "-i", str(part), "-o", str(output), "--model", MODEL,
+                      "--scenario", str(scenario), *mode], home, f"batch round {number}: fake_vllm_run_batch.py {' '.join(mode)}",
+                     round_dir)
+                outputs.append(str(output))
+            stdout, _ = tool([binary, "batch", "import", *args[1:], *outputs], home, f"batch round {number}: import", round_dir)
+            if ", unknown 0 " not in stdout:
+                raise CaseFailure(f"batch round {number}: import found lines it did not export: {stdout.strip()!r}")
+        final = run(server, args, home)
+        expect_ok(final, "batch: the run after the last import")
+        compare(reference, final, "batch")
+        if final.chat != 0:
+            raise CaseFailure(f"batch: the run after the last import sent {final.chat} inference requests, expected 0")
+        if metrics_of(final.outputs).get("requests") != 0:
+            raise CaseFailure(f"batch: the run's metrics say requests {metrics_of(final.outputs).get('requests')}, expected 0")
+
+
 def run_case(case, binary, work):
     write_inputs(case, work)
-    with FakeServer(fake_scenario(case, work, "clean", faults=False), work, work) as clean:
+    clean_scenario = fake_scenario(case, work, "clean", faults=False)
+    with FakeServer(clean_scenario, work, work) as clean:
         reference = run(clean, command(binary, case, clean, work / "ref", work / "ref.db", "jsonl", 64, case.early_stop),
                         work / "home-ref")
         expect_ok(reference, "reference run")
@@ -323,6 +405,8 @@ def run_case(case, binary, work):
                                       not case.early_stop), home)
         expect_ok(flipped, "early stop flipped")
         compare(reference, flipped, f"early stop {'off' if case.early_stop else 'on'}", csv_only=True)
+
+    batch_way(case, binary, work, reference, clean_scenario)
 
 
 def main():

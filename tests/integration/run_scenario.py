@@ -16,13 +16,20 @@ reader has gone), "fifos" [path] (made with mkfifo and read while the binary run
 what arrived is saved as PATH.received), "devices" {path: "null" | "full"} (copies of /dev/null and
 /dev/full made with mknod, so a bug never touches the real ones), "symlinks" {link: target},
 "modes" {path: "0640"}, "head_bytes" (N: stdout and stderr go into one pipe that is closed after N
-bytes, as `synthgen ... 2>&1 | head -c N` does; the N bytes are the run's stdout, its stderr is empty)}.
-Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no process has) work in
-every string of a run. Relative paths:
+bytes, as `synthgen ... 2>&1 | head -c N` does; the N bytes are the run's stdout, its stderr is empty),
+"program" (a helper run instead of synthgen, with the run's "args", env, cwd and "expect" as a synthgen run:
+"vllm_run_batch" is tests/fake_hf/fake_vllm_run_batch.py, run with this Python and given
+`--scenario` the fake's scenario file first, so it answers as the fake would; see PROGRAMS),
+"files_spliced" {path: [piece...]} (a file put together before the run from pieces: a string is
+text, {"lines": FILE, "from": A, "to": B} lines A..B, 1-based and inclusive, of a file an earlier run
+wrote (either bound may be left out); written after "files")}.
+Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no process has)
+{fake_scenario} (the fake's scenario file) work in every string of a run. Relative paths:
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
-the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex;
+the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex; stdout_save;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
-file_mode; csv; stdout_csv; json; stats; inference; secret_absent; peak_rss_mib (the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
+file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; peak_rss_mib
+(the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
 {"min": a, "max": b}.
 """
 import argparse
@@ -57,7 +64,14 @@ PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
 SCENARIO_KEYS = {"description", "server", "server_file", "runs", "tls"}
 RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal", "stdin", "stdout_closed", "fifos", "devices", "symlinks",
-            "modes", "head_bytes"}
+            "modes", "head_bytes", "program", "files_spliced"}
+HERE = Path(__file__).resolve().parent
+# "program" of a run: name -> (script run with this Python, the arguments put before the run's "args"
+# ({fake_scenario} is the fake's scenario file)).
+PROGRAMS = {
+    "vllm_run_batch": (HERE.parent / "fake_hf" / "fake_vllm_run_batch.py", ["--scenario", "{fake_scenario}"]),
+}
+PIECE_KEYS = {"lines", "from", "to"}
 MEMORY_DEVICES = {"null": 3, "full": 7}  # minor numbers of /dev/null and /dev/full (major 1)
 SIGNAL_KEYS = {"after_requests", "name"}
 FAKE_DIR = "_fake"  # inside {tmp}: the fake's scenario, port file, log and stderr
@@ -163,8 +177,20 @@ def server_source(scenario, scenario_dir, fake_dir):
         path = (scenario_dir / server_file).resolve()
         return path, path.parent
     path = fake_dir / "scenario.json"
-    path.write_text(json.dumps(server), encoding="utf-8")
+    path.write_text(json.dumps(with_absolute_files(server, scenario_dir)), encoding="utf-8")
     return path, scenario_dir
+
+
+def with_absolute_files(server, scenario_dir):
+    """The inline server with its datasets' fixture files made absolute, so the written scenario file
+    means the same wherever it is read from (a "program" reads it without the fake's --base-dir)."""
+    server = json.loads(json.dumps(server))
+    for dataset in server.get("datasets", {}).values() if isinstance(server.get("datasets"), dict) else []:
+        configs = dataset.get("configs", {}) if isinstance(dataset, dict) else {}
+        for config in configs.values() if isinstance(configs, dict) else []:
+            if isinstance(config, dict) and isinstance(config.get("file"), str):
+                config["file"] = str((scenario_dir / config["file"]).resolve())
+    return server
 
 
 # ---------------------------------------------------------------- one run
@@ -233,6 +259,35 @@ def write_files(files, cwd):
             path.write_bytes(content["latin1"].encode("latin-1"))
         else:
             path.write_text(content, encoding="utf-8")
+        written.add(path.resolve())
+    return written
+
+
+def line_piece(piece, cwd):
+    """Lines A..B (1-based, inclusive; "from"/"to" may be left out) of a file, as text."""
+    if not isinstance(piece, dict) or "lines" not in piece or set(piece) - PIECE_KEYS:
+        raise ScenarioError(f"a piece is text or {{\"lines\": FILE, \"from\": A, \"to\": B}}, not {piece!r}")
+    path = cwd / piece["lines"]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except OSError as exc:
+        raise ScenarioError(f"piece {piece!r}: cannot read {path}: {exc}")
+    first, last = piece.get("from", 1), piece.get("to", len(lines))
+    if not 1 <= first <= last + 1 or last > len(lines):
+        raise ScenarioError(f"piece {piece!r}: {path} has {len(lines)} lines")
+    return "".join(lines[first - 1:last])
+
+
+def write_spliced_files(files, cwd):
+    """{path: [piece...]}: each file put together from text and lines of earlier runs' files."""
+    written = set()
+    for name, pieces in files.items():
+        if not isinstance(pieces, list):
+            raise ScenarioError(f"files_spliced {name}: give a list of pieces")
+        text = "".join(p if isinstance(p, str) else line_piece(p, cwd) for p in pieces)
+        path = cwd / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
         written.add(path.resolve())
     return written
 
@@ -385,16 +440,26 @@ def run_process(command, cwd, env, server, signal_spec, stdin, outputs, merged, 
         return Ran(exit_code, stdout, stderr, signalled, rss, readers[0].closed_early if readers[0] else None)
 
 
+def program_command(run, ctx):
+    """The command line of a run's "program" (before its args)."""
+    if run["program"] not in PROGRAMS:
+        raise ScenarioError(f"unknown program {run['program']!r}; one of {sorted(PROGRAMS)}")
+    script, leading = PROGRAMS[run["program"]]
+    return [sys.executable, str(script)] + expand(leading, {"fake_scenario": str(ctx["fake_scenario"])})
+
+
 def execute(run, binary, ctx, server):
     """Runs the binary once as `run` says; returns its Outcome."""
     cwd = ctx["tmp"] / run.get("cwd", ".")  # an absolute cwd replaces {tmp}
     cwd.mkdir(parents=True, exist_ok=True)
     server.control("POST", "/_fake/reset")
     ctx["written"] |= write_files(run.get("files", {}), cwd)
+    ctx["written"] |= write_spliced_files(run.get("files_spliced", {}), cwd)
     make_special_files(run, cwd)
     expect = run.get("expect", {})
     before = {p: read_or_none(cwd / p) for p in expect.get("file_unchanged", [])}
-    command = [binary] + [str(a) for a in run.get("args", [])]
+    command = program_command(run, ctx) if "program" in run else [binary]
+    command += [str(a) for a in run.get("args", [])]
     signal_spec = run.get("signal")
     if signal_spec is not None and set(signal_spec) - SIGNAL_KEYS:
         raise ScenarioError(f"unknown signal key(s) {sorted(set(signal_spec) - SIGNAL_KEYS)}")
@@ -433,6 +498,19 @@ def check_not_contains(stream, spec, o):
 def check_regex(stream, spec, o):
     text = o.out(stream)
     return [f"{stream}: expected to match regex {r!r} (multiline)" for r in spec if not re.search(r, text, re.M)]
+
+
+def check_stdout_save(spec, o):
+    """{name: regex}: saves the whole number of the regex's first group (multiline) in stdout as a
+    variable for later {"expr": ...} values."""
+    failures = []
+    for name, pattern in spec.items():
+        found = re.search(pattern, o.out("stdout"), re.M)
+        if found is None:
+            failures.append(f"stdout_save {name}: expected to match regex {pattern!r} (multiline)")
+        else:
+            o.variables[name] = int(found.group(1))
+    return failures
 
 
 def check_single_error_line(spec, o):
@@ -491,6 +569,117 @@ def check_files_absent_glob(spec, o):
     names = os.listdir(o.cwd)
     return [f"files matching {pattern!r}: expected none, found {sorted(fnmatch.filter(names, pattern))}"
             for pattern in spec if fnmatch.filter(names, pattern)]
+
+
+def check_files_equal(spec, o):
+    """[a, b, ...]: every file has the same bytes as the first; [[a, b], [c, d]]: each group so."""
+    if isinstance(spec, list) and spec and all(isinstance(group, list) for group in spec):
+        return [failure for group in spec for failure in check_files_equal(group, o)]
+    if not isinstance(spec, list) or len(spec) < 2 or not all(isinstance(name, str) for name in spec):
+        raise ScenarioError(f"files_equal takes a list of two or more paths (or a list of such lists), not {spec!r}")
+    first = read_or_none(o.path(spec[0]))
+    if first is None:
+        return [f"files_equal: {spec[0]} does not exist"]
+    failures = []
+    for name in spec[1:]:
+        other = read_or_none(o.path(name))
+        if other != first:
+            failures.append(f"files_equal: {name} differs from {spec[0]}: {describe(other)} against {describe(first)}"
+                            f"{first_difference(first, other)}")
+    return failures
+
+
+def first_difference(a, b):
+    if b is None:
+        return ""
+    for number, (x, y) in enumerate(zip(a.splitlines(), b.splitlines()), 1):
+        if x != y:
+            return f"; first at line {number}: {y[:120]!r} against {x[:120]!r}"
+    return f"; {len(b.splitlines())} lines against {len(a.splitlines())}"
+
+
+def non_blank_lines(data):
+    return [line for line in data.splitlines() if line.strip()]
+
+
+def check_file_lines(spec, o):
+    """{path: N | {"min": a, "max": b}}: how many non-blank lines the file has (expr values allowed)."""
+    failures = []
+    for name, want in spec.items():
+        data = read_or_none(o.path(name))
+        if data is None:
+            failures.append(f"file {name}: expected {want!r} lines, but it does not exist")
+            continue
+        want = resolve(want, o.variables)
+        got = len(non_blank_lines(data))
+        if not matches(want, got):
+            failures.append(f"file {name}: expected {want!r} non-blank lines, got {got}")
+    return failures
+
+
+CUSTOM_ID_KEYS = {"paths", "count", "unique", "all_match", "includes_failed_of", "includes_lines_of", "excludes_lines_of", "save_as"}
+
+
+def custom_ids_of(lines, where):
+    ids = []
+    for number, line in enumerate(lines, 1):
+        try:
+            ids.append(json.loads(line)["custom_id"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ScenarioError(f"custom_ids: {where} line {number} has no custom_id: {exc}")
+    return ids
+
+
+def failed_custom_ids(path):
+    """The custom_ids of a batch output/error file's lines that carry no answer: an error, a status
+    other than 200, or no body (the OpenAI, vLLM and vLLM first-release shapes)."""
+    failed = []
+    for line in non_blank_lines(path.read_bytes()):
+        record = json.loads(line)
+        response = record.get("response")
+        body = response.get("body", response) if isinstance(response, dict) and "status_code" in response else response
+        status = response.get("status_code", 200) if isinstance(response, dict) else None
+        if record.get("error") is not None or status != 200 or body is None:
+            failed.append(record["custom_id"])
+    return failed
+
+
+def check_custom_ids(spec, o):
+    """The custom_ids of batch request files (export parts): {"paths": [...], "count": N (in all),
+    "unique": true (across all the files), "all_match": regex (every custom_id, whole), "includes_failed_of": [result file...] (every line of those
+    that failed is asked again), "includes_lines_of" / "excludes_lines_of": [piece...] (the custom_ids of
+    those lines, as in files_spliced, are / are not asked), "save_as": name (the count)}."""
+    unknown = set(spec) - CUSTOM_ID_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown custom_ids key(s) {sorted(unknown)}")
+    ids = []
+    for name in spec["paths"]:
+        data = read_or_none(o.path(name))
+        if data is None:
+            return [f"custom_ids: {name} does not exist"]
+        ids += custom_ids_of([line.decode("utf-8") for line in non_blank_lines(data)], name)
+    asked, failures = set(ids), []
+    if "save_as" in spec:
+        o.variables[spec["save_as"]] = len(ids)
+    if "count" in spec and not matches(resolve(spec["count"], o.variables), len(ids)):
+        failures.append(f"custom_ids: expected {spec['count']!r} in {spec['paths']}, got {len(ids)}")
+    if spec.get("unique") and len(asked) != len(ids):
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        failures.append(f"custom_ids: {len(ids) - len(asked)} repeated across {spec['paths']}, e.g. {repeated[:3]}")
+    if "all_match" in spec:
+        odd = [i for i in ids if not re.fullmatch(spec["all_match"], i)]
+        if odd:
+            failures.append(f"custom_ids: {len(odd)} do not match {spec['all_match']!r}, e.g. {odd[:3]}")
+    for name in spec.get("includes_failed_of", []):
+        missing = [i for i in failed_custom_ids(o.path(name)) if i not in asked]
+        if missing:
+            failures.append(f"custom_ids: {len(missing)} failed lines of {name} are not asked again, e.g. {missing[:3]}")
+    for key, want in (("includes_lines_of", True), ("excludes_lines_of", False)):
+        for piece in spec.get(key, []):
+            wrong = [i for i in custom_ids_of(non_blank_lines(line_piece(piece, o.cwd)), piece["lines"]) if (i in asked) != want]
+            if wrong:
+                failures.append(f"custom_ids: {len(wrong)} custom_ids of {piece} are {'not ' if want else ''}asked, e.g. {wrong[:3]}")
+    return failures
 
 
 def describe(data):
@@ -588,7 +777,10 @@ def lookup(obj, dotted):
 
 
 def resolve(expected, variables):
-    """{"expr": "90 - stored"} -> its value over the variables saved so far; anything else as it is."""
+    """{"expr": "90 - stored"} -> its value over the variables saved so far (also as a bound of a
+    {"min", "max"} range); anything else as it is."""
+    if isinstance(expected, dict) and expected and set(expected) <= {"min", "max"}:
+        return {bound: resolve(value, variables) for bound, value in expected.items()}
     if isinstance(expected, dict) and set(expected) == {"expr"}:
         try:
             return eval(expected["expr"], {"__builtins__": {}}, dict(variables))  # test data, not user input
@@ -828,12 +1020,16 @@ CHECKS = {
     "exit": check_exit,
     **stream_checks(),
     "stderr_single_error_line": check_single_error_line,
+    "stdout_save": check_stdout_save,
     "files_absent": check_files_absent,
     "files_present": check_files_present,
     "files_absent_glob": check_files_absent_glob,
     "file_unchanged": check_file_unchanged,
     "file_kind": check_file_kind,
     "file_mode": check_file_mode,
+    "files_equal": check_files_equal,
+    "file_lines": check_file_lines,
+    "custom_ids": check_custom_ids,
     "csv": check_csv,
     "stdout_csv": check_stdout_csv,
     "json": check_json,
@@ -869,6 +1065,8 @@ def load_scenario(path):
     for run in scenario["runs"]:
         unknown |= {f"runs[].{k}" for k in set(run) - RUN_KEYS}
         unknown |= {f"expect.{k}" for k in set(run.get("expect", {})) - set(CHECKS)}
+        if "program" in run and run["program"] not in PROGRAMS:
+            raise ScenarioError(f"{path}: unknown program {run['program']!r}; one of {sorted(PROGRAMS)}")
     if unknown:
         raise ScenarioError(f"{path}: unknown key(s) {sorted(unknown)}")
     return scenario
@@ -911,10 +1109,12 @@ def run_scenario(scenario_path, binary, tmp):
     fake_scenario, base_dir = server_source(scenario, scenario_path.parent, fake_dir)
     with FakeServer(fake_scenario, base_dir, fake_dir, scenario.get("tls", False)) as server:
         placeholders = {"base": server.base, "port": str(server.port), "tmp": str(tmp),
-                        "scenario_dir": str(scenario_path.parent), "home": str(home), "dead_pid": str(dead_pid())}
+                        "scenario_dir": str(scenario_path.parent), "home": str(home), "dead_pid": str(dead_pid()),
+                        "fake_scenario": str(fake_scenario)}
         if server.tls:
             placeholders["ca"] = str(server.cert)
-        ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set(), "variables": {}}
+        ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set(), "variables": {},
+               "fake_scenario": fake_scenario}
         runs = scenario["runs"]
         for index, raw_run in enumerate(runs):
             run = expand(raw_run, placeholders)
