@@ -16,11 +16,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(line->status != 0 || !line->error.empty(), "a result line with neither a status nor an error");
   }
   if (auto key = key_of_custom_id(text)) {
-    fuzz::require(text.size() >= 64 && key_hex(*key) == [&] {
-      std::string tail(text.substr(text.size() - 64));
-      for (auto& c : tail) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-      return tail;
-    }(), "a custom_id's key is not its hex");
+    fuzz::require(
+        text.size() >= 64 && key_hex(*key) ==
+                                 [&] {
+                                   std::string tail(text.substr(text.size() - 64));
+                                   for (auto& c : tail) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+                                   return tail;
+                                 }(),
+        "a custom_id's key is not its hex");
   }
   if (auto batch = parse_batch_object(text)) fuzz::require(!batch->id.empty(), "a batch without an id");
   (void)parse_file_object(text);

@@ -65,6 +65,7 @@ class BatchRequestFiles final : public DeferredRequests {
     if (parts_.empty()) open_part();
     record();
     std::vector<AtomicFile*> files;
+    files.reserve(files_.size());
     for (auto& f : files_) files.push_back(&f);
     if (auto done = commit_together(files); !done) throw RunError(ExitCode::output, "cannot write the batch requests: " + done.error());
     if (parts_.size() == 1 && parts_.front().requests == 0) parts_.clear();
@@ -144,8 +145,7 @@ void check_batchable(const RunConfig& config) {
     throw RunError(ExitCode::usage,
                    "--api tgi has no batch format: batch engines (vllm run-batch, the OpenAI Batch API) take OpenAI chat requests; use "
                    "--api openai");
-  if (!config.use_cache)
-    throw RunError(ExitCode::usage, "batch engines answer through the response store: drop --no-cache");
+  if (!config.use_cache) throw RunError(ExitCode::usage, "batch engines answer through the response store: drop --no-cache");
 }
 
 BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit) {
@@ -158,7 +158,8 @@ BatchExport export_requests(const RunConfig& config, const std::optional<Token>&
   const auto api = make_inference_api(config.api, config.endpoint);
   const auto prompt = prompt_template.with_labels(feed.labels().names);
   BatchRequestFiles files(config, path, *ledger, for_submit);
-  VotingPlan plan{feed.labels(), prompt, *api, config, auth_headers(token), store.get(), install_interrupt_handlers(), false, false, &files};
+  VotingPlan plan{feed.labels(), prompt, *api,  config, auth_headers(token), store.get(), install_interrupt_handlers(),
+                  false,         false,  &files};
   BatchExport result;
   const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) {
     ++result.rows;
@@ -179,20 +180,23 @@ ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& t
   warn_about_stale_parts(config.batch_out, result.parts.size());
   std::string out;
   if (result.parts.empty()) {
-    out = result.held > 0 ? fmt::format("nothing to export: the {} requests left are in batches not collected yet (synthgen batch collect); "
-                                        "{} is empty\n",
-                                        result.held, config.batch_out)
-                          : fmt::format("nothing to export: every answer is in the store; {} is empty; run the same flags without "
-                                        "`batch export` to write the labels\n",
-                                        config.batch_out);
+    out = result.held > 0 ? fmt::format(
+                                "nothing to export: the {} requests left are in batches not collected yet (synthgen batch collect); "
+                                "{} is empty\n",
+                                result.held, config.batch_out)
+                          : fmt::format(
+                                "nothing to export: every answer is in the store; {} is empty; run the same flags without "
+                                "`batch export` to write the labels\n",
+                                config.batch_out);
   } else {
     out = fmt::format("exported {} requests for {} of {} rows in {} part{}:\n", result.requests, result.rows - result.rows_complete,
                       result.rows, result.parts.size(), result.parts.size() == 1 ? "" : "s");
     for (const auto& part : result.parts) out += fmt::format("  {}  {} requests, {}\n", part.path, part.requests, megabytes(part.bytes));
     if (result.held > 0) out += fmt::format("{} more requests are in batches not collected yet\n", result.held);
-    out += fmt::format("next: answer each part (vllm run-batch -i {} -o results.jsonl --model {}), then `synthgen batch import` the "
-                       "results with the same flags, and export again until nothing is left\n",
-                       result.parts.front().path, config.generation.model);
+    out += fmt::format(
+        "next: answer each part (vllm run-batch -i {} -o results.jsonl --model {}), then `synthgen batch import` the "
+        "results with the same flags, and export again until nothing is left\n",
+        result.parts.front().path, config.generation.model);
   }
   std::fputs(out.c_str(), stdout);
   return ExitCode::ok;

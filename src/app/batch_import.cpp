@@ -21,21 +21,18 @@
 namespace synthgen {
 namespace {
 
-// Why a line brought no answer: the engine's error code, else the judged failure's kind.
-std::string failure_of(const BatchResultLine& line, const InferenceApi& api, std::optional<InferenceAnswer>& answer) {
-  if (line.status == 0) return line.error;  // expired, cancelled, timed out: never answered
-  if (line.status < 200 || line.status >= 300) return "http_" + std::to_string(line.status);
+// The line's answer, or why it brought none: the engine's error code, else the judged failure's kind.
+std::expected<InferenceAnswer, std::string> answer_of(const BatchResultLine& line, const InferenceApi& api) {
+  if (line.status == 0) return std::unexpected(line.error);  // expired, cancelled, timed out: never answered
+  if (line.status < 200 || line.status >= 300) return std::unexpected("http_" + std::to_string(line.status));
   HttpResponse response;
   response.status = line.status;
   response.body = line.body;
   auto outcome = judge_vote_response(api, response);
-  if (auto* answered = std::get_if<Answered>(&outcome)) {
-    answer = std::move(answered->answer);
-    return {};
-  }
-  if (const auto* retry = std::get_if<RetryLater>(&outcome)) return retry->kind;
-  if (const auto* failed = std::get_if<FailedForGood>(&outcome)) return failed->kind;
-  return "http_" + std::to_string(line.status);
+  if (auto* answered = std::get_if<Answered>(&outcome)) return std::move(answered->answer);
+  if (const auto* retry = std::get_if<RetryLater>(&outcome)) return std::unexpected(retry->kind);
+  if (const auto* failed = std::get_if<FailedForGood>(&outcome)) return std::unexpected(failed->kind);
+  return std::unexpected("http_" + std::to_string(line.status));
 }
 
 }  // namespace
@@ -83,10 +80,10 @@ ImportCounts import_batch_results(std::istream& in, const std::string& name, con
       ++counts.already_stored;
       continue;
     }
-    std::optional<InferenceAnswer> answer;
-    if (auto failure = failure_of(*line, api, answer); !failure.empty()) {
-      ++counts.failed[failure];
-      spdlog::debug("{}:{}: {} failed: {}", name, number, line->custom_id, failure);
+    const auto answer = answer_of(*line, api);
+    if (!answer) {
+      ++counts.failed[answer.error()];
+      spdlog::debug("{}:{}: {} failed: {}", name, number, line->custom_id, answer.error());
       continue;
     }
     counts.tokens.prompt += answer->usage.prompt;
@@ -102,7 +99,8 @@ std::string format_import_counts(const ImportCounts& c) {
                          c.failed_total(), c.unknown, c.lines);
   for (const auto& [kind, n] : c.failed) out += fmt::format("  failed {:<20} {}\n", kind, n);
   if (c.malformed > 0) out += fmt::format("  malformed lines        {} (first: {})\n", c.malformed, c.first_malformed);
-  if (c.imported > 0) out += fmt::format("tokens of the answers imported: {} prompt, {} completion\n", c.tokens.prompt, c.tokens.completion);
+  if (c.imported > 0)
+    out += fmt::format("tokens of the answers imported: {} prompt, {} completion\n", c.tokens.prompt, c.tokens.completion);
   return out;
 }
 
@@ -131,9 +129,10 @@ ExitCode run_batch_import(const RunConfig& config, const std::vector<std::string
   if (auto flushed = (*store)->flush(); !flushed) throw RunError(ExitCode::output, "cannot write the response store: " + flushed.error());
   std::fputs(format_import_counts(total).c_str(), stdout);
   if (total.unknown > 0)
-    spdlog::warn("warning: {} lines have custom_ids this store ({}) never exported: another run's file, or another --cache? They were "
-                 "ignored",
-                 total.unknown, path);
+    spdlog::warn(
+        "warning: {} lines have custom_ids this store ({}) never exported: another run's file, or another --cache? They were "
+        "ignored",
+        total.unknown, path);
   if (total.failed_total() > 0) spdlog::info("the {} failed requests will be in the next `synthgen batch export`", total.failed_total());
   if (total.malformed > 0) {
     throw RunError(ExitCode::input, fmt::format("{} ({} malformed line{} in all; the other lines were imported)", total.first_malformed,

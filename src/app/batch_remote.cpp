@@ -97,9 +97,7 @@ std::vector<std::pair<std::string, std::string>> run_metadata(const RunConfig& c
           {"part", fmt::format("{} of {}", part, parts)}};
 }
 
-std::string counts_of(const BatchInfo& info) {
-  return fmt::format("{} done, {} failed of {}", info.completed, info.failed, info.total);
-}
+std::string counts_of(const BatchInfo& info) { return fmt::format("{} done, {} failed of {}", info.completed, info.failed, info.total); }
 
 // Downloads one of the batch's files and imports it; nothing when the batch has none.
 ImportCounts import_file(BatchApi& api, const std::optional<std::string>& file_id, const std::string& what, const ScratchDir& scratch,
@@ -170,8 +168,7 @@ ExitCode run_batch_submit(const RunConfig& config, const std::optional<Token>& t
     auto file_id = api.upload(part.path);
     if (!file_id) {
       auto error = file_id.error();
-      if (error.status == 400 || error.status == 413)
-        error.message += "; smaller parts (--batch-max-bytes, --batch-max-requests) may pass";
+      if (error.status == 400 || error.status == 413) error.message += "; smaller parts (--batch-max-bytes, --batch-max-requests) may pass";
       fail(error, fmt::format("part {} of {}", number, exported.parts.size()));
     }
     auto batch = api.create(*file_id, run_metadata(config, number, exported.parts.size()));

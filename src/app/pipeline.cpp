@@ -32,8 +32,9 @@ std::string host_of(const std::string& url) {
 
 // The same file as --input and --output, or as two outputs, would be overwritten or lost.
 void check_one_role_per_file(const RunConfig& config) {
-  const FileRole roles[] = {{"--input", config.input_file, true},    {"--output", config.output},      {"--details", config.details},
-                            {"--metrics-json", config.metrics_json}, {"--report", config.html_report}, {"--cache", response_store_path(config)}};
+  const FileRole roles[] = {{"--input", config.input_file, true}, {"--output", config.output},
+                            {"--details", config.details},        {"--metrics-json", config.metrics_json},
+                            {"--report", config.html_report},     {"--cache", response_store_path(config)}};
   if (auto shared = shared_file(roles)) throw RunError(ExitCode::usage, *shared);
 }
 
@@ -77,9 +78,10 @@ void refuse_while_batches_are_open(const RunConfig& config, const ResponseStore*
   const auto held = BatchLedger::requests_in_open_batches(store->path());
   if (!held) throw RunError(ExitCode::output, held.error());
   if (*held == 0) return;
-  throw RunError(ExitCode::usage, std::to_string(*held) + " requests of this store are in submitted batches not collected yet, and a live "
-                                                           "run would pay for them twice: `synthgen batch collect --wait` first (or "
-                                                           "--offline to label from the store only)");
+  throw RunError(ExitCode::usage, std::to_string(*held) +
+                                      " requests of this store are in submitted batches not collected yet, and a live "
+                                      "run would pay for them twice: `synthgen batch collect --wait` first (or "
+                                      "--offline to label from the store only)");
 }
 
 void stop_if_interrupted(const CollectedVotes& votes, const ResponseStore* store) {

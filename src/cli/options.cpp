@@ -61,7 +61,8 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
   subcommands.push_back(import);
   subcommands.push_back(batch_->add_subcommand("submit", "export, upload each part to {endpoint}/files and start it as a batch (OpenAI)"));
   subcommands.push_back(batch_->add_subcommand("status", "show each batch submitted from the response store: status and counts"));
-  subcommands.push_back(batch_->add_subcommand("collect", "download and import the files of every batch that has ended (--wait: poll until all have)"));
+  subcommands.push_back(
+      batch_->add_subcommand("collect", "download and import the files of every batch that has ended (--wait: poll until all have)"));
   for (auto* sub : subcommands) sub->fallthrough();
 }
 

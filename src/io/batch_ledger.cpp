@@ -49,13 +49,16 @@ std::expected<std::unique_ptr<BatchLedger>, std::string> BatchLedger::open(const
   auto* raw = s->db.get();
   if (auto made = execute(raw, create_tables, path, lock_wait); !made) return std::unexpected(made.error());
   const std::pair<Statement*, const char*> statements[] = {
-      {&s->insert_request, "INSERT INTO batch_requests (key, batch_id) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET batch_id = "
-                           "COALESCE(excluded.batch_id, batch_id)"},
+      {&s->insert_request,
+       "INSERT INTO batch_requests (key, batch_id) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET batch_id = "
+       "COALESCE(excluded.batch_id, batch_id)"},
       {&s->find_request, "SELECT 1 FROM batch_requests WHERE key = ?1"},
       {&s->find_open, "SELECT 1 FROM batch_requests r JOIN batches b ON b.id = r.batch_id WHERE r.key = ?1 AND b.collected = 0"},
-      {&s->insert_batch, "INSERT OR REPLACE INTO batches (id, input_file_id, part, requests, status, collected) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&s->insert_batch,
+       "INSERT OR REPLACE INTO batches (id, input_file_id, part, requests, status, collected) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&s->update_batch, "UPDATE batches SET status = ?2, collected = ?3 WHERE id = ?1"},
-      {&s->list_batches, "SELECT id, input_file_id, part, requests, status, collected FROM batches WHERE collected = 0 OR ?1 = 0 ORDER BY created, rowid"},
+      {&s->list_batches,
+       "SELECT id, input_file_id, part, requests, status, collected FROM batches WHERE collected = 0 OR ?1 = 0 ORDER BY created, rowid"},
   };
   for (const auto& [statement, sql] : statements) {
     auto prepared = prepare(raw, sql, path, lock_wait);
@@ -65,7 +68,8 @@ std::expected<std::unique_ptr<BatchLedger>, std::string> BatchLedger::open(const
   return std::unique_ptr<BatchLedger>(new BatchLedger(path, std::move(s)));
 }
 
-std::expected<std::size_t, std::string> BatchLedger::requests_in_open_batches(const std::string& path, std::chrono::milliseconds lock_wait) {
+std::expected<std::size_t, std::string> BatchLedger::requests_in_open_batches(const std::string& path,
+                                                                              std::chrono::milliseconds lock_wait) {
   auto db = connect_store(path, lock_wait);
   if (!db) return std::unexpected(db.error());
   auto has_table = prepare(db->get(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'", path, lock_wait);
@@ -73,7 +77,8 @@ std::expected<std::size_t, std::string> BatchLedger::requests_in_open_batches(co
   if (sqlite3_step(has_table->get()) != SQLITE_ROW) return 0;
   auto sum = prepare(db->get(), "SELECT COALESCE(SUM(requests), 0) FROM batches WHERE collected = 0", path, lock_wait);
   if (!sum) return std::unexpected(sum.error());
-  if (sqlite3_step(sum->get()) != SQLITE_ROW) return std::unexpected("cannot read the batches in " + path + ": " + sqlite3_errmsg(db->get()));
+  if (sqlite3_step(sum->get()) != SQLITE_ROW)
+    return std::unexpected("cannot read the batches in " + path + ": " + sqlite3_errmsg(db->get()));
   return static_cast<std::size_t>(sqlite3_column_int64(sum->get(), 0));
 }
 

@@ -21,11 +21,11 @@ struct ImportCounts {
   std::size_t lines = 0;
   std::size_t imported = 0;
   std::size_t already_stored = 0;
-  std::size_t unknown = 0;                         // custom_ids this store never exported (another run's file)
-  std::map<std::string, std::size_t> failed;       // by kind: batch_expired, http_400, bad_body, ...: asked again by the next export
-  std::size_t malformed = 0;                       // lines that are no batch result at all
-  std::string first_malformed;                     // "FILE:LINE: what", for the error
-  TokenUsage tokens;                               // of the answers imported
+  std::size_t unknown = 0;                    // custom_ids this store never exported (another run's file)
+  std::map<std::string, std::size_t> failed;  // by kind: batch_expired, http_400, bad_body, ...: asked again by the next export
+  std::size_t malformed = 0;                  // lines that are no batch result at all
+  std::string first_malformed;                // "FILE:LINE: what", for the error
+  TokenUsage tokens;                          // of the answers imported
   [[nodiscard]] std::size_t failed_total() const;
   ImportCounts& operator+=(const ImportCounts& other);
 };

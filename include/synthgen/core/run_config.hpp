@@ -72,7 +72,7 @@ struct RunConfig {
   double max_cost = 0;  // 0: no limit
   // Batch engines (`synthgen batch ...`).
   std::string batch_out;
-  std::size_t batch_max_requests = 50000;  // 0: no limit
+  std::size_t batch_max_requests = 50000;   // 0: no limit
   std::size_t batch_max_bytes = 200000000;  // 0: no limit
   bool wait = false;
   long poll_interval_ms = 30000;

@@ -32,7 +32,7 @@ class BatchLedger {
   // The requests held by batches not yet collected in the store at `path`, read without creating
   // anything (0 for a store that never submitted a batch).
   static std::expected<std::size_t, std::string> requests_in_open_batches(const std::string& path,
-                                                                           std::chrono::milliseconds lock_wait = std::chrono::seconds(10));
+                                                                          std::chrono::milliseconds lock_wait = std::chrono::seconds(10));
   ~BatchLedger();
   BatchLedger(const BatchLedger&) = delete;
   BatchLedger& operator=(const BatchLedger&) = delete;

@@ -18,7 +18,6 @@
 
 namespace synthgen {
 
-
 // SHA-256 of the wire format's store tag ("openai", "tgi"), model, body and vote, joined by NUL bytes (stores made by older
 // versions keep their keys). Cheap to call often: one digest context per thread.
 StoreKey make_store_key(ApiKind api, const std::string& model, const std::string& request_body, int vote);

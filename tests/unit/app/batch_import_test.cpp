@@ -92,10 +92,9 @@ TEST_F(BatchImportTest, FailuresAreCountedByKindAndNotStored) {
   const auto b = exported(2);
   const auto c = exported(3);
   const auto text = R"({"custom_id":")" + batch_custom_id(0, 0, a) +
-                    R"(","response":null,"error":{"code":"batch_expired","message":"not executed in time"}})" + "\n" +
-                    R"({"custom_id":")" + batch_custom_id(0, 0, b) +
-                    R"(","response":{"status_code":400,"request_id":"r","body":null},"error":"bad request"})" + "\n" +
-                    R"({"custom_id":")" + batch_custom_id(0, 0, c) + R"(","response":{"status_code":200,"body":{"choices":[]}}})";
+                    R"(","response":null,"error":{"code":"batch_expired","message":"not executed in time"}})" + "\n" + R"({"custom_id":")" +
+                    batch_custom_id(0, 0, b) + R"(","response":{"status_code":400,"request_id":"r","body":null},"error":"bad request"})" +
+                    "\n" + R"({"custom_id":")" + batch_custom_id(0, 0, c) + R"(","response":{"status_code":200,"body":{"choices":[]}}})";
   const auto counts = import(text);
   EXPECT_EQ(counts.imported, 0U);
   EXPECT_EQ(counts.failed_total(), 3U);

@@ -105,9 +105,9 @@ TEST(BatchResultLine, ReadsVllmsWrappedShape) {
 
 // run_batch.py's make_error_request_output: a status, no body, the error as a string.
 TEST(BatchResultLine, ReadsVllmsInlineError) {
-  const auto line = parse_batch_result_line(
-      R"({"id":"vllm-1","custom_id":"c","response":{"status_code":400,"request_id":"vllm-batch-2","body":null},)"
-      R"("error":"Only /v1/chat/completions, /v1/embeddings and /score are supported in the batch endpoint."})");
+  const auto line =
+      parse_batch_result_line(R"({"id":"vllm-1","custom_id":"c","response":{"status_code":400,"request_id":"vllm-batch-2","body":null},)"
+                              R"("error":"Only /v1/chat/completions, /v1/embeddings and /score are supported in the batch endpoint."})");
   ASSERT_TRUE(line) << line.error();
   EXPECT_EQ(line->status, 400);
   EXPECT_TRUE(line->body.empty());
@@ -174,10 +174,11 @@ TEST(BatchResultLine, ReadsAnHttpErrorInTheErrorFile) {
 }
 
 TEST(BatchResultLine, RefusesWhatIsNoResultLine) {
-  for (const char* bad : {"not json", "[1,2]", R"({"response":{"status_code":200,"body":{}}})", R"({"custom_id":"","error":{}})",
-                          R"({"custom_id":"c"})", R"({"custom_id":"c","response":null,"error":null})", R"({"custom_id":"c","response":{"body":{}}})",
-                          R"({"custom_id":"c","response":{"status_code":"200"}})", R"({"custom_id":"c","response":7})",
-                          R"({"custom_id":"c","error":5})", R"({"custom_id":3,"error":{"code":"x"}})"}) {
+  for (const char* bad :
+       {"not json", "[1,2]", R"({"response":{"status_code":200,"body":{}}})", R"({"custom_id":"","error":{}})", R"({"custom_id":"c"})",
+        R"({"custom_id":"c","response":null,"error":null})", R"({"custom_id":"c","response":{"body":{}}})",
+        R"({"custom_id":"c","response":{"status_code":"200"}})", R"({"custom_id":"c","response":7})", R"({"custom_id":"c","error":5})",
+        R"({"custom_id":3,"error":{"code":"x"}})"}) {
     EXPECT_FALSE(parse_batch_result_line(bad)) << bad;
   }
 }

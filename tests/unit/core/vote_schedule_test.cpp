@@ -149,7 +149,8 @@ TEST(VoteSchedule, AFailedOnlyVoteStillEndsTheRow) {
 
 // One pass of `batch export`: answers in `store` are taken, every other vote asked for is
 // deferred (exported); returns the exported tags.
-std::set<std::uint64_t> export_pass(std::size_t rows, std::size_t per_row, bool early_stop, const std::map<std::uint64_t, std::optional<LabelId>>& store) {
+std::set<std::uint64_t> export_pass(std::size_t rows, std::size_t per_row, bool early_stop,
+                                    const std::map<std::uint64_t, std::optional<LabelId>>& store) {
   auto schedule = admitted(rows, per_row, early_stop);
   Votes seen(rows * per_row);
   std::set<std::uint64_t> exported;
