@@ -1,7 +1,10 @@
 // Helpers shared by the unit tests: a fake environment and a temporary directory per test.
 #pragma once
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +26,26 @@ inline EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) 
     if (it == values.end()) return std::nullopt;
     return it->second;
   };
+}
+
+// A listening TCP socket on 127.0.0.1 and a port the system chose, for the tests' own servers.
+struct LoopbackListener {
+  int fd = -1;
+  int port = 0;
+};
+
+inline LoopbackListener listen_on_loopback() {
+  LoopbackListener out;
+  out.fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::bind(out.fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(::listen(out.fd, 8), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(out.fd, reinterpret_cast<sockaddr*>(&address), &length);
+  out.port = ntohs(address.sin_port);
+  return out;
 }
 
 // A fixture with a fresh directory `dir_`, removed after the test.

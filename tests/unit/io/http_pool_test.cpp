@@ -13,6 +13,8 @@
 #include <string>
 #include <thread>
 
+#include "test_support.hpp"
+
 namespace synthgen {
 namespace {
 
@@ -21,15 +23,9 @@ namespace {
 class TestServer {
  public:
   TestServer(std::string head, std::string body, bool endless) : head_(std::move(head)), body_(std::move(body)), endless_(endless) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(::listen(listener_, 8), 0);
-    socklen_t length = sizeof address;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    const auto listener = testing::listen_on_loopback();
+    listener_ = listener.fd;
+    port_ = listener.port;
     thread_ = std::thread([this] { serve(); });
   }
   ~TestServer() {
