@@ -22,13 +22,21 @@ start_timeout=${SLURM_LOCAL_START_TIMEOUT:-90}
 
 log() { echo "slurm-local: $*" >&2; }
 
-# The pid in FILE when that process is alive and is COMMAND (a reused pid is not ours).
+# Process PID is alive (a zombie is not: a killed daemon stays one until PID 1 reaps it) and is COMMAND.
+running() {
+  local pid=$1 command=$2 stat
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$command" ] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat:0:1}" != Z ]
+}
+
+# The pid in FILE when that process is running and is COMMAND (a reused pid is not ours).
 alive_pid() {
   local file=$1 command=$2 pid
   [ -s "$file" ] || return 1
   pid=$(tr -dc '0-9' <"$file")
-  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] || return 1
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$command" ] || return 1
+  [ -n "$pid" ] && running "$pid" "$command" || return 1
   echo "$pid"
 }
 
@@ -183,8 +191,8 @@ stop_one() {
   log "stopping $command ($pid)"
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + 10))
-  while [ -d "/proc/$pid" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-  if [ -d "/proc/$pid" ]; then
+  while running "$pid" "$command" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+  if running "$pid" "$command"; then
     log "$command ($pid) still up after 10 s: SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi
