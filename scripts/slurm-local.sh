@@ -200,7 +200,23 @@ stop_one() {
   return 0
 }
 
+# Cancels every job of this cluster (left running, their tasks would outlive slurmd), waiting up to 15 s.
+cancel_jobs() {
+  local jobs deadline=$((SECONDS + 15))
+  alive_pid "$state/run/slurmctld.pid" slurmctld >/dev/null || return 0
+  jobs=$(SLURM_CONF=$conf timeout 10 squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ') || return 0
+  [ -n "${jobs// /}" ] || return 0
+  log "cancelling jobs: $jobs"
+  # shellcheck disable=SC2086 # one job id a word
+  SLURM_CONF=$conf timeout 10 scancel $jobs 2>/dev/null || true
+  while [ -n "$(SLURM_CONF=$conf timeout 10 squeue -h -o %A 2>/dev/null)" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.2
+  done
+  return 0
+}
+
 stop_daemons() {
+  cancel_jobs || true
   stop_one "$state/run/slurmd.pid" slurmd
   stop_one "$state/run/slurmctld.pid" slurmctld
   stop_one "$munge_dir/munged.pid" munged
