@@ -28,6 +28,7 @@ echo "slurm: $SLURM_CONF; partitions: $sinfo_out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/synthgen-slurm-selftest.XXXXXX")
 chmod 0755 "$work"
 job_ids=()
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
   local id
   for id in "${job_ids[@]}"; do scancel "$id" 2>/dev/null || true; done
@@ -107,9 +108,9 @@ for form in "${forms[@]}"; do
     seen_ids+=" ${v[SLURM_ARRAY_TASK_ID]}"
     for check in "SLURM_ARRAY_TASK_MIN ${want_min[$form]}" "SLURM_ARRAY_TASK_STEP ${want_step[$form]}" \
       "SLURM_ARRAY_TASK_COUNT ${want_count[$form]}" "SLURM_ARRAY_JOB_ID ${job_of[$form]}"; do
-      set -- $check
-      if [ "${v[$1]}" != "$2" ]; then
-        echo "  FAIL: --array=$form task ${v[SLURM_ARRAY_TASK_ID]}: $1=${v[$1]}, want $2"
+      read -r name want <<<"$check"
+      if [ "${v[$name]}" != "$want" ]; then
+        echo "  FAIL: --array=$form task ${v[SLURM_ARRAY_TASK_ID]}: $name=${v[$name]}, want $want"
         fail=1
       fi
     done
