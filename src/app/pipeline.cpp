@@ -142,7 +142,7 @@ VotingPlan voting_plan(std::size_t rows, const LabelSet& labels, const PromptTem
   const auto headers = request_headers(api);
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows * static_cast<std::size_t>(config.votes), rows, config.votes,
                api.url());
-  const bool keep_answers = !config.details.empty() || !config.html_report.empty();
+  const bool keep_answers = !config.details.empty() || !config.html_report.empty() || !config.shard_text.empty();
   const bool show_progress = !config.quiet && config.log_level == "info";
   return VotingPlan{labels,       prompt,       api, config, auth_headers(token, headers), store, install_interrupt_handlers(),
                     keep_answers, show_progress};
@@ -157,6 +157,16 @@ PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config,
   return prompt.with_labels(labels.names);
 }
 
+// What a --shard run leaves for the merge.
+std::optional<ShardHeader> shard_header(const RunConfig& config, const RowFeed& feed, const PromptTemplate& prompt) {
+  if (config.shard_text.empty()) return std::nullopt;
+  const auto& s = feed.selection();
+  const auto answer_format = config.answer_format;
+  return ShardHeader{config.shard,       run_fingerprint(config, prompt, s.total), s.first, std::min(s.last, s.sample_size()), s.sample_size(),
+                     s.total,            config.n_sample,                         config.seed, feed.labels().names, config.with_confidence,
+                     answer_format,      feed.description()};
+}
+
 void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* store) {
   if (votes.missing_offline == 0) return;
   throw RunError(ExitCode::input, "HF_HUB_OFFLINE is set and " + std::to_string(votes.missing_offline) +
@@ -168,21 +178,6 @@ void fail_if_nothing_answered(const CollectedVotes& votes) {
   if (votes.answered > 0 || votes.counts.failed_requests == 0) return;
   throw RunError(ExitCode::service, "all " + std::to_string(votes.counts.failed_requests) + " requests failed (first: " +
                                         votes.first_failure + "); check --endpoint and that the server is up");
-}
-
-RunSummary summarize(const RowFeed& feed, const LabelTally& tally, const CollectedVotes& votes) {
-  RunSummary s;
-  s.source = feed.description();
-  s.rows = tally.rows();
-  s.labeled = tally.labeled();
-  s.no_votes = tally.no_vote_rows().size();
-  s.ties = tally.ties();
-  s.unanimous = tally.unanimous();
-  s.no_vote_rows = tally.no_vote_rows();
-  s.has_gold = tally.has_gold();
-  s.metrics = tally.metrics();
-  s.counts = votes.counts;
-  return s;
 }
 
 void warn_about_no_votes(const RunSummary& s) {
@@ -228,7 +223,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto api = make_inference_api(config.api, config.endpoint);
   const auto prompt = prompt_for(prompt_template, config, feed.labels());
   const auto plan = voting_plan(feed.size(), feed.labels(), prompt, *api, config, token, store.get());
-  RunOutputs outputs(config, feed.labels(), feed.selection());
+  RunOutputs outputs(config, feed.labels(), feed.selection(), shard_header(config, feed, prompt));
   // 2-5. Stream the rows in, ask for (or look up) every vote, and decide each row as its votes are in.
   const Stopwatch request_clock;
   const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) { outputs.take(row); });
@@ -236,7 +231,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   check_collected(votes, config, store.get());
   feed.keep_in_cache();
   // 6. Write the training file, the metrics and the reports.
-  auto summary = summarize(feed, outputs.tally(), votes);
+  auto summary = summarize(outputs.tally(), feed.description(), votes.counts);
   summary.wall_s = run_clock.seconds();
   summary.request_wall_s = request_s;
   outputs.commit(summary);

@@ -135,6 +135,13 @@ void RowFeed::start(const RunConfig& config) {
   if (config.n_sample > total)
     spdlog::warn("warning: --n-sample {} is more than the {} rows there are; labeling all of them", config.n_sample, total);
   selection_ = select_rows(total, config.n_sample, config.seed);
+  if (!config.shard_text.empty()) {
+    const auto range = shard_range(selection_.sample_size(), config.shard);
+    selection_.first = range.first;
+    selection_.last = range.last;
+    spdlog::info("shard {} of {}: rows {} to {} of the sample's {}", config.shard.index, config.shard.count, range.first, range.last,
+                 selection_.sample_size());
+  }
   if (pages != nullptr) {
     pages->select(selection_);
     spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);

@@ -21,7 +21,7 @@ std::optional<AtomicFile> create_if_asked(const std::string& path) {
 
 }  // namespace
 
-RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample)
+RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample, const std::optional<ShardHeader>& part)
     : config_(config),
       labels_(labels),
       tally_(labels.size()),
@@ -32,6 +32,7 @@ RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const Ro
       report_(create_if_asked(config.html_report)) {
   training_.append(training_csv_header(config.with_confidence));
   if (report_) disagreements_.emplace(labels, config.answer_format);
+  if (part) part_.emplace(shard_part_path(config.output), *part);
 }
 
 void RunOutputs::take(const RowVotes& row) {
@@ -41,6 +42,7 @@ void RunOutputs::take(const RowVotes& row) {
   training_.append(training_csv_record(row.row, result, labels_, config_.with_confidence));
   if (details_) details_->append(details_line(row, result, labels_, config_.answer_format));
   if (disagreements_) disagreements_->add(row, result);
+  if (part_) part_->add(row);
 }
 
 void RunOutputs::commit(const RunSummary& summary) {
@@ -51,6 +53,10 @@ void RunOutputs::commit(const RunSummary& summary) {
   std::vector<AtomicFile*> files{&training_};
   for (auto* file : {&details_, &metrics_, &report_}) {
     if (*file) files.push_back(&**file);
+  }
+  if (part_) {
+    part_->finish({summary.counts, summary.wall_s, summary.request_wall_s});
+    files.push_back(&part_->file());
   }
   if (auto ok = commit_together(files); !ok) throw RunError(ExitCode::output, ok.error());
 }

@@ -63,6 +63,9 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
   subcommands.push_back(batch_->add_subcommand("status", "show each batch submitted from the response store: status and counts"));
   subcommands.push_back(
       batch_->add_subcommand("collect", "download and import the files of every batch that has ended (--wait: poll until all have)"));
+  merge_ = app_.add_subcommand("merge", "join the parts of a --shard run's N shards into the outputs the whole run would have written");
+  merge_->add_option("parts", merge_parts_, "each shard's --output (its OUTPUT.shard.jsonl is read)")->required();
+  subcommands.push_back(merge_);
   for (auto* sub : subcommands) sub->fallthrough();
 }
 

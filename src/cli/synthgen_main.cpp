@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "synthgen/app/batch_commands.hpp"
+#include "synthgen/app/merge.hpp"
 #include "synthgen/app/pipeline.hpp"
 #include "synthgen/app/plan.hpp"
 #include "synthgen/cli/options.hpp"
@@ -133,6 +134,11 @@ int synthgen_main(int argc, char** argv) {
     auto config = make_run_config(settings);
     if (!config) return fail(ExitCode::usage, config.error() + "; see synthgen --help", secret);
     if (command_line.wants_config_show()) return 0;
+    if (config->shard_text == "auto") {
+      auto shard = resolve_shard(config->shard_text, env);
+      if (!shard) return fail(ExitCode::usage, shard.error(), secret);
+      config->shard = *shard;
+    }
     if (auto key = openai_key_for(config->endpoint, env)) {
       token = std::move(key);
       secret = token->value;
@@ -143,6 +149,7 @@ int synthgen_main(int argc, char** argv) {
     // start-up work, and --help, config and the usage errors do not need it.
     const CurlGlobal curl;
     if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token));
+    if (command_line.wants_merge()) return static_cast<int>(run_merge(*config, command_line.merge_parts()));
     if (const auto batch = command_line.batch_command(); !batch.empty())
       return static_cast<int>(run_batch_command(batch, *config, token, command_line.import_files()));
     // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output

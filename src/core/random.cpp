@@ -87,4 +87,20 @@ RowSelection select_rows(std::size_t total, std::size_t n, std::uint64_t seed) {
   return {total, first_of_shuffle(SparsePermutation(), total, n, seed)};
 }
 
+bool RowSelection::any_in(std::size_t from, std::size_t to) const {
+  if (from >= to || size() == 0) return false;
+  // at() increases with k: the first selected row at or after `from`.
+  std::size_t low = 0;
+  std::size_t high = size();
+  while (low < high) {
+    const auto mid = low + (high - low) / 2;
+    if (at(mid) < from) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low < size() && at(low) < to;
+}
+
 }  // namespace synthgen

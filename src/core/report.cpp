@@ -96,4 +96,19 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
+RunSummary summarize(const LabelTally& tally, std::string source, const RequestCounts& counts) {
+  RunSummary s;
+  s.source = std::move(source);
+  s.rows = tally.rows();
+  s.labeled = tally.labeled();
+  s.no_votes = tally.no_vote_rows().size();
+  s.ties = tally.ties();
+  s.unanimous = tally.unanimous();
+  s.no_vote_rows = tally.no_vote_rows();
+  s.has_gold = tally.has_gold();
+  s.metrics = tally.metrics();
+  s.counts = counts;
+  return s;
+}
+
 }  // namespace synthgen

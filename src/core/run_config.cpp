@@ -138,6 +138,8 @@ std::string check_standard_streams(const Settings& s, const RunConfig& c) {
   if (on_stdout.size() > 1) {
     return on_stdout[0] + " and " + on_stdout[1] + " both write to standard output: only one output may; give the other a file name";
   }
+  if (!c.shard_text.empty() && is_stdout(c.output))
+    return named(s, "shard") + " writes its part beside --output: give --output a file name (e.g. part-$K.csv)";
   if (c.use_cache && c.cache_path == "-")
     return named(s, "cache") + " cannot be - : the response store is an SQLite file; give a file name, or --no-cache";
   if (c.input_file == "-" && c.input_format == InputFormat::by_extension) {
@@ -220,6 +222,14 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(real(s, "price-per-mtok", 0.0, 1e6, "a number from 0 to 1000000"), c.price_per_mtok, error);
   take(real(s, "max-cost", 0.0, 1e9, "a number from 0 to 1000000000"), c.max_cost, error);
   if (c.max_cost > 0 && c.price_per_mtok <= 0 && error.empty()) error = "--max-cost needs --price-per-mtok to turn tokens into cost";
+  c.shard_text = std::string(trim(raw(s, "shard")));
+  if (c.shard_text != "auto") {
+    if (auto shard = resolve_shard(c.shard_text, [](std::string_view) { return std::optional<std::string>(); }); shard) {
+      c.shard = *shard;
+    } else if (error.empty()) {
+      error = shard.error();
+    }
+  }
   take(non_empty(s, "batch-out"), c.batch_out, error);
   take(whole<std::size_t>(s, "batch-max-requests", 0, SIZE_MAX), c.batch_max_requests, error);
   take(whole<std::size_t>(s, "batch-max-bytes", 0, SIZE_MAX), c.batch_max_bytes, error);

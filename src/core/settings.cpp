@@ -56,6 +56,9 @@ constexpr OptionSpec options[] = {
     {"cache", "", "the response store (SQLite) [default: $XDG_CACHE_HOME/synthgen/responses.sqlite3]"},
     {"no-cache", "false", "neither read nor write the response store"},
     {"offline", "false", "no network call: rows from the download cache, answers from the response store only", "HF_HUB_OFFLINE"},
+    {"shard", "",
+     "label only shard K of N of the sample (K/N, K from 0), or auto: from the scheduler (Slurm array, Kubernetes Indexed Job, AWS "
+     "Batch array); writes OUTPUT.shard.jsonl beside --output for `synthgen merge`"},
     {"batch-out", "batch_requests.jsonl", "`batch export`: the request file to write (more parts: NAME.2.jsonl, ...)"},
     {"batch-max-requests", "50000", "`batch export` and `submit`: most requests in one file (the OpenAI Batch API's limit; 0: no limit)"},
     {"batch-max-bytes", "200000000", "`batch export` and `submit`: most bytes in one file (the OpenAI Batch API's 200 MB; 0: no limit)"},

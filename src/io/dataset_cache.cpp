@@ -33,8 +33,10 @@ std::expected<void, std::string> make_private_directories(const std::filesystem:
 }  // namespace
 
 std::string dataset_cache_path(const std::string& cache_dir, const RunConfig& c) {
+  // A shard keeps its own rows: its tasks may share the cache directory.
+  const auto shard = c.shard.sharded() ? "-shard-" + std::to_string(c.shard.index) + "-of-" + std::to_string(c.shard.count) : std::string();
   return cache_dir + "/datasets/" + safe(c.dataset) + "/" + safe(c.subset) + "-" + safe(c.split) + "-" + safe(c.columns.text) + "-" +
-         safe(c.columns.label) + ".jsonl";
+         safe(c.columns.label) + shard + ".jsonl";
 }
 
 std::expected<DatasetCacheWriter, std::string> DatasetCacheWriter::create(const std::string& path, const LabelSet& labels,

@@ -69,10 +69,7 @@ std::size_t ViewerPages::page_of(std::size_t row) { return row / page_length * p
 std::size_t ViewerPages::page_end(std::size_t offset) const { return std::min(page_of(offset) + page_length, total_); }
 
 bool ViewerPages::selected_in(std::size_t from, std::size_t to) const {
-  if (from >= to) return false;
-  if (selection_.all()) return true;
-  const auto it = std::lower_bound(selection_.picked.begin(), selection_.picked.end(), from);
-  return it != selection_.picked.end() && *it < to;
+  return selection_.any_in(from, to);
 }
 
 HttpRequest ViewerPages::page_request(std::size_t offset) const {

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "synthgen/app/shard_part.hpp"
 #include "synthgen/core/html_report.hpp"
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/report.hpp"
@@ -20,7 +21,8 @@ class RunOutputs {
  public:
   // Opens every output; throws RunError (output) when one cannot be created.
   // `sample` is the row feed's selection: every row of it must be taken before commit().
-  RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample);
+  // With `part` (a --shard run), the rows also go to the part file beside --output for the merge.
+  RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample, const std::optional<ShardHeader>& part = {});
 
   void take(const RowVotes& row);
   [[nodiscard]] const LabelTally& tally() const { return tally_; }
@@ -40,6 +42,7 @@ class RunOutputs {
   std::optional<AtomicFile> metrics_;
   std::optional<AtomicFile> report_;
   std::optional<DisagreementTable> disagreements_;  // only for --report
+  std::optional<ShardPartWriter> part_;             // only for --shard
 };
 
 }  // namespace synthgen

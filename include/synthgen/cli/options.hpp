@@ -29,6 +29,8 @@ class CommandLine {
   // The `batch` subcommand named ("export", "import", "submit", "status", "collect"), or "".
   [[nodiscard]] std::string batch_command() const;
   [[nodiscard]] const std::vector<std::string>& import_files() const { return import_files_; }
+  [[nodiscard]] bool wants_merge() const { return merge_->parsed(); }
+  [[nodiscard]] const std::vector<std::string>& merge_parts() const { return merge_parts_; }
   CLI::App& app() { return app_; }
 
  private:
@@ -44,6 +46,8 @@ class CommandLine {
   CLI::App* plan_ = nullptr;
   CLI::App* batch_ = nullptr;
   std::vector<std::string> import_files_;
+  CLI::App* merge_ = nullptr;
+  std::vector<std::string> merge_parts_;
 };
 
 }  // namespace synthgen

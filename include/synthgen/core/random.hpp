@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -22,13 +23,20 @@ std::uint64_t uniform_below(std::uint64_t& state, std::uint64_t bound);
 
 // Which rows of a split of `total` rows a run labels: every row, or a seeded sample, in row order.
 // Every row takes no memory, so a run over all of a large split holds nothing per row.
+// A shard (--shard K/N) is a contiguous range [first, last) of the sample's positions.
 struct RowSelection {
   std::size_t total = 0;
   std::vector<std::size_t> picked;  // increasing; empty: every row
+  std::size_t first = 0;            // the shard's first position in the sample
+  std::size_t last = SIZE_MAX;      // one past its last (clipped to the sample)
 
   [[nodiscard]] bool all() const { return picked.empty(); }
-  [[nodiscard]] std::size_t size() const { return all() ? total : picked.size(); }
-  [[nodiscard]] std::size_t at(std::size_t k) const { return all() ? k : picked[k]; }
+  [[nodiscard]] std::size_t sample_size() const { return all() ? total : picked.size(); }
+  [[nodiscard]] std::size_t size() const { return std::min(last, sample_size()) - std::min(first, sample_size()); }
+  // The row index of the shard's k-th row.
+  [[nodiscard]] std::size_t at(std::size_t k) const { return all() ? first + k : picked[first + k]; }
+  // Whether a row of [from, to) is selected.
+  [[nodiscard]] bool any_in(std::size_t from, std::size_t to) const;
 };
 
 // `n` distinct rows of [0, total) by a partial Fisher-Yates shuffle; n >= total (or n == 0) is

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "synthgen/core/labeling.hpp"
 #include "synthgen/core/labels.hpp"
 #include "synthgen/core/metrics.hpp"
 #include "synthgen/core/request_counts.hpp"
@@ -26,6 +27,9 @@ struct RunSummary {
   double wall_s = 0;          // the whole run
   double request_wall_s = 0;  // the request phase alone (what peer clients' benchmarks time)
 };
+
+// The summary's row figures from the tally of decided rows, with the run's request counts.
+RunSummary summarize(const LabelTally& tally, std::string source, const RequestCounts& counts);
 
 std::string format_report(const RunSummary& summary, const LabelSet& labels);
 std::string format_metrics_json(const RunSummary& summary, const LabelSet& labels);

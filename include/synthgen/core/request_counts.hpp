@@ -23,6 +23,9 @@ struct RequestCounts {
   double paced_per_s = 0;  // the pace the endpoint's 429s left the run at, requests per second (0: never limited)
   long prompt_tokens = 0;
   long completion_tokens = 0;
+
+  // Adds another part's counts (a shard's, at the merge); the pace is the higher of the two.
+  RequestCounts& operator+=(const RequestCounts& other);
 };
 
 }  // namespace synthgen

@@ -11,6 +11,7 @@
 #include "synthgen/core/dataset_text.hpp"
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/settings.hpp"
+#include "synthgen/core/shard.hpp"
 
 namespace synthgen {
 
@@ -70,6 +71,9 @@ struct RunConfig {
   std::size_t max_requests = 0;  // 0: no limit
   double price_per_mtok = 0;
   double max_cost = 0;  // 0: no limit
+  // --shard: "" (the whole run), "K/N" or "auto" (resolved from the scheduler's variables by the caller).
+  std::string shard_text;
+  ShardSpec shard;
   // Batch engines (`synthgen batch ...`).
   std::string batch_out;
   std::size_t batch_max_requests = 50000;   // 0: no limit
