@@ -93,7 +93,7 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
     for (;;) {
       auto row = part.next_row();
       if (!row) throw RunError(ExitCode::input, row.error());
-      if (!*row) break;
+      if (*row == nullptr) break;
       outputs.take((*row)->view());
     }
     counts += part.trailer().counts;

@@ -134,7 +134,8 @@ void ShardPartWriter::add(const RowVotes& r) {
   Json votes = Json::array();
   Json status = Json::array();
   for (std::size_t v = 0; v < r.votes.size(); ++v) {
-    votes.push_back(r.votes[v] ? Json(*r.votes[v]) : Json());
+    const auto& vote = r.votes[v];
+    votes.push_back(vote.has_value() ? Json(vote.value()) : Json());
     status.push_back(status_name(r.status[v]));
   }
   file_.append(dump({{"index", r.row.index},
@@ -164,7 +165,7 @@ std::expected<ShardPartReader, std::string> ShardPartReader::open(const std::str
   return reader;
 }
 
-std::expected<std::optional<StoredRow>, std::string> ShardPartReader::next_row() {
+std::expected<const StoredRow*, std::string> ShardPartReader::next_row() {
   std::string line;
   if (!std::getline(*in_, line)) return std::unexpected(path_ + " ends without its last line: the shard did not finish; run it again");
   ++line_;
@@ -172,9 +173,10 @@ std::expected<std::optional<StoredRow>, std::string> ShardPartReader::next_row()
     const auto j = Json::parse(line);
     if (j.contains("end")) {
       trailer_ = {counts_from(j.at("counts")), j.at("wall_s").get<double>(), j.at("request_wall_s").get<double>()};
-      return std::nullopt;
+      return nullptr;
     }
-    StoredRow row;
+    StoredRow& row = row_;
+    row = {};
     row.row.index = j.at("index").get<std::size_t>();
     row.row.text = j.at("text").get<std::string>();
     if (!j.at("gold").is_null()) row.row.gold = j.at("gold").get<LabelId>();
@@ -183,7 +185,7 @@ std::expected<std::optional<StoredRow>, std::string> ShardPartReader::next_row()
     row.answers = j.at("answers").get<std::vector<std::string>>();
     if (row.status.size() != row.votes.size() || (!row.answers.empty() && row.answers.size() != row.votes.size()))
       throw std::invalid_argument("votes, status and answers differ in length");
-    return row;
+    return &row_;
   } catch (const std::exception& e) {
     return std::unexpected(fmt::format("{}:{}: not a row of a shard's part ({})", path_, line_, e.what()));
   }

@@ -75,9 +75,9 @@ class ShardPartReader {
   static std::expected<ShardPartReader, std::string> open(const std::string& path);
   [[nodiscard]] const ShardHeader& header() const { return header_; }
   [[nodiscard]] const std::string& path() const { return path_; }
-  // The next row; nothing once the trailer is reached (then trailer() has it). An error names the
-  // file and line.
-  std::expected<std::optional<StoredRow>, std::string> next_row();
+  // The next row (valid until the next call); null once the trailer is reached (then trailer() has
+  // it). An error names the file and line.
+  std::expected<const StoredRow*, std::string> next_row();
   [[nodiscard]] const ShardTrailer& trailer() const { return trailer_; }
 
  private:
@@ -86,6 +86,7 @@ class ShardPartReader {
   std::size_t line_ = 1;
   ShardHeader header_;
   ShardTrailer trailer_;
+  StoredRow row_;
 };
 
 }  // namespace synthgen
