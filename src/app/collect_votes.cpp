@@ -125,8 +125,8 @@ class VoteCollector {
       if (auto page = page_to_fetch()) return std::move(*page);
       return WaitUntil{*until};
     }
-    const auto endpoint = std::get<std::size_t>(chosen);  // a retry goes wherever there is room now
-    if (auto retry = retries_.ready(now)) return send(std::move(*retry), endpoint);
+    const auto endpoint = std::get<std::size_t>(chosen);
+    if (auto retry = retries_.ready(now)) return send(std::move(*retry), elsewhere(*retry, endpoint, now));
     for (;;) {
       // Asked before every vote: answers from the store drain the window without a request, and
       // the page they make room for must be asked for before the loop can run dry.
@@ -189,6 +189,15 @@ class VoteCollector {
       endpoints_.on_send(endpoint, request.tag, Clock::now());
     }
     return request;
+  }
+
+  // A retry goes wherever there is room now, but where it failed only when no other endpoint has room.
+  std::size_t elsewhere(const HttpRequest& retry, std::size_t chosen, Clock::time_point now) {
+    const auto failed_at = endpoints_.index_of(retry.url);
+    if (!endpoints_.pooled() || failed_at != chosen) return chosen;
+    const auto other = endpoints_.choose(now, failed_at);
+    const auto* index = std::get_if<std::size_t>(&other);
+    return index != nullptr ? *index : chosen;
   }
 
   // The run cannot go on when every endpoint of a pool is down.

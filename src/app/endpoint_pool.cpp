@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "synthgen/core/endpoint_choice.hpp"
 #include "synthgen/core/random.hpp"
@@ -32,15 +33,17 @@ long median_of(const std::map<long, std::size_t>& latencies, std::size_t count) 
 
 }  // namespace
 
+EndpointPool::Endpoint::Endpoint(PoolTarget t, std::uint64_t seed, Millis max_pause)
+    : target(std::move(t)),
+      limiter(target.ceiling, derive_seed(seed, 0x72617465), max_pause),
+      breaker(seed, max_pause),
+      counts{.url = target.shown} {}
+
 EndpointPool::EndpointPool(std::vector<PoolTarget> targets, std::uint64_t seed, Millis max_pause) {
   endpoints_.reserve(targets.size());
   for (std::size_t i = 0; i < targets.size(); ++i) {
     // The first endpoint draws the seeds of old, so one endpoint paces and pauses as before.
-    const auto own = i == 0 ? seed : derive_seed(seed, 0x706f6f6c + i);
-    const auto ceiling = targets[i].ceiling;
-    EndpointCounts counts{targets[i].shown};
-    endpoints_.push_back(
-        {std::move(targets[i]), SendLimiter(ceiling, derive_seed(own, 0x72617465), max_pause), FailureBreaker(own, max_pause), counts});
+    endpoints_.emplace_back(std::move(targets[i]), i == 0 ? seed : derive_seed(seed, 0x706f6f6c + i), max_pause);
   }
 }
 
@@ -67,7 +70,7 @@ std::optional<EndpointPool::Clock::time_point> EndpointPool::busy_until(Endpoint
   return e.limiter.held_back(now);
 }
 
-std::variant<std::size_t, EndpointPool::Clock::time_point> EndpointPool::choose(Clock::time_point now) {
+std::variant<std::size_t, EndpointPool::Clock::time_point> EndpointPool::choose(Clock::time_point now, std::optional<std::size_t> avoid) {
   if (!pooled()) {
     if (auto until = endpoints_.front().limiter.held_back(now)) return *until;
     return std::size_t{0};
@@ -80,7 +83,7 @@ std::variant<std::size_t, EndpointPool::Clock::time_point> EndpointPool::choose(
     if (until && (!soonest || *until < *soonest)) soonest = until;
     loads.push_back({!until, e.limiter.in_flight(), e.latency_ewma_ms, e.refused_share});
   }
-  if (auto chosen = choose_endpoint(loads)) return *chosen;
+  if (auto chosen = choose_endpoint(loads, avoid)) return *chosen;
   return *soonest;
 }
 

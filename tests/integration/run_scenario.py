@@ -185,7 +185,7 @@ def server_source(scenario, scenario_dir, fake_dir):
 
 
 def start_extra_servers(scenario, scenario_dir, tmp, stack):
-    """The fakes of "extra_servers", each in its own dir under {tmp}/_fake_N, stopped with `stack`."""
+    """The fakes of "extra_servers", each in its own dir {tmp}/_fake/extra_N, stopped with `stack`."""
     extra = scenario.get("extra_servers", [])
     if not isinstance(extra, list) or not all(isinstance(server, dict) for server in extra):
         raise ScenarioError("extra_servers must be a list of fake_hf scenarios (objects)")
@@ -193,7 +193,7 @@ def start_extra_servers(scenario, scenario_dir, tmp, stack):
     first = scenario.get("server", {})
     for number, own in enumerate(extra, 1):
         server = {**first, **own}
-        workdir = tmp / f"{FAKE_DIR}_{number}"
+        workdir = tmp / FAKE_DIR / f"extra_{number}"  # beside the first fake's files: the fakes' own, not the run's
         workdir.mkdir()
         path = workdir / "scenario.json"
         path.write_text(json.dumps(with_absolute_files(server, scenario_dir)), encoding="utf-8")

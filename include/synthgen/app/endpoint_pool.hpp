@@ -47,8 +47,9 @@ class EndpointPool {
 
   // One endpoint: nothing is sent before its breaker's pause is over (the loop of old).
   [[nodiscard]] std::optional<Clock::time_point> paused_until(Clock::time_point now) const;
-  // The endpoint for the next vote; else when one may take it.
-  std::variant<std::size_t, Clock::time_point> choose(Clock::time_point now);
+  // The endpoint for the next vote; else when one may take it. `avoid`: where a retry failed, chosen
+  // only when no other endpoint may take it now.
+  std::variant<std::size_t, Clock::time_point> choose(Clock::time_point now, std::optional<std::size_t> avoid = std::nullopt);
 
   void on_send(std::size_t i, std::uint64_t tag, Clock::time_point now);
   // Every answer to a vote (whatever it is); true when it changed the endpoint's pace (for the log).
@@ -72,6 +73,8 @@ class EndpointPool {
 
  private:
   struct Endpoint {
+    Endpoint(PoolTarget target, std::uint64_t seed, Millis max_pause);
+
     PoolTarget target;
     SendLimiter limiter;
     FailureBreaker breaker;

@@ -22,6 +22,7 @@ double expected_wait_ms(const EndpointLoad& endpoint, double unknown_latency_ms)
 // The available endpoint with the lowest expected wait (the first of equals), or nothing when none
 // is available. An endpoint not measured yet counts as fast as the fastest measured one, so it is
 // tried early and learns its latency.
-std::optional<std::size_t> choose_endpoint(std::span<const EndpointLoad> endpoints);
+// `avoid`: an endpoint not to choose while another is available (where a retry failed).
+std::optional<std::size_t> choose_endpoint(std::span<const EndpointLoad> endpoints, std::optional<std::size_t> avoid = std::nullopt);
 
 }  // namespace synthgen

@@ -33,7 +33,7 @@ TEST(EndpointChoice, LatencyWeighsTheQueue) {
 
 TEST(EndpointChoice, RefusalsMakeAnEndpointLookSlower) {
   EXPECT_EQ(choose_endpoint(std::vector<EndpointLoad>{{true, 1, 50, 0.5}, {true, 1, 50, 0}}), 1u);
-  EXPECT_DOUBLE_EQ(expected_wait_ms({true, 1, 50, 0.5}, 1), 2 * 50 * 3.0);
+  EXPECT_DOUBLE_EQ(expected_wait_ms({true, 1, 50, 0.5}, 1), 2 * 50 * 5.5);
 }
 
 TEST(EndpointChoice, AnUnmeasuredEndpointCountsAsTheFastest) {
@@ -41,6 +41,15 @@ TEST(EndpointChoice, AnUnmeasuredEndpointCountsAsTheFastest) {
   EXPECT_EQ(choose_endpoint(std::vector<EndpointLoad>{{true, 3, 20, 0}, {true, 0, 0, 0}}), 1u);
   // Nothing measured at all: the fewest in flight, the first of equals.
   EXPECT_EQ(choose_endpoint(std::vector<EndpointLoad>{{true, 1, 0, 0}, {true, 0, 0, 0}, {true, 0, 0, 0}}), 1u);
+}
+
+// A retry goes elsewhere than where it failed while another endpoint has room, however slower.
+TEST(EndpointChoice, AnAvoidedEndpointOnlyWhenNoOtherIsAvailable) {
+  std::vector<EndpointLoad> loads{{true, 0, 10, 0}, {true, 5, 500, 0}};
+  EXPECT_EQ(choose_endpoint(loads, 0), 1u);
+  EXPECT_EQ(choose_endpoint(loads, 1), 0u);
+  loads[1].available = false;
+  EXPECT_EQ(choose_endpoint(loads, 0), 0u);
 }
 
 // Requests that keep coming fill the endpoints in proportion to their speed: 10 ms against 40 ms
