@@ -8,14 +8,14 @@
 #include <algorithm>
 #include <variant>
 
+#include "synthgen/app/endpoint_pool.hpp"
 #include "synthgen/app/progress.hpp"
 #include "synthgen/app/retry_queue.hpp"
 #include "synthgen/app/run_error.hpp"
-#include "synthgen/app/send_limiter.hpp"
 #include "synthgen/app/vote_outcome.hpp"
-#include "synthgen/core/failure_breaker.hpp"
 #include "synthgen/core/name_match.hpp"
 #include "synthgen/core/request_budget.hpp"
+#include "synthgen/core/secrets.hpp"
 #include "synthgen/core/text.hpp"
 #include "synthgen/io/http_date.hpp"
 #include "synthgen/io/model_list.hpp"
@@ -29,8 +29,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t min_window_rows = 1024;
 constexpr std::size_t window_rows_per_slot = 16;
 
+std::size_t request_slots(const VotingPlan& plan) { return static_cast<std::size_t>(std::max(1, in_flight_ceiling(plan.config))); }
+
 WindowShape window_shape(const VotingPlan& plan) {
-  const auto slots = static_cast<std::size_t>(std::max(1, plan.config.concurrency));
+  const auto slots = request_slots(plan);
   return {static_cast<std::size_t>(plan.config.votes),
           plan.labels.size(),
           plan.config.early_stop,
@@ -39,10 +41,23 @@ WindowShape window_shape(const VotingPlan& plan) {
           std::max(min_window_rows, window_rows_per_slot * slots)};
 }
 
+// Where the votes go: the one endpoint of old (plan.api's URL), or each endpoint of the pool with
+// the same wire format.
+std::vector<PoolTarget> pool_targets(const VotingPlan& plan) {
+  const auto& specs = plan.config.endpoints;
+  if (specs.size() <= 1) return {{plan.api.url(), redact_url(plan.config.endpoint), request_slots(plan)}};
+  std::vector<PoolTarget> targets;
+  for (const auto& spec : specs) {
+    targets.push_back({make_inference_api(plan.config.api, spec.url)->url(), redact_url(spec.url),
+                       static_cast<std::size_t>(spec.concurrency)});
+  }
+  return targets;
+}
+
 // The request loop's one job of its own: which request goes next, and what each answer does.
 // The parts: the window of rows (VoteWindow), the retries shared with the /rows pages
-// (RetryQueue), the pace and the number in flight the server's answers allow (SendLimiter), the
-// pause after failures in a row (FailureBreaker), the spending limits
+// (RetryQueue), the endpoints, each with the pace and the number in flight its answers allow and
+// its pause or set-aside after failures in a row (EndpointPool), the spending limits
 // (RequestBudget), the response store and the progress line.
 class VoteCollector {
  public:
@@ -50,11 +65,10 @@ class VoteCollector {
       : plan_(plan),
         feed_(feed),
         out_(out),
-        slots_(static_cast<std::size_t>(std::max(1, plan.config.concurrency))),
+        slots_(request_slots(plan)),
         window_(window_shape(plan), sink),
         retries_(plan.config.max_retries, plan.config.seed, Millis(plan.config.max_retry_wait_ms), seconds_until_http_date),
-        limiter_(slots_, derive_seed(plan.config.seed, 0x72617465), Millis(plan.config.max_retry_wait_ms)),
-        breaker_(plan.config.seed, Millis(plan.config.max_retry_wait_ms)),
+        endpoints_(pool_targets(plan), plan.config.seed, Millis(plan.config.max_retry_wait_ms)),
         budget_(plan.config),
         progress_(plan.show_progress) {}
 
@@ -73,8 +87,9 @@ class VoteCollector {
         feed_.take_fetch(request, std::move(response), retries_);
         return Next::proceed;
       }
-      learn_the_limits(response);
-      const auto next = judge(request, std::move(response));
+      const auto endpoint = endpoints_.index_of(request.url).value_or(0);
+      learn_the_limits(endpoint, request.tag, response);
+      const auto next = judge(endpoint, request, std::move(response));
       const auto& c = out_.counts;
       progress_.update(
           {out_.answered + c.failed_requests, out_.total_votes - window_.skipped_votes(), c.requests, c.failed_requests, c.retries});
@@ -91,19 +106,27 @@ class VoteCollector {
   [[nodiscard]] bool unknown_model() const { return unknown_model_; }
   [[nodiscard]] std::size_t skipped() const { return window_.skipped_votes(); }
   [[nodiscard]] std::size_t rows_done() const { return window_.rows_done(); }
-  [[nodiscard]] double paced_per_s() const { return limiter_.pace().value_or(0.0); }
+  [[nodiscard]] double paced_per_s() const { return endpoints_.paced_per_s(); }
+  // Each endpoint's counts when there are two or more.
+  [[nodiscard]] std::vector<EndpointCounts> endpoint_counts() const {
+    return endpoints_.pooled() ? endpoints_.counts() : std::vector<EndpointCounts>{};
+  }
 
  private:
   Pulled pull() {
     if (fatal_) return Exhausted{};
     const auto now = Clock::now();
-    if (breaker_.paused_until() > now) return WaitUntil{breaker_.paused_until()};
+    if (auto until = endpoints_.paused_until(now)) return WaitUntil{*until};
+    stop_if_every_endpoint_is_down();
+    if (fatal_) return Exhausted{};
     if (!budget_allows()) return wait_or_exhausted();
-    if (auto until = limiter_.held_back(now)) {  // no vote may go yet, but a page may
+    const auto chosen = endpoints_.choose(now);
+    if (const auto* until = std::get_if<Clock::time_point>(&chosen)) {  // no vote may go yet, but a page may
       if (auto page = page_to_fetch()) return std::move(*page);
       return WaitUntil{*until};
     }
-    if (auto retry = retries_.ready(now)) return send(std::move(*retry));
+    const auto endpoint = std::get<std::size_t>(chosen);
+    if (auto retry = retries_.ready(now)) return send(std::move(*retry), elsewhere(*retry, endpoint, now));
     for (;;) {
       // Asked before every vote: answers from the store drain the window without a request, and
       // the page they make room for must be asked for before the loop can run dry.
@@ -123,7 +146,7 @@ class VoteCollector {
         window_.failed(*tag);
         continue;
       }
-      return send(vote_request(*tag, std::move(body)));
+      return send(vote_request(*tag, std::move(body)), endpoint);
     }
     return wait_or_exhausted();
   }
@@ -150,7 +173,6 @@ class VoteCollector {
   HttpRequest vote_request(std::uint64_t tag, std::string body) const {
     HttpRequest r;
     r.tag = tag;
-    r.url = plan_.api.url();
     r.body = std::move(body);
     r.headers = plan_.headers;
     r.max_body_bytes = plan_.config.max_response_bytes;
@@ -158,24 +180,46 @@ class VoteCollector {
     return r;
   }
 
-  // Votes count as requests, first sends and retries alike, and go at the pace the server allows;
-  // /rows pages do neither.
-  HttpRequest send(HttpRequest request) {
+  // Votes count as requests, first sends and retries alike, and go to `endpoint` at the pace it
+  // allows; /rows pages do neither.
+  HttpRequest send(HttpRequest request, std::size_t endpoint) {
     if (!RowFeed::is_fetch(request)) {
       ++out_.counts.requests;
-      limiter_.on_send(Clock::now());
+      request.url = endpoints_.target(endpoint).url;
+      endpoints_.on_send(endpoint, request.tag, Clock::now());
     }
     return request;
   }
 
-  // The first time the endpoint limits the rate is news; each new pace after that is for -v.
-  void learn_the_limits(const HttpResponse& response) {
-    const bool had_pace = limiter_.pace().has_value();
-    if (!limiter_.on_answer(response, Clock::now())) return;
-    const auto pace = limiter_.pace();
+  // A retry goes wherever there is room now, but where it failed only when no other endpoint has room.
+  std::size_t elsewhere(const HttpRequest& retry, std::size_t chosen, Clock::time_point now) {
+    const auto failed_at = endpoints_.index_of(retry.url);
+    if (!endpoints_.pooled() || failed_at != chosen) return chosen;
+    const auto other = endpoints_.choose(now, failed_at);
+    const auto* index = std::get_if<std::size_t>(&other);
+    return index != nullptr ? *index : chosen;
+  }
+
+  // The run cannot go on when every endpoint of a pool is down.
+  void stop_if_every_endpoint_is_down() {
+    const auto down = endpoints_.all_down();
+    if (!down) return;
+    fatal_ = RunError(ExitCode::service, "every endpoint is down: " + *down + "; check --endpoint and that the servers are up");
+  }
+
+  // The first time an endpoint limits the rate is news; each new pace after that is for -v.
+  void learn_the_limits(std::size_t endpoint, std::uint64_t tag, const HttpResponse& response) {
+    const bool had_pace = endpoints_.pace(endpoint).has_value();
+    if (!endpoints_.on_answer(endpoint, tag, response, Clock::now())) return;
+    const auto pace = endpoints_.pace(endpoint);
     if (!pace) return;
-    spdlog::log(had_pace ? spdlog::level::debug : spdlog::level::info,
-                "the server limits the request rate: sending at {:.1f} requests/s for now", *pace);
+    const auto level = had_pace ? spdlog::level::debug : spdlog::level::info;
+    if (!endpoints_.pooled()) {
+      spdlog::log(level, "the server limits the request rate: sending at {:.1f} requests/s for now", *pace);
+    } else {
+      spdlog::log(level, "endpoint {} limits the request rate: sending at {:.1f} requests/s to it for now",
+                  endpoints_.target(endpoint).shown, *pace);
+    }
   }
 
   std::string body_for(std::uint64_t tag) {
@@ -198,17 +242,17 @@ class VoteCollector {
     return true;
   }
 
-  Next judge(const HttpRequest& request, HttpResponse&& response) {
+  Next judge(std::size_t endpoint, const HttpRequest& request, HttpResponse&& response) {
     auto outcome = judge_vote_response(plan_.api, response);
     if (auto* answered = std::get_if<Answered>(&outcome)) {
-      breaker_.on_success();
+      endpoints_.on_success(endpoint);
       retries_.forget(request.tag);
       if (plan_.store != nullptr) plan_.store->add(window_.key(request.tag), answered->answer);
       out_.paid_tokens += answered->answer.usage.prompt + answered->answer.usage.completion;
       take_answer(request.tag, answered->answer);
     } else if (auto* retry = std::get_if<RetryLater>(&outcome)) {
       count_billed_without_answer(response);
-      retry_or_fail(request, response, *retry);
+      retry_or_fail(endpoint, request, response, *retry);
     } else if (auto* failed = std::get_if<FailedForGood>(&outcome)) {
       count_billed_without_answer(response);
       count_failure(request.tag, failed->kind, failed->detail);
@@ -251,8 +295,8 @@ class VoteCollector {
     window_.answered(tag, label, answer.text);
   }
 
-  void retry_or_fail(const HttpRequest& request, const HttpResponse& response, const RetryLater& retry) {
-    if (response.status != 429) pause_if_down(retry.kind, response);  // a rate limit is paced, not paused
+  void retry_or_fail(std::size_t endpoint, const HttpRequest& request, const HttpResponse& response, const RetryLater& retry) {
+    if (response.status != 429) pause_if_down(endpoint, retry.kind, response);  // a rate limit is paced, not paused
     const auto tag = request.tag;
     const auto wait = retries_.again(request, response, Clock::now());
     if (!wait) {
@@ -265,11 +309,13 @@ class VoteCollector {
   }
 
   // Many failures in a row mean the service is down or overloaded: stop hammering it for a while.
-  void pause_if_down(const std::string& kind, const HttpResponse& response) {
-    const auto pause = breaker_.on_failure(Clock::now());
+  // (A pool sets the endpoint aside instead, and says so itself.)
+  void pause_if_down(std::size_t endpoint, const std::string& kind, const HttpResponse& response) {
+    const auto why = response.transport_error.empty() ? kind : kind + ": " + response.transport_error;
+    const auto pause = endpoints_.on_failure(endpoint, why, response, Clock::now());
     if (!pause) return;
     // The first pauses are news; after that the service is known to be down: keep the log short.
-    spdlog::log(breaker_.pauses() <= 3 ? spdlog::level::warn : spdlog::level::debug,
+    spdlog::log(endpoints_.pauses(endpoint) <= 3 ? spdlog::level::warn : spdlog::level::debug,
                 "warning: {} requests in a row failed (last: {}{}); pausing {:.1f} s before sending more",
                 FailureBreaker::failures_before_pause, kind, response.transport_error.empty() ? "" : ", " + response.transport_error,
                 static_cast<double>(pause->count()) / 1000.0);
@@ -288,8 +334,7 @@ class VoteCollector {
   const std::size_t slots_;  // requests in flight at most
   VoteWindow window_;
   RetryQueue retries_;
-  SendLimiter limiter_;
-  FailureBreaker breaker_;
+  EndpointPool endpoints_;
   RequestBudget budget_;
   ProgressLine progress_;
   std::string rendered_;  // the prompt of the row last rendered
@@ -335,6 +380,7 @@ CollectedVotes collect_votes(const VotingPlan& plan, RowFeed& feed, HttpPool& po
   out.counts.skipped_votes = collector.skipped();
   out.rows_done = collector.rows_done();
   out.counts.paced_per_s = collector.paced_per_s();
+  out.counts.endpoints = collector.endpoint_counts();
   if (const auto& fatal = collector.fatal()) throw collector.unknown_model() ? with_served_models(*fatal, plan, pool) : fatal.value();
   return out;
 }

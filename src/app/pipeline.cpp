@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "synthgen/app/collect_votes.hpp"
 #include "synthgen/app/row_feed.hpp"
@@ -14,6 +16,7 @@
 #include "synthgen/app/steps.hpp"
 #include "synthgen/core/report.hpp"
 #include "synthgen/core/request_budget.hpp"
+#include "synthgen/core/secrets.hpp"
 #include "synthgen/io/batch_ledger.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
@@ -55,9 +58,22 @@ void print_report(const std::string& report, const RunConfig& config) {
 }
 
 void require_token_where_needed(const RunConfig& config, const std::optional<Token>& token) {
-  if (token || config.offline || !endpoint_needs_token(config.endpoint)) return;
-  throw RunError(ExitCode::auth, "no Hugging Face token, and " + config.endpoint +
-                                     " needs one: set HF_TOKEN in the environment or in .env (or log in with `hf auth login`)");
+  if (token || config.offline) return;
+  auto urls = std::vector<std::string>{config.endpoint};
+  for (const auto& endpoint : config.endpoints) urls.push_back(endpoint.url);
+  for (const auto& url : urls) {
+    if (!endpoint_needs_token(url)) continue;
+    throw RunError(ExitCode::auth, "no Hugging Face token, and " + redact_url(url) +
+                                       " needs one: set HF_TOKEN in the environment or in .env (or log in with `hf auth login`)");
+  }
+}
+
+// "URL", or "3 endpoints: URL, URL, URL" for a pool.
+std::string where_asked(const InferenceApi& api, const RunConfig& config) {
+  if (config.endpoints.size() <= 1) return api.url();
+  std::string urls;
+  for (const auto& endpoint : config.endpoints) urls += (urls.empty() ? "" : ", ") + redact_url(endpoint.url);
+  return std::to_string(config.endpoints.size()) + " endpoints: " + urls;
 }
 
 std::unique_ptr<ResponseStore> open_store(const RunConfig& config) {
@@ -141,7 +157,7 @@ VotingPlan voting_plan(std::size_t rows, const LabelSet& labels, const PromptTem
                        const RunConfig& config, const std::optional<Token>& token, ResponseStore* store) {
   const auto headers = request_headers(api);
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows * static_cast<std::size_t>(config.votes), rows, config.votes,
-               api.url());
+               where_asked(api, config));
   const bool keep_answers = !config.details.empty() || !config.html_report.empty() || !config.shard_text.empty();
   const bool show_progress = !config.quiet && config.log_level == "info";
   return VotingPlan{labels,       prompt,       api, config, auth_headers(token, headers), store, install_interrupt_handlers(),
@@ -214,7 +230,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   check_outputs_writable(config);
   require_token_where_needed(config, token);
   const auto prompt_template = load_prompt(config);
-  HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
+  HttpPool pool({in_flight_ceiling(config), config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store(config);
   refuse_while_batches_are_open(config, store.get());
 

@@ -19,6 +19,13 @@ constexpr int part_format = 1;
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n"; }
 
+Json endpoints_json(const std::vector<EndpointCounts>& endpoints) {
+  Json out = Json::array();
+  for (const auto& e : endpoints)
+    out.push_back({{"url", e.url}, {"requests", e.requests}, {"failed", e.failed}, {"refused", e.refused}, {"median_ms", e.median_ms}});
+  return out;
+}
+
 Json counts_json(const RequestCounts& c) {
   return {{"requests", c.requests},
           {"retries", c.retries},
@@ -31,7 +38,8 @@ Json counts_json(const RequestCounts& c) {
           {"no_votes_by_reason", c.no_votes_by_reason},
           {"paced_per_s", c.paced_per_s},
           {"prompt_tokens", c.prompt_tokens},
-          {"completion_tokens", c.completion_tokens}};
+          {"completion_tokens", c.completion_tokens},
+          {"endpoints", endpoints_json(c.endpoints)}};
 }
 
 RequestCounts counts_from(const Json& j) {
@@ -48,6 +56,10 @@ RequestCounts counts_from(const Json& j) {
   c.paced_per_s = j.at("paced_per_s").get<double>();
   c.prompt_tokens = j.at("prompt_tokens").get<long>();
   c.completion_tokens = j.at("completion_tokens").get<long>();
+  for (const auto& e : j.at("endpoints")) {
+    c.endpoints.push_back({e.at("url").get<std::string>(), e.at("requests").get<std::size_t>(), e.at("failed").get<std::size_t>(),
+                           e.at("refused").get<std::size_t>(), e.at("median_ms").get<long>()});
+  }
   return c;
 }
 

@@ -32,6 +32,10 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
           "-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug");
       continue;
     }
+    if (name == "endpoint") {  // each one given is an endpoint of the pool; the settings hold them one per line
+      options_[name] = app_.add_option("--endpoint", endpoints_, help)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      continue;
+    }
     if (spec.default_value == "false") {
       options_[name] = app_.add_flag(name == "quiet" ? "-q,--quiet" : "--" + name, switches_[name], help);
     } else if (spec.default_value == "true") {
@@ -87,6 +91,10 @@ FlagValues CommandLine::given_flags() const {
   for (const auto& [name, option] : options_) {
     if (option->count() == 0) {
       if (name == "log-level" && verbose_) given[name] = "debug";
+      continue;
+    }
+    if (name == "endpoint") {
+      for (const auto& endpoint : endpoints_) given[name] += (given[name].empty() ? "" : "\n") + endpoint;
       continue;
     }
     const auto value = values_.find(name);

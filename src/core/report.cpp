@@ -36,6 +36,17 @@ std::string failure_breakdown(const std::map<std::string, std::size_t>& failures
   return out.empty() ? out : out + ")";
 }
 
+// A pool's endpoints, one line each; nothing for one endpoint.
+std::string endpoint_lines(const std::vector<EndpointCounts>& endpoints) {
+  if (endpoints.size() < 2) return {};
+  std::string out;
+  for (const auto& e : endpoints) {
+    out += fmt::format("{:<12}{}: {} requests, {} failed, {} refused (429), median {} ms\n", out.empty() ? "endpoints" : "", e.url,
+                       e.requests, e.failed, e.refused, e.median_ms);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_report(const RunSummary& s, const LabelSet& labels) {
@@ -44,6 +55,7 @@ std::string format_report(const RunSummary& s, const LabelSet& labels) {
                      s.labeled == 0 ? 0.0 : 100.0 * static_cast<double>(s.unanimous) / static_cast<double>(s.labeled));
   out += fmt::format("requests    {} sent   {} retries{}   {} from the store   {} not needed\n", s.counts.requests, s.counts.retries,
                      failure_breakdown(s.counts.retried), s.counts.cached, s.counts.skipped_votes);
+  out += endpoint_lines(s.counts.endpoints);
   if (s.counts.paced_per_s > 0)
     out += fmt::format("rate limit  the endpoint refused faster sends: paced at {:.1f} requests/s at the end\n", s.counts.paced_per_s);
   out += fmt::format("failed      {}{}   answers with no vote {}{}\n", s.counts.failed_requests, failure_breakdown(s.counts.failures),
@@ -75,6 +87,13 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
   j["retries"] = s.counts.retries;
   j["retried"] = s.counts.retried;
   j["paced_per_s"] = s.counts.paced_per_s > 0 ? nlohmann::ordered_json(s.counts.paced_per_s) : nlohmann::ordered_json();
+  if (s.counts.endpoints.size() >= 2) {  // a pool: each endpoint's share (one endpoint's run keeps its keys)
+    auto& endpoints = j["endpoints"] = nlohmann::ordered_json::array();
+    for (const auto& e : s.counts.endpoints) {
+      endpoints.push_back(
+          {{"url", e.url}, {"requests", e.requests}, {"failed", e.failed}, {"refused", e.refused}, {"median_ms", e.median_ms}});
+    }
+  }
   j["cached"] = s.counts.cached;
   j["skipped_votes"] = s.counts.skipped_votes;
   j["invalid_answers"] = s.counts.invalid_answers;

@@ -18,6 +18,17 @@ RequestCounts& RequestCounts::operator+=(const RequestCounts& c) {
   paced_per_s = std::max(paced_per_s, c.paced_per_s);
   prompt_tokens += c.prompt_tokens;
   completion_tokens += c.completion_tokens;
+  for (const auto& e : c.endpoints) {
+    auto same = std::ranges::find(endpoints, e.url, &EndpointCounts::url);
+    if (same == endpoints.end()) {
+      endpoints.push_back(e);
+      continue;
+    }
+    same->requests += e.requests;
+    same->failed += e.failed;
+    same->refused += e.refused;
+    same->median_ms = std::max(same->median_ms, e.median_ms);  // a timing: the slower part's, as wall times
+  }
   return *this;
 }
 

@@ -61,10 +61,10 @@ std::expected<bool, std::string> boolean(const Settings& s, std::string_view opt
 
 // A base URL: http(s), a host, no query, fragment, space or control character; the user-info, if
 // any, is never shown in the error.
-std::expected<std::string, std::string> url(const Settings& s, std::string_view option) {
-  auto value = std::string(trim(raw(s, option)));
+std::expected<std::string, std::string> checked_url(const Settings& s, std::string_view option, std::string_view text) {
+  auto value = std::string(trim(text));
   while (value.ends_with('/')) value.pop_back();
-  const auto shown = redact_url(raw(s, option));
+  const auto shown = redact_url(std::string(text));
   const auto scheme_end = value.find("://");
   const bool web = value.starts_with("http://") || value.starts_with("https://");
   const auto authority = web ? std::string_view(value).substr(scheme_end + 3, value.find('/', scheme_end + 3) - scheme_end - 3) : "";
@@ -81,6 +81,8 @@ std::expected<std::string, std::string> url(const Settings& s, std::string_view 
   return value;
 }
 
+std::expected<std::string, std::string> url(const Settings& s, std::string_view option) { return checked_url(s, option, raw(s, option)); }
+
 // --api openai posts to {endpoint}/chat/completions: an endpoint given with that path already is
 // taken as its base, and the note says so.
 std::string chat_base(std::string endpoint, std::vector<std::string>& notes) {
@@ -90,6 +92,55 @@ std::string chat_base(std::string endpoint, std::vector<std::string>& notes) {
   notes.push_back("--endpoint " + redact_url(endpoint) + " already ends in " + std::string(path) + "; using " + redact_url(base) +
                   " as the base URL");
   return base;
+}
+
+// One --endpoint: URL, or URL#c=N for its own concurrency (a URL has no fragment otherwise).
+std::expected<EndpointSpec, std::string> endpoint_spec(const Settings& s, std::string_view item, int concurrency) {
+  item = trim(item);
+  EndpointSpec spec{std::string(item), concurrency};
+  if (const auto hash = item.find("#c="); hash != std::string_view::npos) {
+    const auto number = item.substr(hash + 3);
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), spec.concurrency);
+    if (ec != std::errc{} || end != number.data() + number.size() || number.empty() || spec.concurrency < 1 ||
+        spec.concurrency > 4096) {
+      return std::unexpected(bad(s, "endpoint", redact_url(std::string(item)), "URL or URL#c=N with N a whole number from 1 to 4096"));
+    }
+    item = item.substr(0, hash);
+  }
+  auto checked = checked_url(s, "endpoint", item);
+  if (!checked) return std::unexpected(checked.error());
+  spec.url = std::move(*checked);
+  return spec;
+}
+
+// --endpoint given once or more (the settings value holds them one per line; the environment's,
+// space-separated): the pool, each URL once.
+std::expected<std::vector<EndpointSpec>, std::string> endpoint_specs(const Settings& s, int concurrency) {
+  std::vector<EndpointSpec> specs;
+  std::string item;
+  const auto take_item = [&]() -> std::expected<void, std::string> {
+    if (trim(item).empty()) return {};
+    auto spec = endpoint_spec(s, item, concurrency);
+    item.clear();
+    if (!spec) return std::unexpected(spec.error());
+    for (const auto& other : specs) {
+      if (other.url == spec->url) return std::unexpected(named(s, "endpoint") + " names " + redact_url(spec->url) + " twice");
+    }
+    specs.push_back(std::move(*spec));
+    return {};
+  };
+  // The environment holds one line: there a space separates, elsewhere it is a bad URL's.
+  const bool spaced = s.find("endpoint")->second.source == ValueSource::environment;
+  for (const char c : raw(s, "endpoint")) {
+    if (c != '\n' && (c != ' ' || !spaced)) {
+      item += c;
+    } else if (auto taken = take_item(); !taken) {
+      return std::unexpected(taken.error());
+    }
+  }
+  if (auto taken = take_item(); !taken) return std::unexpected(taken.error());
+  if (specs.empty()) return std::unexpected(bad(s, "endpoint", raw(s, "endpoint"), "an http:// or https:// URL with a host"));
+  return specs;
 }
 
 std::expected<std::string, std::string> one_of(const Settings& s, std::string_view option,
@@ -185,13 +236,16 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(whole<int>(s, "votes", 1, 100), c.votes, error);
   take(boolean(s, "early-stop"), c.early_stop, error);
   take(api_kind(s), c.api, error);
-  take(url(s, "endpoint"), c.endpoint, error);
-  if (c.api == ApiKind::openai) c.endpoint = chat_base(c.endpoint, c.notes);
+  take(whole<int>(s, "concurrency", 1, 4096), c.concurrency, error);
+  take(endpoint_specs(s, c.concurrency), c.endpoints, error);
+  for (auto& endpoint : c.endpoints) {
+    if (c.api == ApiKind::openai) endpoint.url = chat_base(endpoint.url, c.notes);
+  }
+  if (!c.endpoints.empty()) c.endpoint = c.endpoints.front().url;
   take(non_empty(s, "model"), c.generation.model, error);
   take(real(s, "temperature", 0.0, 2.0, "a number from 0 to 2"), c.generation.temperature, error);
   take(real(s, "top-p", 0.0, 1.0, "a number from 0 to 1"), c.generation.top_p, error);
   take(whole<int>(s, "max-tokens", 1, 32768), c.generation.max_tokens, error);
-  take(whole<int>(s, "concurrency", 1, 4096), c.concurrency, error);
   double connect_s = 0;
   double total_s = 0;
   take(real(s, "connect-timeout", 0.001, 3600.0, "a number of seconds from 0.001 to 3600"), connect_s, error);
@@ -245,6 +299,13 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   if (error.empty()) error = check_standard_streams(s, c);
   if (!error.empty()) return std::unexpected(error);
   return c;
+}
+
+int in_flight_ceiling(const RunConfig& config) {
+  if (config.endpoints.empty()) return config.concurrency;
+  int total = 0;
+  for (const auto& endpoint : config.endpoints) total += endpoint.concurrency;
+  return total;
 }
 
 bool writes_to_stdout(const RunConfig& config) {

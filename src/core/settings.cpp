@@ -25,9 +25,11 @@ constexpr OptionSpec options[] = {
     {"prompt-file", "", "use this template instead of the built-in one; it must contain {text}"},
     {"votes", "3", "requests per row; the majority label wins (self-consistency)"},
     {"early-stop", "true", "ask for a row's further votes only while its majority is still open (--no-early-stop: all)"},
-    {"concurrency", "64", "requests in flight at once"},
+    {"concurrency", "64", "requests in flight at once (per endpoint of a pool, unless its URL#c=N says otherwise)"},
     {"api", "openai", "wire format: openai (POST {endpoint}/chat/completions) or tgi (POST {endpoint}, raw text generation)"},
-    {"endpoint", "https://router.huggingface.co/v1", "inference endpoint base URL"},
+    {"endpoint", "https://router.huggingface.co/v1",
+     "inference endpoint base URL; give it again for a pool of endpoints, each URL#c=N with its own concurrency (config file: "
+     "endpoints = [...]; SYNTHGEN_ENDPOINT: space-separated)"},
     {"model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "model id (a :provider suffix is passed on)"},
     {"temperature", "0.8", "sampling temperature"},
     {"top-p", "0.9", "nucleus sampling top_p"},

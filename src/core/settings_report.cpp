@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace synthgen {
 
 std::string format_config_example() {
@@ -30,7 +32,8 @@ std::string format_settings(const Settings& settings, const std::optional<Token>
   std::string out = fmt::format("# config file: {}\n", config_file.value_or("none"));
   for (const auto& spec : option_table()) {
     const auto& s = settings.at(std::string(spec.name));
-    const auto value = redact(s.value.empty() ? "\"\"" : s.value, secret);
+    auto value = redact(s.value.empty() ? "\"\"" : s.value, secret);
+    std::replace(value.begin(), value.end(), '\n', ' ');  // the endpoints of a pool
     out += fmt::format("{:<16} = {:<40} # {}\n", spec.name, value, redact(s.origin, secret));
   }
   out += fmt::format("{:<16} = {:<40} # {}\n", "token", token ? "hf_*** (set)" : "(none)",

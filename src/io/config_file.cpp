@@ -25,6 +25,17 @@ std::optional<std::string> scalar_text(const toml::node& node) {
   return std::nullopt;
 }
 
+// `endpoints = ["URL", "URL#c=8"]`: the pool, one URL per line as the settings hold it.
+std::optional<std::string> endpoint_list(const toml::array& array) {
+  std::string joined;
+  for (const auto& item : array) {
+    const auto* url = item.as_string();
+    if (url == nullptr) return std::nullopt;
+    joined += (joined.empty() ? "" : "\n") + url->get();
+  }
+  return joined;
+}
+
 }  // namespace
 
 std::optional<std::string> find_config_file(const std::optional<std::string>& flag, const EnvLookup& env) {
@@ -49,13 +60,16 @@ std::expected<FileValues, std::string> read_config_file(const std::string& path)
   }
   FileValues file{path, {}};
   for (const auto& [key, node] : table) {
-    const auto option = option_for_key(option_table(), key.str());
+    const auto option = option_for_key(option_table(), key.str() == "endpoints" ? "endpoint" : key.str());
     if (!option)
       return std::unexpected("config file " + path + ": unknown key '" + std::string(key.str()) +
                              "'; the keys are the long option names, see synthgen --help");
-    auto text = scalar_text(node);
+    auto text = *option == "endpoint" && node.is_array() ? endpoint_list(*node.as_array()) : scalar_text(node);
+    if (*option == "endpoint" && file.values.contains(*option))
+      return std::unexpected("config file " + path + ": give the endpoints once, as endpoint = \"URL\" or endpoints = [\"URL\", ...]");
     if (!text)
-      return std::unexpected("config file " + path + ": '" + std::string(key.str()) + "' must be a string, a number or true/false");
+      return std::unexpected("config file " + path + ": '" + std::string(key.str()) + "' must be a string, a number or true/false" +
+                             (*option == "endpoint" ? std::string(", or a list of URL strings") : std::string()));
     file.values.emplace(std::string(*option), std::move(*text));
   }
   return file;

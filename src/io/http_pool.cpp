@@ -234,6 +234,7 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
     r.transport_error = t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(result);
     if (result == CURLE_FILESIZE_EXCEEDED) r.too_large = true;  // a Content-Length over the limit
     r.timed_out = result == CURLE_OPERATION_TIMEDOUT;
+    r.connect_failed = result == CURLE_COULDNT_CONNECT || result == CURLE_COULDNT_RESOLVE_HOST || result == CURLE_COULDNT_RESOLVE_PROXY;
     if (r.too_large) r.transport_error = "the answer is larger than " + size_text(t.request.max_body_bytes);
     if (t.over_budget) {
       r.transport_error =

@@ -9,7 +9,10 @@ Usage: run_scenario.py --binary PATH/TO/synthgen --scenario tests/integration/sc
 Prints `PASS NAME` and exits 0, or explains the failure (or the fault in the scenario file) and exits 1.
 Standard library only (Python 3.11).
 
-Scenario file: {"description", "server": {fake_hf scenario} | "server_file": PATH, "runs": [run...]}.
+Scenario file: {"description", "server": {fake_hf scenario} | "server_file": PATH, "extra_servers": [{fake_hf scenario}...],
+"runs": [run...]}. "extra_servers" start more fakes beside the first (a pool of endpoints): the Nth is
+{baseN} and {portN}, from 1; each is the first's inline "server" with the entry's top-level keys in
+place of its own (e.g. another "model": latency_ms, error with "after", faults).
 A run: {"description", "args", "env" (null unsets), "files" {path: text | {"latin1": text}}, "cwd", "expect", "signal",
 "stdin" (a file fed to standard input), "stdout_closed" (true: standard output is a pipe whose
 reader has gone), "fifos" [path] (made with mkfifo and read while the binary runs;
@@ -62,7 +65,7 @@ SHOWN_OUTPUT_CHARS = 4000
 STRIPPED_ENV_PREFIXES = ("HF_", "HUGGING_FACE", "SYNTHGEN_", "OPENAI_")
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 ERROR_PREFIX = "synthgen: error: "
-SCENARIO_KEYS = {"description", "server", "server_file", "runs", "tls"}
+SCENARIO_KEYS = {"description", "server", "server_file", "extra_servers", "runs", "tls"}
 RUN_KEYS = {"description", "args", "env", "files", "cwd", "expect", "signal", "stdin", "stdout_closed", "fifos", "devices", "symlinks",
             "modes", "head_bytes", "program", "files_spliced"}
 HERE = Path(__file__).resolve().parent
@@ -179,6 +182,23 @@ def server_source(scenario, scenario_dir, fake_dir):
     path = fake_dir / "scenario.json"
     path.write_text(json.dumps(with_absolute_files(server, scenario_dir)), encoding="utf-8")
     return path, scenario_dir
+
+
+def start_extra_servers(scenario, scenario_dir, tmp, stack):
+    """The fakes of "extra_servers", each in its own dir {tmp}/_fake/extra_N, stopped with `stack`."""
+    extra = scenario.get("extra_servers", [])
+    if not isinstance(extra, list) or not all(isinstance(server, dict) for server in extra):
+        raise ScenarioError("extra_servers must be a list of fake_hf scenarios (objects)")
+    started = []
+    first = scenario.get("server", {})
+    for number, own in enumerate(extra, 1):
+        server = {**first, **own}
+        workdir = tmp / FAKE_DIR / f"extra_{number}"  # beside the first fake's files: the fakes' own, not the run's
+        workdir.mkdir()
+        path = workdir / "scenario.json"
+        path.write_text(json.dumps(with_absolute_files(server, scenario_dir)), encoding="utf-8")
+        started.append(stack.enter_context(FakeServer(path, scenario_dir, workdir, scenario.get("tls", False))))
+    return started
 
 
 def with_absolute_files(server, scenario_dir):
@@ -1107,10 +1127,13 @@ def run_scenario(scenario_path, binary, tmp):
     for sub in (home / ".cache", home / ".config"):
         sub.mkdir(parents=True)
     fake_scenario, base_dir = server_source(scenario, scenario_path.parent, fake_dir)
-    with FakeServer(fake_scenario, base_dir, fake_dir, scenario.get("tls", False)) as server:
+    with FakeServer(fake_scenario, base_dir, fake_dir, scenario.get("tls", False)) as server, contextlib.ExitStack() as extras:
         placeholders = {"base": server.base, "port": str(server.port), "tmp": str(tmp),
                         "scenario_dir": str(scenario_path.parent), "home": str(home), "dead_pid": str(dead_pid()),
                         "fake_scenario": str(fake_scenario)}
+        for number, extra in enumerate(start_extra_servers(scenario, scenario_path.parent, tmp, extras), 1):
+            placeholders[f"base{number}"] = extra.base
+            placeholders[f"port{number}"] = str(extra.port)
         if server.tls:
             placeholders["ca"] = str(server.cert)
         ctx = {"tmp": tmp, "home": home, "scenario_dir": scenario_path.parent, "written": set(), "variables": {},

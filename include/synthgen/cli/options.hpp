@@ -36,6 +36,7 @@ class CommandLine {
  private:
   CLI::App app_;
   std::map<std::string, std::string> values_;
+  std::vector<std::string> endpoints_;  // --endpoint is the one option that may be given several times: the pool
   std::map<std::string, bool> switches_;
   std::map<std::string, CLI::Option*> options_;
   bool verbose_ = false;

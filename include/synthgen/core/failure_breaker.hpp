@@ -22,6 +22,8 @@ class FailureBreaker {
   void on_success();
   // A failure; the pause it opens when it is the failures_before_pause-th in a row, else nothing.
   std::optional<Millis> on_failure(Clock::time_point now);
+  // A failure that is news enough alone (a refused connection): opens the next pause now.
+  Millis trip(Clock::time_point now);
   // Nothing may be sent before then.
   [[nodiscard]] Clock::time_point paused_until() const { return paused_until_; }
   [[nodiscard]] int pauses() const { return pauses_; }  // since the last success

@@ -5,8 +5,18 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace synthgen {
+
+// One endpoint of a pool: what it was sent and how it answered.
+struct EndpointCounts {
+  std::string url;            // redacted: no user-info
+  std::size_t requests = 0;   // sent to it, retries included
+  std::size_t failed = 0;     // answered with neither a 2xx nor a 429, or not at all
+  std::size_t refused = 0;    // 429s
+  long median_ms = 0;         // of its 2xx answers (0: none)
+};
 
 struct RequestCounts {
   std::size_t requests = 0;  // inference requests sent, retries included
@@ -23,8 +33,10 @@ struct RequestCounts {
   double paced_per_s = 0;  // the pace the endpoint's 429s left the run at, requests per second (0: never limited)
   long prompt_tokens = 0;
   long completion_tokens = 0;
+  std::vector<EndpointCounts> endpoints;  // each endpoint of a pool (two or more); empty for one endpoint
 
-  // Adds another part's counts (a shard's, at the merge); the pace is the higher of the two.
+  // Adds another part's counts (a shard's, at the merge); the pace is the higher of the two, and so
+  // is an endpoint's median latency; endpoints are matched by URL.
   RequestCounts& operator+=(const RequestCounts& other);
 };
 

@@ -24,6 +24,12 @@ struct GenerationParams {
   int max_tokens = 128;
 };
 
+// One inference endpoint of the pool: its base URL and the most requests it may have in flight.
+struct EndpointSpec {
+  std::string url;
+  int concurrency = 64;  // its `#c=N`, else --concurrency
+};
+
 struct RunConfig {
   // Where the rows come from.
   std::string dataset;
@@ -44,7 +50,8 @@ struct RunConfig {
   bool early_stop = true;  // ask for a row's further votes only while its majority is open
   // Where and how it is asked.
   ApiKind api = ApiKind::openai;
-  std::string endpoint;
+  std::string endpoint;                  // the first of `endpoints`: model list, batch commands, the token's choice
+  std::vector<EndpointSpec> endpoints;   // --endpoint, each time it is given (one or more), in order
   GenerationParams generation;
   int concurrency = 64;
   long connect_timeout_ms = 10000;
@@ -88,6 +95,10 @@ struct RunConfig {
 };
 
 std::expected<RunConfig, std::string> make_run_config(const Settings& settings);
+
+// The most requests in flight over the whole run: the endpoints' concurrencies together
+// (--concurrency when the config names no endpoint).
+int in_flight_ceiling(const RunConfig& config);
 
 // Whether --output, --details, --metrics-json or --report is standard output ("-" or /dev/stdout):
 // then the printed report goes to stderr, so as not to mix into it.

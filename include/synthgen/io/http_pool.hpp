@@ -60,6 +60,7 @@ struct HttpResponse {
   std::string transport_error;  // empty when the exchange completed
   bool too_large = false;       // the body passed max_body_bytes (transport_error says so); status is the server's
   bool timed_out = false;       // the connect or total time-out ended it (transport_error says so)
+  bool connect_failed = false;  // no connection could be made (refused, no such host): nothing reached the server
   // Headers a retrying caller honours.
   std::string retry_after;
   std::string retry_after_ms;

@@ -115,3 +115,49 @@ TEST(DotenvOrigins, AFlagOverDotenvKeepsItsOwnOrigin) {
 
 }  // namespace
 }  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+TEST(RunConfigPool, EachEndpointWithItsOwnConcurrency) {
+  const auto c = config_with({{"endpoint", "http://a/v1\nhttp://b/v1/chat/completions#c=8\n"}, {"concurrency", "16"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  ASSERT_EQ(c->endpoints.size(), 2u);
+  EXPECT_EQ(c->endpoints[0].url, "http://a/v1");
+  EXPECT_EQ(c->endpoints[0].concurrency, 16);
+  EXPECT_EQ(c->endpoints[1].url, "http://b/v1");
+  EXPECT_EQ(c->endpoints[1].concurrency, 8);
+  EXPECT_EQ(c->endpoint, "http://a/v1");  // the first: model list, batch commands
+  EXPECT_EQ(in_flight_ceiling(*c), 24);
+}
+
+TEST(RunConfigPool, OneEndpointIsAPoolOfOne) {
+  const auto c = config_with({});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  ASSERT_EQ(c->endpoints.size(), 1u);
+  EXPECT_EQ(c->endpoints[0].url, c->endpoint);
+  EXPECT_EQ(in_flight_ceiling(*c), 64);
+  EXPECT_EQ(in_flight_ceiling(*config_with({{"endpoint", "http://a/v1#c=3"}})), 3);
+}
+
+TEST(RunConfigPool, BadConcurrencyAndTwiceTheSameUrlAreNamed) {
+  EXPECT_EQ(config_with({{"endpoint", "http://user:pw@a/v1#c=0"}}).error(),
+            "--endpoint must be URL or URL#c=N with N a whole number from 1 to 4096, got 'http://***@a/v1#c=0'");
+  EXPECT_EQ(config_with({{"endpoint", "http://a/v1#c=x"}}).error(),
+            "--endpoint must be URL or URL#c=N with N a whole number from 1 to 4096, got 'http://a/v1#c=x'");
+  EXPECT_EQ(config_with({{"endpoint", "http://a/v1\nhttp://a/v1/#c=4"}}).error(), "--endpoint names http://a/v1 twice");
+  EXPECT_EQ(config_with({{"endpoint", "http://a/v1\nftp://b"}}).error(),
+            "--endpoint must be an http:// or https:// URL with a host, got 'ftp://b'");
+}
+
+TEST(RunConfigPool, TheEnvironmentSeparatesWithSpaces) {
+  const auto settings = merge_settings(option_table(), env_of({{"SYNTHGEN_ENDPOINT", " http://a/v1  http://b/v1#c=2 "}}), {});
+  const auto c = make_run_config(settings);
+  ASSERT_TRUE(c.has_value()) << c.error();
+  ASSERT_EQ(c->endpoints.size(), 2u);
+  EXPECT_EQ(c->endpoints[1].url, "http://b/v1");
+  EXPECT_EQ(c->endpoints[1].concurrency, 2);
+}
+
+}  // namespace
+}  // namespace synthgen

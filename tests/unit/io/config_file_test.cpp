@@ -37,6 +37,22 @@ TEST_F(ConfigFile, ReadsScalarsUnderEitherKeySpelling) {
   EXPECT_EQ(file->values.at("model"), "m");
 }
 
+TEST_F(ConfigFile, EndpointsAreAListOrOneUrl) {
+  const auto file = read_config_file(write("endpoints = [\"http://a/v1\", \"http://b/v1#c=8\"]\n"));
+  ASSERT_TRUE(file.has_value()) << file.error();
+  EXPECT_EQ(file->values.at("endpoint"), "http://a/v1\nhttp://b/v1#c=8");
+  const auto config = make_run_config(merge_settings(option_table(), *file, env_of({}), {}));
+  ASSERT_TRUE(config.has_value()) << config.error();
+  EXPECT_EQ(config->endpoints.size(), 2u);
+  EXPECT_EQ(read_config_file(write("endpoint = \"http://a/v1\"\n"))->values.at("endpoint"), "http://a/v1");
+  const auto twice = read_config_file(write("endpoint = \"http://a/v1\"\nendpoints = [\"http://b/v1\"]\n"));
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_NE(twice.error().find("give the endpoints once"), std::string::npos) << twice.error();
+  const auto numbers = read_config_file(write("endpoints = [1, 2]\n"));
+  ASSERT_FALSE(numbers.has_value());
+  EXPECT_NE(numbers.error().find("or a list of URL strings"), std::string::npos) << numbers.error();
+}
+
 TEST_F(ConfigFile, FloatsKeepEveryDigit) {
   const auto file = read_config_file(write("min-accuracy = 0.89999999\ntemperature = 0.7123456789\ntop-p = 7e-1\nmax-cost = 1e12\n"));
   ASSERT_TRUE(file.has_value()) << file.error();
