@@ -19,6 +19,13 @@ interrupt. The case runs the real synthgen binary against the fake (tests/fake_h
              scenario; --legacy-shape or --error-lines 0.1 by turns, which first by a generator of the
              case's own) -> `synthgen batch import`, into a new store, until the export is empty (at
              most votes + 3 rounds), then the same command: 0 requests
+  shards     the same command as N shards (`--shard K/N`, all N at once, against the clean fake), then
+             `synthgen merge` of their parts in a shuffled order; N in 1..5 (one case in five: more
+             shards than sampled rows, so some are empty), each shard in a new store of its own or all
+             in one new shared store, the rows from the case's source; all drawn from a generator of
+             the case's own. The merge's metrics are the reference's but for the timings and the row
+             source, with requests + cached as a sum (each store starts empty, as the reference's did:
+             the sum is the answers asked for, which the shards together asked the fake exactly once)
 
 and asserts that df_train.csv and --details are the reference's byte for byte, the metrics JSON is
 too but for the counters of how the answers arrived (requests, retries, cached) and the timings and
@@ -89,7 +96,7 @@ class Case:
                 f"early_stop={self.early_stop} prompt={self.prompt} source={self.source} page_size={self.page_size} "
                 f"page_faults={self.page_fault_rate} concurrency={self.concurrency} faults={self.fault_rate} "
                 f"flip={self.flip_rate} garble={self.garble_rate} interrupt={self.interrupt}@{self.interrupt_at:.2f} "
-                f"rate_limit={self.rate_limit}")
+                f"rate_limit={self.rate_limit} shards={draw_shards(self)[0]}{'/shared' if draw_shards(self)[1] else ''}")
 
 
 def sentence(rng, i):
@@ -345,6 +352,79 @@ def batch_way(case, binary, work, reference, scenario):
             raise CaseFailure(f"batch: the run's metrics say requests {metrics_of(final.outputs).get('requests')}, expected 0")
 
 
+SHARD_TIMINGS = {"wall_s", "request_wall_s"}
+
+
+def draw_shards(case):
+    """(N, shared store, shuffled order of the parts) from a generator of the case's own (the other
+    draws of a seed stay what they were); N is 1..5, or one case in five more than the sampled rows."""
+    rng = random.Random(case.seed ^ 0x5A4D)
+    sampled = case.n_sample if 0 < case.n_sample <= len(case.rows) else len(case.rows)
+    n = sampled + rng.randint(1, 3) if rng.random() < 0.2 else rng.randint(1, 5)
+    shared = rng.random() < 0.5
+    order = list(range(n))
+    rng.shuffle(order)
+    return n, shared, order
+
+
+def shards_way(case, binary, work, reference, scenario):
+    """The command as N shards at once, then `synthgen merge`: the reference's outputs."""
+    n, shared, order = draw_shards(case)
+    home = work / "home-shards"  # a shard's dir is work/shardK, beside the rows (command() reads work/rows.*)
+    fake_dir = work / "fake-shards"
+    fake_dir.mkdir()
+    what = f"shards ({n} shards, {'one shared store' if shared else 'a store each'})"
+    with FakeServer(scenario, work, fake_dir) as server:
+        server.control("POST", "/_fake/reset")
+        procs = []
+        try:
+            for k in range(n):
+                out = work / f"shard{k}"
+                out.mkdir()
+                store = work / "shards-shared.db" if shared else out / "store.db"
+                args = command(binary, case, server, out, store, case.source, case.concurrency, case.early_stop)
+                procs.append(subprocess.Popen(args + ["--shard", f"{k}/{n}"], env=clean_env({}, home), stdin=subprocess.DEVNULL,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True))
+            deadline = time.monotonic() + RUN_TIMEOUT_S
+            for k, proc in enumerate(procs):
+                try:
+                    _, stderr = proc.communicate(timeout=max(1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    raise CaseFailure(f"{what}: shard {k} timed out after {RUN_TIMEOUT_S} s")
+                if proc.returncode != 0:
+                    raise CaseFailure(f"{what}: shard {k}/{n} exit {proc.returncode}, expected 0; stderr:\n"
+                                      f"{stderr.decode('utf-8', errors='replace')[-2000:]}")
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+        stats = server.control("GET", "/_fake/stats")
+    asked = len({(entry["text"], entry["seed"]) for entry in stats["inference"] if entry["path"].endswith("/chat/completions")})
+    chat = stats["requests"].get("chat", 0)
+    if chat != reference.asked or asked != reference.asked:
+        raise CaseFailure(f"{what}: the shards sent {chat} requests for {asked} answers, the reference asked for {reference.asked}")
+    merged = work / "shards-merged"
+    merged.mkdir()
+    parts = [str(work / f"shard{k}" / "df_train.csv") for k in order]
+    tool([binary, "merge", "--output", str(merged / "df_train.csv"), "--details", str(merged / "details.jsonl"),
+          "--metrics-json", str(merged / "metrics.json"), "--quiet", *parts], home, f"{what}: merge of {order}", merged)
+    for name in ("df_train.csv", "details.jsonl"):
+        want, got = (reference.outputs / name).read_bytes(), (merged / name).read_bytes()
+        if want != got:
+            raise CaseFailure(f"{what}: merged {name} differs from the reference's ({len(got)} bytes, expected {len(want)}); "
+                              f"first difference at byte {first_difference(want, got)}")
+    want, got = metrics_of(reference.outputs), metrics_of(merged)
+    ignored = SHARD_TIMINGS | {"requests", "cached"} | ({"source"} if case.source != "jsonl" else set())
+    for key in sorted(set(want) | set(got)):
+        if key not in ignored and want.get(key) != got.get(key):
+            raise CaseFailure(f"{what}: merged metrics '{key}' is {got.get(key)!r}, the reference's is {want.get(key)!r}")
+    total = lambda m: (m.get("requests") or 0) + (m.get("cached") or 0)  # noqa: E731
+    if total(want) != total(got):
+        raise CaseFailure(f"{what}: merged metrics requests + cached is {got.get('requests')} + {got.get('cached')}, "
+                          f"the reference's {want.get('requests')} + {want.get('cached')}")
+
+
 def run_case(case, binary, work):
     write_inputs(case, work)
     clean_scenario = fake_scenario(case, work, "clean", faults=False)
@@ -407,6 +487,7 @@ def run_case(case, binary, work):
         compare(reference, flipped, f"early stop {'off' if case.early_stop else 'on'}", csv_only=True)
 
     batch_way(case, binary, work, reference, clean_scenario)
+    shards_way(case, binary, work, reference, clean_scenario)
 
 
 def main():

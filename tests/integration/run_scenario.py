@@ -33,7 +33,9 @@ the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, no
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
 file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; peak_rss_mib
 (the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
-{"min": a, "max": b}.
+{"min": a, "max": b}. "json" may be a list of checks; "line": N reads line N of a JSON-lines file (a shard
+part's header); "same_as": PATH with "ignoring": [dotted key...] compares the whole document with another
+file's but for those keys (see check_json).
 """
 import argparse
 import contextlib
@@ -833,16 +835,68 @@ def compare_values(what, expected, actual_obj, variables=None):
     return failures
 
 
-JSON_KEYS = {"path", "equals", "approx", "has_keys"}
+JSON_KEYS = {"path", "line", "equals", "approx", "has_keys", "same_as", "ignoring"}
+
+
+def read_json(path, line=None):
+    """The JSON document in `path`, or (line N, 1-based) the one on line N of a JSON-lines file."""
+    text = path.read_text(encoding="utf-8")
+    if line is not None:
+        lines = text.splitlines()
+        if not 1 <= line <= len(lines):
+            raise ValueError(f"line {line} asked, the file has {len(lines)} lines")
+        text = lines[line - 1]
+    return json.loads(text)
+
+
+def without_keys(document, dotted_keys):
+    """A copy of `document` with each dotted key (e.g. "wall_s", "timings.total") left out where it exists."""
+    document = json.loads(json.dumps(document))
+    for dotted in dotted_keys:
+        *parents, last = dotted.split(".")
+        node = document
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return document
+
+
+def json_differences(want, got, where="", limit=5):
+    """Up to `limit` dotted places where two JSON values differ, as text."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        found = []
+        for key in sorted(set(want) | set(got)):
+            here = f"{where}.{key}" if where else key
+            if key not in got:
+                found.append(f"{here} missing (expected {want[key]!r})")
+            elif key not in want:
+                found.append(f"{here} is {got[key]!r}, not expected at all")
+            else:
+                found += json_differences(want[key], got[key], here, limit - len(found))
+            if len(found) >= limit:
+                break
+        return found[:limit]
+    if type(want) is not type(got) or want != got:
+        return [f"{where or 'the document'} is {got!r}, expected {want!r}"]
+    return []
 
 
 def check_json(spec, o):
+    """{"path", "line" (optional: the document is line N of a JSON-lines file), "equals" {dotted key: value},
+    "approx" {key: [value, tolerance]}, "has_keys" [key], "same_as" PATH (the whole document equals that
+    file's, after "ignoring" [dotted key...] is left out of both: e.g. a merge's metrics against an unsharded
+    run's, but for the timings)}; or a list of such checks."""
+    if isinstance(spec, list):
+        return [failure for one in spec for failure in check_json(one, o)]
     unknown = set(spec) - JSON_KEYS
     if unknown:
         raise ScenarioError(f"unknown json check key(s) {sorted(unknown)}")
+    if "ignoring" in spec and "same_as" not in spec:
+        raise ScenarioError("json: \"ignoring\" goes with \"same_as\"")
     path = o.path(spec["path"])
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_json(path, spec.get("line"))
     except (OSError, ValueError) as exc:
         return [f"json {path}: cannot read: {exc}"]
     failures = compare_values(f"json {path}", spec.get("equals", {}), document, o.variables)
@@ -859,6 +913,15 @@ def check_json(spec, o):
             lookup(document, key)
         except KeyError:
             failures.append(f"json {path}: expected key {key!r}; keys are {sorted(document)}")
+    if "same_as" in spec:
+        other = o.path(spec["same_as"])
+        try:
+            reference = read_json(other)
+        except (OSError, ValueError) as exc:
+            return failures + [f"json {other}: cannot read: {exc}"]
+        ignoring = spec.get("ignoring", [])
+        failures += [f"json {path} against {other} (ignoring {ignoring}): {difference}"
+                     for difference in json_differences(without_keys(reference, ignoring), without_keys(document, ignoring))]
     return failures
 
 
