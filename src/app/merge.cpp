@@ -79,6 +79,9 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
                               {"--metrics-json", config.metrics_json},
                               {"--report", config.html_report}};
   for (const auto& part : parts) roles.push_back({"a part", part.path(), true});
+  for (const auto& path : given) {  // a shard's own --output, named instead of its part: not to be written over either
+    if (path != part_file(path)) roles.push_back({"a shard's output", path, true});
+  }
   if (auto shared = shared_file(roles)) throw RunError(ExitCode::usage, *shared);
   const auto merged = merged_config(config, h);
   LabelSet labels{h.labels};
