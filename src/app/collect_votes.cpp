@@ -48,8 +48,8 @@ std::vector<PoolTarget> pool_targets(const VotingPlan& plan) {
   if (specs.size() <= 1) return {{plan.api.url(), redact_url(plan.config.endpoint), request_slots(plan)}};
   std::vector<PoolTarget> targets;
   for (const auto& spec : specs) {
-    targets.push_back({make_inference_api(plan.config.api, spec.url)->url(), redact_url(spec.url),
-                       static_cast<std::size_t>(spec.concurrency)});
+    targets.push_back(
+        {make_inference_api(plan.config.api, spec.url)->url(), redact_url(spec.url), static_cast<std::size_t>(spec.concurrency)});
   }
   return targets;
 }

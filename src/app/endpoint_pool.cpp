@@ -121,8 +121,7 @@ bool EndpointPool::on_answer(std::size_t i, std::uint64_t tag, const HttpRespons
 
 void EndpointPool::on_success(std::size_t i) { endpoints_[i].breaker.on_success(); }
 
-std::optional<Millis> EndpointPool::on_failure(std::size_t i, const std::string& why, const HttpResponse& response,
-                                               Clock::time_point now) {
+std::optional<Millis> EndpointPool::on_failure(std::size_t i, const std::string& why, const HttpResponse& response, Clock::time_point now) {
   auto& e = endpoints_[i];
   if (!pooled()) return e.breaker.on_failure(now);
   if (e.downs > 0) return std::nullopt;  // sent before it was set aside, or the probe (judged on its answer)

@@ -178,9 +178,18 @@ std::optional<ShardHeader> shard_header(const RunConfig& config, const RowFeed& 
   if (config.shard_text.empty()) return std::nullopt;
   const auto& s = feed.selection();
   const auto answer_format = config.answer_format;
-  return ShardHeader{config.shard,       run_fingerprint(config, prompt, s.total), s.first, std::min(s.last, s.sample_size()), s.sample_size(),
-                     s.total,            config.n_sample,                         config.seed, feed.labels().names, config.with_confidence,
-                     answer_format,      feed.description()};
+  return ShardHeader{config.shard,
+                     run_fingerprint(config, prompt, s.total),
+                     s.first,
+                     std::min(s.last, s.sample_size()),
+                     s.sample_size(),
+                     s.total,
+                     config.n_sample,
+                     config.seed,
+                     feed.labels().names,
+                     config.with_confidence,
+                     answer_format,
+                     feed.description()};
 }
 
 void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* store) {

@@ -119,9 +119,9 @@ std::string run_fingerprint(const RunConfig& c, const PromptTemplate& prompt, st
   const auto parts = fmt::format(
       "{}\n{} rows\ncolumns {} {}\nlabels {}\nsample {} seed {}\nprompt {}\nparser {} {}\napi {}\nmodel {}\ntemperature {} top_p {} "
       "max_tokens {}\nvotes {} early_stop {}\nwith_confidence {}",
-      source, total_rows, c.columns.text, c.columns.label, labels, c.n_sample, c.seed, prompt.render(""),
-      static_cast<int>(c.parser), static_cast<int>(c.answer_format), wire_format(c.api).store_tag, c.generation.model,
-      c.generation.temperature, c.generation.top_p, c.generation.max_tokens, c.votes, c.early_stop, c.with_confidence);
+      source, total_rows, c.columns.text, c.columns.label, labels, c.n_sample, c.seed, prompt.render(""), static_cast<int>(c.parser),
+      static_cast<int>(c.answer_format), wire_format(c.api).store_tag, c.generation.model, c.generation.temperature, c.generation.top_p,
+      c.generation.max_tokens, c.votes, c.early_stop, c.with_confidence);
   return sha256_hex(parts);
 }
 

@@ -101,8 +101,7 @@ std::expected<EndpointSpec, std::string> endpoint_spec(const Settings& s, std::s
   if (const auto hash = item.find("#c="); hash != std::string_view::npos) {
     const auto number = item.substr(hash + 3);
     const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), spec.concurrency);
-    if (ec != std::errc{} || end != number.data() + number.size() || number.empty() || spec.concurrency < 1 ||
-        spec.concurrency > 4096) {
+    if (ec != std::errc{} || end != number.data() + number.size() || number.empty() || spec.concurrency < 1 || spec.concurrency > 4096) {
       return std::unexpected(bad(s, "endpoint", redact_url(std::string(item)), "URL or URL#c=N with N a whole number from 1 to 4096"));
     }
     item = item.substr(0, hash);

@@ -17,7 +17,8 @@ std::optional<std::size_t> whole_number(std::string_view text) {
 
 std::expected<ShardSpec, std::string> checked(std::size_t index, std::size_t count, const std::string& from) {
   if (count == 0) return std::unexpected(from + " gives 0 shards; there must be at least one");
-  if (index >= count) return std::unexpected(from + " gives shard " + std::to_string(index) + " of " + std::to_string(count) + ": K must be below N");
+  if (index >= count)
+    return std::unexpected(from + " gives shard " + std::to_string(index) + " of " + std::to_string(count) + ": K must be below N");
   return ShardSpec{index, count};
 }
 
@@ -51,8 +52,8 @@ std::expected<std::size_t, std::string> required(const EnvLookup& env, const cha
 std::expected<ShardSpec, std::string> from_slurm(const EnvLookup& env) {
   const auto id = required(env, "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_ID is empty");
   if (!id) return std::unexpected(id.error());
-  const auto count =
-      required(env, "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: run under a Slurm array (sbatch --array)");
+  const auto count = required(env, "SLURM_ARRAY_TASK_COUNT",
+                              "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: run under a Slurm array (sbatch --array)");
   if (!count) return std::unexpected(count.error());
   const auto min = number_or(env, "SLURM_ARRAY_TASK_MIN", 0);
   if (!min) return std::unexpected(min.error());
@@ -64,8 +65,8 @@ std::expected<ShardSpec, std::string> from_slurm(const EnvLookup& env) {
   // A list such as --array=0,2,5 has STEP 1 and COUNT 3 (Slurm 22.05): a task's place in it cannot be
   // told from the variables, so only a range (with a step) is taken.
   if (*step == 0 || *max != range_max || *id < *min || (*id - *min) % *step != 0)
-    return std::unexpected("SLURM_ARRAY_TASK_ID " + std::to_string(*id) + " of an array that is not one range (MIN " + std::to_string(*min) +
-                           ", STEP " + std::to_string(*step) + ", COUNT " + std::to_string(*count) +
+    return std::unexpected("SLURM_ARRAY_TASK_ID " + std::to_string(*id) + " of an array that is not one range (MIN " +
+                           std::to_string(*min) + ", STEP " + std::to_string(*step) + ", COUNT " + std::to_string(*count) +
                            "): give --array as a range (0-3, 1-8:2), or --shard K/N");
   return checked((*id - *min) / *step, *count, "the Slurm array (SLURM_ARRAY_TASK_ID, _MIN, _STEP, _COUNT)");
 }
@@ -79,9 +80,10 @@ std::expected<ShardSpec, std::string> resolve_shard(std::string_view text, const
   if (env("JOB_COMPLETION_INDEX")) {
     const auto k = required(env, "JOB_COMPLETION_INDEX", "JOB_COMPLETION_INDEX is empty");
     if (!k) return std::unexpected(k.error());
-    const auto count = required(env, "SYNTHGEN_SHARD_COUNT",
-                                "JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but SYNTHGEN_SHARD_COUNT is not: set it to the Job's "
-                                "completions");
+    const auto count =
+        required(env, "SYNTHGEN_SHARD_COUNT",
+                 "JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but SYNTHGEN_SHARD_COUNT is not: set it to the Job's "
+                 "completions");
     if (!count) return std::unexpected(count.error());
     return checked(*k, *count, "JOB_COMPLETION_INDEX and SYNTHGEN_SHARD_COUNT");
   }

@@ -68,9 +68,7 @@ std::size_t ViewerPages::page_of(std::size_t row) { return row / page_length * p
 
 std::size_t ViewerPages::page_end(std::size_t offset) const { return std::min(page_of(offset) + page_length, total_); }
 
-bool ViewerPages::selected_in(std::size_t from, std::size_t to) const {
-  return selection_.any_in(from, to);
-}
+bool ViewerPages::selected_in(std::size_t from, std::size_t to) const { return selection_.any_in(from, to); }
 
 HttpRequest ViewerPages::page_request(std::size_t offset) const {
   HttpRequest request;

@@ -26,8 +26,8 @@
 namespace synthgen {
 
 struct PoolTarget {
-  std::string url;    // where its votes are posted
-  std::string shown;  // its base URL for logs and the report, without user-info
+  std::string url;           // where its votes are posted
+  std::string shown;         // its base URL for logs and the report, without user-info
   std::size_t ceiling = 64;  // its concurrency
 };
 

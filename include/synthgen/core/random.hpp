@@ -2,8 +2,8 @@
 // every platform (std::uniform_int_distribution is not portable across standard libraries).
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -11,11 +11,11 @@ namespace synthgen {
 
 // One endpoint of a pool: what it was sent and how it answered.
 struct EndpointCounts {
-  std::string url;            // redacted: no user-info
-  std::size_t requests = 0;   // sent to it, retries included
-  std::size_t failed = 0;     // answered with neither a 2xx nor a 429, or not at all
-  std::size_t refused = 0;    // 429s
-  long median_ms = 0;         // of its 2xx answers (0: none)
+  std::string url;           // redacted: no user-info
+  std::size_t requests = 0;  // sent to it, retries included
+  std::size_t failed = 0;    // answered with neither a 2xx nor a 429, or not at all
+  std::size_t refused = 0;   // 429s
+  long median_ms = 0;        // of its 2xx answers (0: none)
 };
 
 struct RequestCounts {

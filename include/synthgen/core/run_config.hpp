@@ -50,8 +50,8 @@ struct RunConfig {
   bool early_stop = true;  // ask for a row's further votes only while its majority is open
   // Where and how it is asked.
   ApiKind api = ApiKind::openai;
-  std::string endpoint;                  // the first of `endpoints`: model list, batch commands, the token's choice
-  std::vector<EndpointSpec> endpoints;   // --endpoint, each time it is given (one or more), in order
+  std::string endpoint;                 // the first of `endpoints`: model list, batch commands, the token's choice
+  std::vector<EndpointSpec> endpoints;  // --endpoint, each time it is given (one or more), in order
   GenerationParams generation;
   int concurrency = 64;
   long connect_timeout_ms = 10000;

@@ -78,15 +78,16 @@ TEST(Shard, KubernetesAwsAndTheVariableOfOurOwn) {
   auto own = resolve_shard("auto", env_of({{"SYNTHGEN_SHARD", "1/3"}}));
   ASSERT_TRUE(own) << own.error();
   EXPECT_EQ(own->index, 1U);
-  EXPECT_TRUE(resolve_shard("auto", env_of({{"SLURM_ARRAY_TASK_ID", "0"}, {"SLURM_ARRAY_TASK_COUNT", "2"}, {"SYNTHGEN_SHARD", "1/3"}}))
-                  ->count == 2)
+  EXPECT_TRUE(
+      resolve_shard("auto", env_of({{"SLURM_ARRAY_TASK_ID", "0"}, {"SLURM_ARRAY_TASK_COUNT", "2"}, {"SYNTHGEN_SHARD", "1/3"}}))->count == 2)
       << "a scheduler comes first";
 }
 
 TEST(Shard, NoSchedulerNamesEveryVariableLookedFor) {
   const auto shard = resolve_shard("auto", no_env);
   ASSERT_FALSE(shard);
-  for (const char* name : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "SYNTHGEN_SHARD_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX", "SYNTHGEN_SHARD"})
+  for (const char* name :
+       {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "SYNTHGEN_SHARD_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX", "SYNTHGEN_SHARD"})
     EXPECT_NE(shard.error().find(name), std::string::npos) << name;
 }
 
