@@ -21,13 +21,7 @@ data="$(pwd)/../shared/data/financial_phrasebank/sentences_allagree.jsonl"
 
 start_fake() {  # name latency_ms: starts a fake, sets $port_<name> and $pid_<name>
   local name=$1 latency=$2
-  cat >"$work/$name.json" <<JSON
-{"token": "hf_bench", "datasets": {"takala/financial_phrasebank": {
-   "viewer": {"status": 501, "body": {"error": "Dataset scripts are no longer supported"},
-              "headers": {"X-Error-Code": "DatasetWithScriptNotSupportedError"}},
-   "configs": {"sentences_allagree": {"file": "$data"}}, "zip": {"line_ending": "\r\n", "redirect": true}}},
- "model": {"policy": "gold", "flip_rate": 0.1, "latency_ms": $latency}}
-JSON
+  tests/fake_hf/phrasebank_scenario.sh "$data" hf_bench "$latency" >"$work/$name.json"
   python3 tests/fake_hf/fake_hf.py --scenario "$work/$name.json" --port-file "$work/$name.port" >"$work/$name.log" 2>&1 &
   pids+=($!)
   eval "pid_$name=$!"

@@ -11,7 +11,7 @@ scripts/build.sh
 work=$(mktemp -d /tmp/synthgen-demo.XXXXXX)
 data="$root/../shared/data/financial_phrasebank/sentences_allagree.jsonl"
 [ -f "$data" ] || data="$root/tests/fixtures/phrasebank_small.jsonl"
-cat > "$work/scenario.json" <<JSON
+tests/fake_hf/phrasebank_scenario.sh "$data" hf_demo_token_for_the_local_fake >"$work/scenario.json"
 {"token": "hf_demo_token_for_the_local_fake",
  "datasets": {"takala/financial_phrasebank": {
    "viewer": {"status": 501, "body": {"error": "Dataset scripts are no longer supported"},

@@ -10,19 +10,8 @@ set -euo pipefail
 
 timeout_s=${SLURM_SELFTEST_TIMEOUT:-120}
 
-if [ -z "${SLURM_CONF:-}" ]; then
-  echo "SKIP: SLURM_CONF is not set (no Slurm to test; scripts/slurm-local.sh start gives one)"
-  exit 77
-fi
-if [ ! -r "$SLURM_CONF" ]; then
-  # (sinfo would retry a missing file for 60 s.)
-  echo "SKIP: SLURM_CONF=$SLURM_CONF is not a readable file"
-  exit 77
-fi
-if ! command -v sbatch >/dev/null || ! sinfo_out=$(timeout 30 sinfo -h -o '%P %a %D %t' 2>&1); then
-  echo "SKIP: sinfo fails with SLURM_CONF=$SLURM_CONF: ${sinfo_out:-sbatch/sinfo not installed}"
-  exit 77
-fi
+# shellcheck source=require_slurm.sh disable=SC2154
+source "$(dirname "$0")/require_slurm.sh"
 echo "slurm: $SLURM_CONF; partitions: $sinfo_out"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/synthgen-slurm-selftest.XXXXXX")

@@ -22,18 +22,8 @@ binary=$(realpath -m "${1:-$root/build/synthgen}")
 timeout_s=${SLURM_SHARDS_TIMEOUT:-300}
 token=hf_slurm_shards_token_for_the_local_fake
 
-if [ -z "${SLURM_CONF:-}" ]; then
-  echo "SKIP: SLURM_CONF is not set (no Slurm to test; scripts/slurm-local.sh start gives one)"
-  exit 77
-fi
-if [ ! -r "$SLURM_CONF" ]; then
-  echo "SKIP: SLURM_CONF=$SLURM_CONF is not a readable file"
-  exit 77
-fi
-if ! command -v sbatch >/dev/null || ! sinfo_out=$(timeout 30 sinfo -h -o '%P %a %D %t' 2>&1); then
-  echo "SKIP: sinfo fails with SLURM_CONF=$SLURM_CONF: ${sinfo_out:-sbatch/sinfo not installed}"
-  exit 77
-fi
+# shellcheck source=require_slurm.sh disable=SC2154
+source "$(dirname "$0")/require_slurm.sh"
 [ -x "$binary" ] || { echo "FAIL: no synthgen binary at $binary"; exit 1; }
 echo "slurm: $SLURM_CONF; partitions: $sinfo_out; binary: $binary"
 
@@ -55,15 +45,7 @@ data="${SLURM_SHARDS_SHARED:-$root/../shared}/data/financial_phrasebank/sentence
 [ -f "$data" ] || data="$root/tests/fixtures/phrasebank_small.jsonl"
 data=$(realpath "$data")
 rows=$(grep -c . "$data")
-cat >"$work/scenario.json" <<JSON
-{"token": "$token",
- "datasets": {"takala/financial_phrasebank": {
-   "viewer": {"status": 501, "body": {"error": "Dataset scripts are no longer supported"},
-              "headers": {"X-Error-Code": "DatasetWithScriptNotSupportedError"}},
-   "configs": {"sentences_allagree": {"file": "$data"}},
-   "zip": {"line_ending": "\r\n", "redirect": true}}},
- "model": {"policy": "gold", "flip_rate": 0.1, "style": "auto"}}
-JSON
+"$root/tests/fake_hf/phrasebank_scenario.sh" "$data" "$token" >"$work/scenario.json"
 python3 "$root/tests/fake_hf/fake_hf.py" --scenario "$work/scenario.json" --port-file "$work/port" \
   >"$work/fake.log" 2>&1 &
 fake=$!

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "synthgen/core/secrets.hpp"
+#include "synthgen/io/http_pool.hpp"
 
 namespace synthgen::testing {
 
@@ -26,6 +27,14 @@ inline EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) 
     if (it == values.end()) return std::nullopt;
     return it->second;
   };
+}
+
+// A finished exchange with this status, answered in `elapsed`.
+inline HttpResponse answer_with(long status, std::chrono::milliseconds elapsed = std::chrono::milliseconds(5)) {
+  HttpResponse r;
+  r.status = status;
+  r.elapsed = elapsed;
+  return r;
 }
 
 // A listening TCP socket on 127.0.0.1 and a port the system chose, for the tests' own servers.

@@ -20,12 +20,7 @@ using testing::clock_origin;
 
 const Clock::time_point t0 = clock_origin;
 
-HttpResponse answer(long status, milliseconds elapsed = milliseconds(5)) {
-  HttpResponse r;
-  r.status = status;
-  r.elapsed = elapsed;
-  return r;
-}
+HttpResponse answer(long status, milliseconds elapsed = milliseconds(5)) { return testing::answer_with(status, elapsed); }
 
 HttpResponse refused_connection() {
   HttpResponse r;

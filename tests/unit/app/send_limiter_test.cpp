@@ -26,12 +26,7 @@ using testing::clock_origin;
 
 const Clock::time_point t0 = clock_origin;
 
-HttpResponse answer(long status, milliseconds elapsed = milliseconds(5)) {
-  HttpResponse r;
-  r.status = status;
-  r.elapsed = elapsed;
-  return r;
-}
+HttpResponse answer(long status, milliseconds elapsed = milliseconds(5)) { return testing::answer_with(status, elapsed); }
 
 // A limiter whose first window has opened (16 answered), with `ceiling` in flight at most.
 SendLimiter opened(std::size_t ceiling) {
