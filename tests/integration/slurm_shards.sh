@@ -11,7 +11,9 @@
 # and the merge.
 # Usage: slurm_shards.sh [SYNTHGEN_BINARY] (default: build/synthgen of this checkout).
 # SLURM_SHARDS_SHARED=DIR looks for the data in DIR instead of ../shared (a missing one: the fixture);
-# SLURM_SHARDS_KEEP=1 keeps the work dir.
+# SLURM_SHARDS_KEEP=1 keeps the work dir; SLURM_SHARDS_LATENCY_MS=N makes the fake's model answer
+# in N ms (default 0), SLURM_SHARDS_CONCURRENCY=C sets each task's --concurrency (default 64): with a
+# latency the figures show what the shards buy.
 # Exits 77 (CTest: skipped) when SLURM_CONF is not set or sinfo fails: start a local Slurm with
 #   slurm_env=$(bash scripts/slurm-local.sh start) && eval "$slurm_env"
 set -euo pipefail
@@ -45,7 +47,7 @@ data="${SLURM_SHARDS_SHARED:-$root/../shared}/data/financial_phrasebank/sentence
 [ -f "$data" ] || data="$root/tests/fixtures/phrasebank_small.jsonl"
 data=$(realpath "$data")
 rows=$(grep -c . "$data")
-"$root/tests/fake_hf/phrasebank_scenario.sh" "$data" "$token" >"$work/scenario.json"
+"$root/tests/fake_hf/phrasebank_scenario.sh" "$data" "$token" "${SLURM_SHARDS_LATENCY_MS:-0}" >"$work/scenario.json"
 python3 "$root/tests/fake_hf/fake_hf.py" --scenario "$work/scenario.json" --port-file "$work/port" \
   >"$work/fake.log" 2>&1 &
 fake=$!
@@ -76,7 +78,8 @@ chmod 0755 "$work/job.sh"
 
 export SYNTHGEN="$binary" HF_TOKEN="$token" XDG_CACHE_HOME="$work/xdg-cache" XDG_CONFIG_HOME="$work/xdg-config"
 unset SYNTHGEN_SHARD SYNTHGEN_SHARD_COUNT JOB_COMPLETION_INDEX AWS_BATCH_JOB_ARRAY_INDEX AWS_BATCH_JOB_ARRAY_SIZE
-run_flags=(--subset sentences_allagree --endpoint "$base/v1" --datasets-server "$base" --hub-endpoint "$base" --quiet)
+run_flags=(--subset sentences_allagree --endpoint "$base/v1" --datasets-server "$base" --hub-endpoint "$base" --quiet
+           --concurrency "${SLURM_SHARDS_CONCURRENCY:-64}")
 
 submit() {  # submit ARRAY_SPEC_OR_EMPTY NAME: the job id
   local array=$1 name=$2 id
