@@ -92,7 +92,8 @@ std::string figure(const std::string& name, const std::string& value) {
 std::string provenance_block(const Provenance& p) {
   if (p.empty()) return {};
   std::string out = "<table class=\"provenance\">";
-  for (const auto& [key, value] : provenance_json(p).items()) {
+  const auto record = provenance_json(p);  // held here: items() only refers to it
+  for (const auto& [key, value] : record.items()) {
     const auto shown = value.is_string() ? value.get<std::string>() : value.is_null() ? std::string("-") : value.dump();
     out += "<tr><th>" + html_escape(key) + "</th><td class=\"text\">" + html_escape(shown) + "</td></tr>";
   }
