@@ -269,7 +269,12 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   outputs.commit(summary);
   // 7. Report, and hold the result to the quality floors.
   warn_about_no_votes(summary);
-  spdlog::info("wrote {} labeled rows to {}", summary.labeled, output_name(config.output));
+  if (summary.train && summary.test) {
+    spdlog::info("wrote {} labeled rows to {} and the {} test rows to {}", summary.train->labeled, output_name(config.output),
+                 summary.test->rows, output_name(config.test_output));
+  } else {
+    spdlog::info("wrote {} labeled rows to {}", summary.labeled, output_name(config.output));
+  }
   if (config.print_report) print_report(format_report(summary, feed.labels()), config);
   fail_if_incomplete(votes, store.get());
   fail_below_quality_floor(summary, config);
