@@ -77,12 +77,12 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
   auto parts = open_parts(given);
   check_one_run(parts);
   const auto& h = parts.front().header();
-  std::vector<FileRole> roles{{"--output", config.output},
-                              {"--details", config.details},
-                              {"--metrics-json", config.metrics_json},
-                              {"--report", config.html_report},
-                              {"--test-output", h.test_size.on() && config.test_output.empty() ? default_test_output(config.output)
-                                                                                               : config.test_output}};
+  std::vector<FileRole> roles{
+      {"--output", config.output},
+      {"--details", config.details},
+      {"--metrics-json", config.metrics_json},
+      {"--report", config.html_report},
+      {"--test-output", h.test_size.on() && config.test_output.empty() ? default_test_output(config.output) : config.test_output}};
   for (const auto& part : parts) roles.push_back({"a part", part.path(), true});
   for (const auto& path : given) {  // a shard's own --output, named instead of its part: not to be written over either
     if (path != part_file(path)) roles.push_back({"a shard's output", path, true});

@@ -133,19 +133,19 @@ std::string run_fingerprint(const RunConfig& c, const PromptTemplate& prompt, st
 
 ShardPartWriter::ShardPartWriter(const std::string& path, const ShardHeader& h) : file_(create_part(path)) {
   Json header = {{"synthgen_shard_part", part_format},
-                     {"index", h.shard.index},
-                     {"count", h.shard.count},
-                     {"fingerprint", h.fingerprint},
-                     {"first", h.first},
-                     {"last", h.last},
-                     {"sample_size", h.sample_size},
-                     {"total", h.total},
-                     {"n_sample", h.n_sample},
-                     {"seed", h.seed},
-                     {"labels", h.labels},
-                     {"with_confidence", h.with_confidence},
-                     {"answer_format", h.answer_format == AnswerFormat::label_word ? "label_word" : "json_object"},
-                     {"source", h.source}};
+                 {"index", h.shard.index},
+                 {"count", h.shard.count},
+                 {"fingerprint", h.fingerprint},
+                 {"first", h.first},
+                 {"last", h.last},
+                 {"sample_size", h.sample_size},
+                 {"total", h.total},
+                 {"n_sample", h.n_sample},
+                 {"seed", h.seed},
+                 {"labels", h.labels},
+                 {"with_confidence", h.with_confidence},
+                 {"answer_format", h.answer_format == AnswerFormat::label_word ? "label_word" : "json_object"},
+                 {"source", h.source}};
   if (h.test_size.on()) header["test_size"] = h.test_size.text();
   if (!h.provenance.empty()) header["provenance"] = provenance_json(h.provenance);
   file_.append(dump(header));
@@ -159,12 +159,8 @@ void ShardPartWriter::add(const RowVotes& r, bool in_test) {
     votes.push_back(vote.has_value() ? Json(vote.value()) : Json());
     status.push_back(status_name(r.status[v]));
   }
-  Json line = {{"index", r.row.index},
-               {"text", r.row.text},
-               {"gold", r.row.gold ? Json(*r.row.gold) : Json()},
-               {"votes", votes},
-               {"status", status},
-               {"answers", r.answers}};
+  Json line = {{"index", r.row.index}, {"text", r.row.text}, {"gold", r.row.gold ? Json(*r.row.gold) : Json()},
+               {"votes", votes},       {"status", status},   {"answers", r.answers}};
   if (in_test) line["test"] = true;
   file_.append(dump(line));
 }

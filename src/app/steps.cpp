@@ -7,8 +7,8 @@
 #include <ctime>
 
 #include "synthgen/app/run_error.hpp"
-#include "synthgen/io/environment.hpp"
 #include "synthgen/io/digest.hpp"
+#include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
 
 namespace synthgen {

@@ -103,7 +103,8 @@ std::string provenance_block(const Provenance& p) {
 std::string split_figures_html(const RunSummary& s) {
   if (!s.train || !s.test) return {};
   const auto one = [](const char* name, const SplitFigures& f) {
-    return figure(std::string(name) + " rows", std::to_string(f.rows)) + figure(std::string(name) + " accuracy", fmt::format("{:.4f}", f.metrics.accuracy)) +
+    return figure(std::string(name) + " rows", std::to_string(f.rows)) +
+           figure(std::string(name) + " accuracy", fmt::format("{:.4f}", f.metrics.accuracy)) +
            figure(std::string(name) + " macro-F1", fmt::format("{:.4f}", f.metrics.macro_f1));
   };
   return "<h2>Held-out test split (human labels in " + html_escape(s.test->file) + ") and train split (LLM labels in " +
@@ -153,8 +154,8 @@ std::string format_html_report(const RunSummary& s, const LabelSet& labels, cons
   const bool scored = s.has_gold && s.metrics.scored > 0;
   std::string out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>synthgen report</title>";
   out += style;
-  out += "</head><body><h1>synthgen report</h1>" + provenance_block(s.provenance) + "<p>" + html_escape(fmt::format("{} rows from {}", s.rows, s.source)) +
-         "</p><div class=\"figures\">";
+  out += "</head><body><h1>synthgen report</h1>" + provenance_block(s.provenance) + "<p>" +
+         html_escape(fmt::format("{} rows from {}", s.rows, s.source)) + "</p><div class=\"figures\">";
   if (scored) {
     out += figure("accuracy", fmt::format("{:.4f}", s.metrics.accuracy)) + figure("macro-F1", fmt::format("{:.4f}", s.metrics.macro_f1)) +
            figure("Cohen's kappa", fmt::format("{:.4f}", s.metrics.kappa));

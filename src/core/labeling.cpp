@@ -88,7 +88,8 @@ std::string test_csv_header() {
 
 std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels) {
   std::string out;
-  append_csv_record(out, {row.text, row.gold ? labels.name(*row.gold) : std::string(), result.label ? labels.name(*result.label) : std::string()});
+  append_csv_record(
+      out, {row.text, row.gold ? labels.name(*row.gold) : std::string(), result.label ? labels.name(*result.label) : std::string()});
   return out;
 }
 

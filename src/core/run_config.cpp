@@ -181,9 +181,9 @@ bool is_stdout(const std::string& path) { return path == "-" || path == "/dev/st
 // standard input only with a format, as it has no extension.
 std::string check_standard_streams(const Settings& s, const RunConfig& c) {
   std::vector<std::string> on_stdout;
-  for (const auto& [option, path] : {std::pair{"output", &c.output}, std::pair{"details", &c.details},
-                                     std::pair{"metrics-json", &c.metrics_json}, std::pair{"report", &c.html_report},
-                                     std::pair{"test-output", &c.test_output}}) {
+  for (const auto& [option, path] :
+       {std::pair{"output", &c.output}, std::pair{"details", &c.details}, std::pair{"metrics-json", &c.metrics_json},
+        std::pair{"report", &c.html_report}, std::pair{"test-output", &c.test_output}}) {
     if (is_stdout(*path)) on_stdout.push_back(named(s, option));
   }
   if (on_stdout.size() > 1) {

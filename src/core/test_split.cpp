@@ -28,8 +28,8 @@ std::string TestSize::text() const {
 std::expected<TestSize, std::string> parse_test_size(std::string_view text) {
   const auto trimmed = trim(text);
   const auto wanted = [&] {
-    return "--test-size must be a share of the sample between 0 and 1 (0.2) or a whole number of rows (453), got '" +
-           std::string(text) + "'";
+    return "--test-size must be a share of the sample between 0 and 1 (0.2) or a whole number of rows (453), got '" + std::string(text) +
+           "'";
   };
   if (trimmed.empty() || trimmed == "0") return TestSize{};
   const auto* first = trimmed.data();
@@ -49,9 +49,10 @@ std::expected<TestSize, std::string> parse_test_size(std::string_view text) {
 std::expected<std::size_t, std::string> test_row_count(const TestSize& size, std::size_t n) {
   const auto n_test = size.rows > 0 ? size.rows : static_cast<std::size_t>(std::ceil(size.fraction * static_cast<double>(n)));
   if (n_test == 0 || n_test >= n)
-    return std::unexpected(fmt::format("--test-size {} leaves {} of the {} sampled rows for training: give a smaller test size or "
-                                       "a larger --n-sample",
-                                       size.text(), n_test >= n ? 0 : n - n_test, n));
+    return std::unexpected(
+        fmt::format("--test-size {} leaves {} of the {} sampled rows for training: give a smaller test size or "
+                    "a larger --n-sample",
+                    size.text(), n_test >= n ? 0 : n - n_test, n));
   return n_test;
 }
 

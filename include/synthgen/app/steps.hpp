@@ -26,8 +26,7 @@ std::string response_store_path(const RunConfig& config);
 std::string utc_timestamp();
 
 // The provenance of a run's outputs: the config with the time, the data's and the prompt's checksums.
-Provenance run_provenance(const RunConfig& config, const std::string& source, const std::string& data_sha256,
-                          const PromptTemplate& prompt);
+Provenance run_provenance(const RunConfig& config, const std::string& source, const std::string& data_sha256, const PromptTemplate& prompt);
 
 // $XDG_CACHE_HOME/synthgen, else ~/.cache/synthgen: the response store and the download cache.
 std::string synthgen_cache_dir();

@@ -15,11 +15,11 @@ namespace synthgen {
 
 struct Provenance {
   std::string synthgen_version;
-  std::string created;  // ISO 8601 UTC, e.g. 2026-12-01T09:30:00Z
-  std::string dataset;  // the Hub dataset id, or the --input file
-  std::string config;   // the subset; empty for a local file
-  std::string split;    // empty for a local file
-  std::string source;   // where the rows were read from, as the report says it
+  std::string created;      // ISO 8601 UTC, e.g. 2026-12-01T09:30:00Z
+  std::string dataset;      // the Hub dataset id, or the --input file
+  std::string config;       // the subset; empty for a local file
+  std::string split;        // empty for a local file
+  std::string source;       // where the rows were read from, as the report says it
   std::string data_sha256;  // of the local file or the zip's bytes; empty when not read whole (viewer pages, download cache)
   std::string model;
   std::string endpoint;  // redacted: no URL password; a pool's URLs comma-separated

@@ -29,9 +29,9 @@ TEST(Provenance, EveryKeyInTheMetricsJson) {
   s.provenance = make_provenance(config_with({{"endpoint", "http://user:s3cret-pass@h:8000/v1"}, {"test-size", "0.2"}}), facts);
   const auto text = format_metrics_json(s, sentiment_labels());
   const auto j = nlohmann::json::parse(text).at("provenance");
-  for (const char* key : {"synthgen_version", "created", "dataset", "config", "split", "source", "data_sha256", "model", "endpoint", "api",
-                          "prompt", "prompt_sha256", "temperature", "top_p", "max_tokens", "votes", "early_stop", "seed", "n_sample",
-                          "test_size", "parser"})
+  for (const char* key : {"synthgen_version", "created", "dataset",  "config",        "split",       "source", "data_sha256", "model",
+                          "endpoint",         "api",     "prompt",   "prompt_sha256", "temperature", "top_p",  "max_tokens",  "votes",
+                          "early_stop",       "seed",    "n_sample", "test_size",     "parser"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["created"], "2026-12-01T09:30:00Z");
   EXPECT_EQ(j["dataset"], "takala/financial_phrasebank");
@@ -40,7 +40,8 @@ TEST(Provenance, EveryKeyInTheMetricsJson) {
   EXPECT_EQ(j["test_size"], "0.2");
   EXPECT_EQ(j["endpoint"], "http://***@h:8000/v1");
   EXPECT_EQ(text.find("s3cret-pass"), std::string::npos);
-  const auto html = format_html_report(s, sentiment_labels(), LabelTally(3), DisagreementTable(sentiment_labels(), AnswerFormat::json_object));
+  const auto html =
+      format_html_report(s, sentiment_labels(), LabelTally(3), DisagreementTable(sentiment_labels(), AnswerFormat::json_object));
   EXPECT_NE(html.find("<table class=\"provenance\">"), std::string::npos);
   EXPECT_NE(html.find("prompt_sha256"), std::string::npos);
   EXPECT_EQ(html.find("s3cret-pass"), std::string::npos);

@@ -81,8 +81,7 @@ TEST(TestSplit, PropertiesOverManyShapes) {
       EXPECT_LE(std::abs(static_cast<double>(taken[c]) - proportional), 1.0) << "class " << c << " of round " << round;
     }
     // Every test row is a sampled row; the train split is the rest, so each row is in one split.
-    for (const auto index : *test)
-      EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [&](const GoldRow& r) { return r.index == index; }));
+    for (const auto index : *test) EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [&](const GoldRow& r) { return r.index == index; }));
     // The same seed, rows in another order: the same split.
     std::shuffle(rows.begin(), rows.end(), gen);
     EXPECT_EQ(*choose_test_rows(rows, classes, size, round), *test);
