@@ -9,6 +9,7 @@
 
 #include "synthgen/app/run_outputs.hpp"
 #include "synthgen/app/shard_part.hpp"
+#include "synthgen/app/steps.hpp"
 #include "synthgen/core/random.hpp"
 #include "synthgen/core/report.hpp"
 #include "synthgen/io/files.hpp"
@@ -63,6 +64,8 @@ RunConfig merged_config(const RunConfig& config, const ShardHeader& h) {
   merged.seed = h.seed;  // tie-breaks
   merged.with_confidence = h.with_confidence;
   merged.answer_format = h.answer_format;
+  merged.test_size = h.test_size;  // which rows are test rows: each row of a part says
+  if (merged.test_size.on() && merged.test_output.empty()) merged.test_output = default_test_output(merged.output);
   merged.shard_text.clear();
   merged.shard = {};
   return merged;
@@ -74,10 +77,12 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
   auto parts = open_parts(given);
   check_one_run(parts);
   const auto& h = parts.front().header();
-  std::vector<FileRole> roles{{"--output", config.output},
-                              {"--details", config.details},
-                              {"--metrics-json", config.metrics_json},
-                              {"--report", config.html_report}};
+  std::vector<FileRole> roles{
+      {"--output", config.output},
+      {"--details", config.details},
+      {"--metrics-json", config.metrics_json},
+      {"--report", config.html_report},
+      {"--test-output", h.test_size.on() && config.test_output.empty() ? default_test_output(config.output) : config.test_output}};
   for (const auto& part : parts) roles.push_back({"a part", part.path(), true});
   for (const auto& path : given) {  // a shard's own --output, named instead of its part: not to be written over either
     if (path != part_file(path)) roles.push_back({"a shard's output", path, true});
@@ -97,7 +102,7 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
       auto row = part.next_row();
       if (!row) throw RunError(ExitCode::input, row.error());
       if (*row == nullptr) break;
-      outputs.take((*row)->view());
+      outputs.take((*row)->view(), (*row)->test);
     }
     counts += part.trailer().counts;
     wall_s = std::max(wall_s, part.trailer().wall_s);
@@ -106,6 +111,9 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
   auto summary = summarize(outputs.tally(), h.source, counts);
   summary.wall_s = wall_s;  // the shards ran side by side: the longest
   summary.request_wall_s = request_wall_s;
+  summary.provenance = h.provenance;
+  if (!summary.provenance.empty()) summary.provenance.created = utc_timestamp();  // the merged outputs' own time
+  outputs.add_split_figures(summary);
   outputs.commit(summary);
   spdlog::info("merged {} shards: wrote {} labeled rows to {}", parts.size(), summary.labeled, output_name(config.output));
   if (config.print_report) std::fputs(format_report(summary, labels).c_str(), writes_to_stdout(config) ? stderr : stdout);

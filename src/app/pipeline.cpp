@@ -37,12 +37,13 @@ std::string host_of(const std::string& url) {
 void check_one_role_per_file(const RunConfig& config) {
   const FileRole roles[] = {{"--input", config.input_file, true}, {"--output", config.output},
                             {"--details", config.details},        {"--metrics-json", config.metrics_json},
-                            {"--report", config.html_report},     {"--cache", response_store_path(config)}};
+                            {"--report", config.html_report},     {"--cache", response_store_path(config)},
+                            {"--test-output", config.test_output}};
   if (auto shared = shared_file(roles)) throw RunError(ExitCode::usage, *shared);
 }
 
 void check_outputs_writable(const RunConfig& config) {
-  for (const auto* path : {&config.output, &config.metrics_json, &config.details, &config.html_report}) {
+  for (const auto* path : {&config.output, &config.test_output, &config.metrics_json, &config.details, &config.html_report}) {
     if (path->empty()) continue;
     if (auto ok = check_writable(*path); !ok) throw RunError(ExitCode::output, "cannot write " + output_name(*path) + ": " + ok.error());
   }
@@ -174,7 +175,8 @@ PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config,
 }
 
 // What a --shard run leaves for the merge.
-std::optional<ShardHeader> shard_header(const RunConfig& config, const RowFeed& feed, const PromptTemplate& prompt) {
+std::optional<ShardHeader> shard_header(const RunConfig& config, const RowFeed& feed, const PromptTemplate& prompt,
+                                        const Provenance& provenance) {
   if (config.shard_text.empty()) return std::nullopt;
   const auto& s = feed.selection();
   const auto answer_format = config.answer_format;
@@ -189,7 +191,9 @@ std::optional<ShardHeader> shard_header(const RunConfig& config, const RowFeed& 
                      feed.labels().names,
                      config.with_confidence,
                      answer_format,
-                     feed.description()};
+                     feed.description(),
+                     config.test_size,
+                     provenance};
 }
 
 void fail_if_missing_offline(const CollectedVotes& votes, const ResponseStore* store) {
@@ -248,10 +252,11 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   const auto api = make_inference_api(config.api, config.endpoint);
   const auto prompt = prompt_for(prompt_template, config, feed.labels());
   const auto plan = voting_plan(feed.size(), feed.labels(), prompt, *api, config, token, store.get());
-  RunOutputs outputs(config, feed.labels(), feed.selection(), shard_header(config, feed, prompt));
+  const auto provenance = run_provenance(config, feed.description(), feed.data_sha256(), prompt);
+  RunOutputs outputs(config, feed.labels(), feed.selection(), shard_header(config, feed, prompt, provenance));
   // 2-5. Stream the rows in, ask for (or look up) every vote, and decide each row as its votes are in.
   const Stopwatch request_clock;
-  const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) { outputs.take(row); });
+  const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) { outputs.take(row, feed.in_test(row.row.index)); });
   const auto request_s = request_clock.seconds();
   check_collected(votes, config, store.get());
   feed.keep_in_cache();
@@ -259,10 +264,17 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   auto summary = summarize(outputs.tally(), feed.description(), votes.counts);
   summary.wall_s = run_clock.seconds();
   summary.request_wall_s = request_s;
+  summary.provenance = provenance;
+  outputs.add_split_figures(summary);
   outputs.commit(summary);
   // 7. Report, and hold the result to the quality floors.
   warn_about_no_votes(summary);
-  spdlog::info("wrote {} labeled rows to {}", summary.labeled, output_name(config.output));
+  if (summary.train && summary.test) {
+    spdlog::info("wrote {} labeled rows to {} and the {} test rows to {}", summary.train->labeled, output_name(config.output),
+                 summary.test->rows, output_name(config.test_output));
+  } else {
+    spdlog::info("wrote {} labeled rows to {}", summary.labeled, output_name(config.output));
+  }
   if (config.print_report) print_report(format_report(summary, feed.labels()), config);
   fail_if_incomplete(votes, store.get());
   fail_below_quality_floor(summary, config);

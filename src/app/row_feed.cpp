@@ -143,14 +143,34 @@ void RowFeed::start(const RunConfig& config) {
                  selection_.sample_size());
   }
   if (pages != nullptr) {
+    // The split needs every sampled row's gold label before the first row is decided; the pages
+    // come as the votes need them. A first pass over them would read the split twice: refused.
+    if (config.test_size.on())
+      throw RunError(ExitCode::usage, "--test-size needs every sampled row's gold label before the first vote, and " + description_ +
+                                          " is read page by page: give the split as a local file (--input FILE)");
     pages->select(selection_);
     spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);
     return;
   }
-  for (std::size_t k = 0; k < selection_.size(); ++k) {
-    auto* row = find_row(*whole, selection_.at(k));
+  data_sha256_ = whole->sha256;
+  // With a test split, every sampled row (a shard's and the others') is needed for the split.
+  if (config.test_size.on()) {
+    relabel_sample(*whole, source_labels, 0, selection_.sample_size());
+    choose_test_split(config, *whole);
+  } else {
+    relabel_sample(*whole, source_labels, std::min(selection_.first, selection_.sample_size()),
+                   std::min(selection_.last, selection_.sample_size()));
+  }
+  spdlog::info("read {} rows from {}", whole->rows.size(), description_);
+}
+
+// Positions [first, last) of the sample: each row there, in the labels of --labels.
+void RowFeed::relabel_sample(Dataset& whole, const LabelSet& source_labels, std::size_t first, std::size_t last) {
+  for (std::size_t p = first; p < last; ++p) {
+    const auto index = selection_.all() ? p : selection_.picked[p];
+    auto* row = find_row(whole, index);
     if (row == nullptr) {
-      throw RunError(ExitCode::input, description_ + " holds another sample than this run's (row " + std::to_string(selection_.at(k)) +
+      throw RunError(ExitCode::input, description_ + " holds another sample than this run's (row " + std::to_string(index) +
                                           " is missing): run once online with the same --n-sample and --seed");
     }
     if (relabel_to_) {
@@ -158,7 +178,24 @@ void RowFeed::start(const RunConfig& config) {
         throw RunError(ExitCode::input, description_ + ": " + relabeled.error());
     }
   }
-  spdlog::info("read {} rows from {}", whole->rows.size(), description_);
+}
+
+// The held-out rows: a pure function of the sampled rows' gold labels and --seed (core/test_split).
+void RowFeed::choose_test_split(const RunConfig& config, Dataset& whole) {
+  std::vector<GoldRow> gold;
+  gold.reserve(selection_.sample_size());
+  for (std::size_t p = 0; p < selection_.sample_size(); ++p) {
+    const auto* row = find_row(whole, selection_.all() ? p : selection_.picked[p]);
+    if (!row->gold)
+      throw RunError(ExitCode::usage, "--test-size splits by gold label, and row " + std::to_string(row->index) + " of " + description_ +
+                                          " has none: drop --test-size, or give data with a label column");
+    gold.push_back({row->index, *row->gold});
+  }
+  auto test = choose_test_rows(gold, labels_.size(), config.test_size, config.seed);
+  if (!test) throw RunError(ExitCode::usage, test.error());
+  test_rows_ = std::move(*test);
+  spdlog::info("test split: {} of the {} sampled rows held out (--test-size {}), {} to train on", test_rows_.size(), gold.size(),
+               config.test_size.text(), gold.size() - test_rows_.size());
 }
 
 std::optional<HttpRequest> RowFeed::next_fetch(std::size_t max_pages_ahead) {

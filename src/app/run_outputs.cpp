@@ -31,18 +31,36 @@ RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const Ro
       metrics_(create_if_asked(config.metrics_json)),
       report_(create_if_asked(config.html_report)) {
   training_.append(training_csv_header(config.with_confidence));
+  if (config.test_size.on()) {
+    test_.emplace(create_output(config.test_output));
+    test_->append(test_csv_header());
+    train_tally_.emplace(labels.size());
+    test_tally_.emplace(labels.size());
+  }
   if (report_) disagreements_.emplace(labels, config.answer_format);
   if (part) part_.emplace(shard_part_path(config.output), *part);
 }
 
-void RunOutputs::take(const RowVotes& row) {
+void RunOutputs::take(const RowVotes& row, bool in_test) {
   ledger_.record(row.row.index);
   const auto result = decide_row(row, labels_.size(), config_.seed);
   tally_.add(row.row, result);
-  training_.append(training_csv_record(row.row, result, labels_, config_.with_confidence));
+  if (test_ && in_test) {
+    test_tally_->add(row.row, result);
+    test_->append(test_csv_record(row.row, result, labels_));
+  } else {
+    if (train_tally_) train_tally_->add(row.row, result);
+    training_.append(training_csv_record(row.row, result, labels_, config_.with_confidence));
+  }
   if (details_) details_->append(details_line(row, result, labels_, config_.answer_format));
   if (disagreements_) disagreements_->add(row, result);
-  if (part_) part_->add(row);
+  if (part_) part_->add(row, in_test);
+}
+
+void RunOutputs::add_split_figures(RunSummary& summary) const {
+  if (!test_) return;
+  summary.train = split_figures(*train_tally_, output_name(config_.output));
+  summary.test = split_figures(*test_tally_, output_name(config_.test_output));
 }
 
 void RunOutputs::commit(const RunSummary& summary) {
@@ -51,7 +69,7 @@ void RunOutputs::commit(const RunSummary& summary) {
   if (metrics_) metrics_->append(format_metrics_json(summary, labels_));
   if (report_) report_->append(format_html_report(summary, labels_, tally_, *disagreements_));
   std::vector<AtomicFile*> files{&training_};
-  for (auto* file : {&details_, &metrics_, &report_}) {
+  for (auto* file : {&test_, &details_, &metrics_, &report_}) {
     if (*file) files.push_back(&**file);
   }
   if (part_) {

@@ -102,6 +102,12 @@ ShardHeader header_from(const Json& j) {
   h.with_confidence = j.at("with_confidence").get<bool>();
   h.answer_format = j.at("answer_format").get<std::string>() == "label_word" ? AnswerFormat::label_word : AnswerFormat::json_object;
   h.source = j.at("source").get<std::string>();
+  if (j.contains("test_size")) {
+    auto size = parse_test_size(j.at("test_size").get<std::string>());
+    if (!size) throw std::invalid_argument(size.error());
+    h.test_size = *size;
+  }
+  if (j.contains("provenance")) h.provenance = provenance_from_json(j.at("provenance"));
   if (h.shard.count == 0 || h.shard.index >= h.shard.count || h.first > h.last || h.last > h.sample_size || h.labels.empty())
     throw std::invalid_argument("its header does not hold together");
   return h;
@@ -118,31 +124,34 @@ std::string run_fingerprint(const RunConfig& c, const PromptTemplate& prompt, st
   for (const auto& l : c.labels) labels += l + ",";
   const auto parts = fmt::format(
       "{}\n{} rows\ncolumns {} {}\nlabels {}\nsample {} seed {}\nprompt {}\nparser {} {}\napi {}\nmodel {}\ntemperature {} top_p {} "
-      "max_tokens {}\nvotes {} early_stop {}\nwith_confidence {}",
+      "max_tokens {}\nvotes {} early_stop {}\nwith_confidence {}\ntest_size {}",
       source, total_rows, c.columns.text, c.columns.label, labels, c.n_sample, c.seed, prompt.render(""), static_cast<int>(c.parser),
       static_cast<int>(c.answer_format), wire_format(c.api).store_tag, c.generation.model, c.generation.temperature, c.generation.top_p,
-      c.generation.max_tokens, c.votes, c.early_stop, c.with_confidence);
+      c.generation.max_tokens, c.votes, c.early_stop, c.with_confidence, c.test_size.text());
   return sha256_hex(parts);
 }
 
 ShardPartWriter::ShardPartWriter(const std::string& path, const ShardHeader& h) : file_(create_part(path)) {
-  file_.append(dump({{"synthgen_shard_part", part_format},
-                     {"index", h.shard.index},
-                     {"count", h.shard.count},
-                     {"fingerprint", h.fingerprint},
-                     {"first", h.first},
-                     {"last", h.last},
-                     {"sample_size", h.sample_size},
-                     {"total", h.total},
-                     {"n_sample", h.n_sample},
-                     {"seed", h.seed},
-                     {"labels", h.labels},
-                     {"with_confidence", h.with_confidence},
-                     {"answer_format", h.answer_format == AnswerFormat::label_word ? "label_word" : "json_object"},
-                     {"source", h.source}}));
+  Json header = {{"synthgen_shard_part", part_format},
+                 {"index", h.shard.index},
+                 {"count", h.shard.count},
+                 {"fingerprint", h.fingerprint},
+                 {"first", h.first},
+                 {"last", h.last},
+                 {"sample_size", h.sample_size},
+                 {"total", h.total},
+                 {"n_sample", h.n_sample},
+                 {"seed", h.seed},
+                 {"labels", h.labels},
+                 {"with_confidence", h.with_confidence},
+                 {"answer_format", h.answer_format == AnswerFormat::label_word ? "label_word" : "json_object"},
+                 {"source", h.source}};
+  if (h.test_size.on()) header["test_size"] = h.test_size.text();
+  if (!h.provenance.empty()) header["provenance"] = provenance_json(h.provenance);
+  file_.append(dump(header));
 }
 
-void ShardPartWriter::add(const RowVotes& r) {
+void ShardPartWriter::add(const RowVotes& r, bool in_test) {
   Json votes = Json::array();
   Json status = Json::array();
   for (std::size_t v = 0; v < r.votes.size(); ++v) {
@@ -150,12 +159,10 @@ void ShardPartWriter::add(const RowVotes& r) {
     votes.push_back(vote.has_value() ? Json(vote.value()) : Json());
     status.push_back(status_name(r.status[v]));
   }
-  file_.append(dump({{"index", r.row.index},
-                     {"text", r.row.text},
-                     {"gold", r.row.gold ? Json(*r.row.gold) : Json()},
-                     {"votes", votes},
-                     {"status", status},
-                     {"answers", r.answers}}));
+  Json line = {{"index", r.row.index}, {"text", r.row.text}, {"gold", r.row.gold ? Json(*r.row.gold) : Json()},
+               {"votes", votes},       {"status", status},   {"answers", r.answers}};
+  if (in_test) line["test"] = true;
+  file_.append(dump(line));
 }
 
 void ShardPartWriter::finish(const ShardTrailer& t) {
@@ -195,6 +202,7 @@ std::expected<const StoredRow*, std::string> ShardPartReader::next_row() {
     for (const auto& v : j.at("votes")) row.votes.push_back(v.is_null() ? std::nullopt : std::optional<LabelId>(v.get<LabelId>()));
     for (const auto& s : j.at("status")) row.status.push_back(status_from(s.get<std::string>()));
     row.answers = j.at("answers").get<std::vector<std::string>>();
+    row.test = j.value("test", false);
     if (row.status.size() != row.votes.size() || (!row.answers.empty() && row.answers.size() != row.votes.size()))
       throw std::invalid_argument("votes, status and answers differ in length");
     return &row_;

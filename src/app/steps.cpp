@@ -3,7 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <ctime>
+
 #include "synthgen/app/run_error.hpp"
+#include "synthgen/io/digest.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/files.hpp"
 
@@ -25,6 +29,20 @@ PromptTemplate load_prompt(const RunConfig& config) {
 HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::string> extra) {
   if (token) extra.push_back("Authorization: Bearer " + token->value);
   return HeaderList(extra);
+}
+
+std::string utc_timestamp() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+Provenance run_provenance(const RunConfig& config, const std::string& source, const std::string& data_sha256,
+                          const PromptTemplate& prompt) {
+  return make_provenance(config, {SYNTHGEN_VERSION, utc_timestamp(), source, data_sha256, sha256_hex(prompt.text())});
 }
 
 std::string synthgen_cache_dir() {

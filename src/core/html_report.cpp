@@ -18,7 +18,7 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em}
 table{border-collapse:collapse}td,th{padding:.35em .6em;border:1px solid #ddd;text-align:right}
 th{background:#f4f4f4}td.text{text-align:left;max-width:40em}
 .bar{height:1.1em;background:#3b7dd8;display:inline-block;vertical-align:middle;margin-right:.4em}
-.bars td{border:none;text-align:left;white-space:nowrap}.vote{font-family:monospace;font-size:.9em}
+.provenance th{text-align:left}.bars td{border:none;text-align:left;white-space:nowrap}.vote{font-family:monospace;font-size:.9em}
 </style>)";
 
 std::string heat_cell(std::size_t count, std::size_t row_total, bool diagonal) {
@@ -88,6 +88,29 @@ std::string figure(const std::string& name, const std::string& value) {
   return "<div class=\"figure\">" + html_escape(name) + "<b>" + html_escape(value) + "</b></div>";
 }
 
+// How the labels were made, as a small table under the title.
+std::string provenance_block(const Provenance& p) {
+  if (p.empty()) return {};
+  std::string out = "<table class=\"provenance\">";
+  const auto record = provenance_json(p);  // held here: items() only refers to it
+  for (const auto& [key, value] : record.items()) {
+    const auto shown = value.is_string() ? value.get<std::string>() : value.is_null() ? std::string("-") : value.dump();
+    out += "<tr><th>" + html_escape(key) + "</th><td class=\"text\">" + html_escape(shown) + "</td></tr>";
+  }
+  return out + "</table>";
+}
+
+std::string split_figures_html(const RunSummary& s) {
+  if (!s.train || !s.test) return {};
+  const auto one = [](const char* name, const SplitFigures& f) {
+    return figure(std::string(name) + " rows", std::to_string(f.rows)) +
+           figure(std::string(name) + " accuracy", fmt::format("{:.4f}", f.metrics.accuracy)) +
+           figure(std::string(name) + " macro-F1", fmt::format("{:.4f}", f.metrics.macro_f1));
+  };
+  return "<h2>Held-out test split (human labels in " + html_escape(s.test->file) + ") and train split (LLM labels in " +
+         html_escape(s.train->file) + ")</h2><div class=\"figures\">" + one("test", *s.test) + one("train", *s.train) + "</div>";
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view text) {
@@ -131,8 +154,8 @@ std::string format_html_report(const RunSummary& s, const LabelSet& labels, cons
   const bool scored = s.has_gold && s.metrics.scored > 0;
   std::string out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>synthgen report</title>";
   out += style;
-  out += "</head><body><h1>synthgen report</h1><p>" + html_escape(fmt::format("{} rows from {}", s.rows, s.source)) +
-         "</p><div class=\"figures\">";
+  out += "</head><body><h1>synthgen report</h1>" + provenance_block(s.provenance) + "<p>" +
+         html_escape(fmt::format("{} rows from {}", s.rows, s.source)) + "</p><div class=\"figures\">";
   if (scored) {
     out += figure("accuracy", fmt::format("{:.4f}", s.metrics.accuracy)) + figure("macro-F1", fmt::format("{:.4f}", s.metrics.macro_f1)) +
            figure("Cohen's kappa", fmt::format("{:.4f}", s.metrics.kappa));
@@ -141,7 +164,7 @@ std::string format_html_report(const RunSummary& s, const LabelSet& labels, cons
          figure("ties", std::to_string(s.ties)) + figure("requests", std::to_string(s.counts.requests)) +
          figure("retries", std::to_string(s.counts.retries)) + figure("failed", std::to_string(s.counts.failed_requests)) +
          figure("tokens", std::to_string(s.counts.prompt_tokens + s.counts.completion_tokens)) +
-         figure("wall time", fmt::format("{:.1f} s", s.wall_s)) + "</div>";
+         figure("wall time", fmt::format("{:.1f} s", s.wall_s)) + "</div>" + split_figures_html(s);
   if (scored) out += confusion_heat_map(s.metrics, labels) + class_bars(s.metrics, labels);
   out += agreement_histogram(tally.agreement_counts());
   if (scored) out += disagreements.html();

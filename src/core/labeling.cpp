@@ -80,6 +80,19 @@ std::string training_csv_record(const Row& row, const VoteResult& result, const 
   return out;
 }
 
+std::string test_csv_header() {
+  std::string out;
+  append_csv_record(out, {"text", "labels", "llm_label"});
+  return out;
+}
+
+std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels) {
+  std::string out;
+  append_csv_record(
+      out, {row.text, row.gold ? labels.name(*row.gold) : std::string(), result.label ? labels.name(*result.label) : std::string()});
+  return out;
+}
+
 std::string details_line(const RowVotes& row, const VoteResult& result, const LabelSet& labels, AnswerFormat format) {
   nlohmann::ordered_json line;
   line["row"] = row.row.index;

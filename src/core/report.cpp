@@ -47,7 +47,37 @@ std::string endpoint_lines(const std::vector<EndpointCounts>& endpoints) {
   return out;
 }
 
+std::string split_line(const char* name, const SplitFigures& f, const char* what) {
+  if (f.metrics.scored == 0) return fmt::format("{:<12}{} rows, {} labeled ({} in {})\n", name, f.rows, f.labeled, what, f.file);
+  return fmt::format("{:<12}{} rows, {} labeled   accuracy {:.4f}   macro-F1 {:.4f}   ({} in {})\n", name, f.rows, f.labeled,
+                     f.metrics.accuracy, f.metrics.macro_f1, what, f.file);
+}
+
+nlohmann::ordered_json split_json(const SplitFigures& f, const char* role, const LabelSet& labels) {
+  nlohmann::ordered_json j;
+  j["role"] = role;
+  j["file"] = f.file;
+  j["rows"] = f.rows;
+  j["labeled"] = f.labeled;
+  j["scored"] = f.metrics.scored;
+  const bool scored = f.metrics.scored > 0;
+  j["accuracy"] = scored ? nlohmann::ordered_json(f.metrics.accuracy) : nlohmann::ordered_json();
+  j["macro_f1"] = scored ? nlohmann::ordered_json(f.metrics.macro_f1) : nlohmann::ordered_json();
+  j["kappa"] = scored ? nlohmann::ordered_json(f.metrics.kappa) : nlohmann::ordered_json();
+  auto& per_class = j["per_class"] = nlohmann::ordered_json::object();
+  for (std::size_t c = 0; c < labels.size() && c < f.metrics.per_class.size(); ++c) {
+    const auto& cs = f.metrics.per_class[c];
+    per_class[labels.names[c]] = {{"precision", cs.precision}, {"recall", cs.recall}, {"f1", cs.f1}, {"support", cs.support}};
+  }
+  j["confusion"] = f.metrics.confusion;
+  return j;
+}
+
 }  // namespace
+
+SplitFigures split_figures(const LabelTally& tally, std::string file) {
+  return SplitFigures{std::move(file), tally.rows(), tally.labeled(), tally.metrics()};
+}
 
 std::string format_report(const RunSummary& s, const LabelSet& labels) {
   std::string out = fmt::format("rows        {} from {}\n", s.rows, s.source);
@@ -67,6 +97,10 @@ std::string format_report(const RunSummary& s, const LabelSet& labels) {
   out += fmt::format("accuracy    {:.4f}   macro-F1 {:.4f}   Cohen's kappa {:.4f}   (over {} rows with gold and model labels)\n",
                      s.metrics.accuracy, s.metrics.macro_f1, s.metrics.kappa, s.metrics.scored);
   out += "\n" + class_table(s.metrics, labels) + "\n" + confusion_table(s.metrics, labels);
+  if (s.train && s.test) {  // the notebook's figures are the test split's
+    out += "\n" + split_line("train split", *s.train, "LLM labels") + split_line("test split", *s.test, "human labels");
+    out += "\ntest split\n" + class_table(s.test->metrics, labels) + "\n" + confusion_table(s.test->metrics, labels);
+  }
   return out;
 }
 
@@ -112,6 +146,11 @@ std::string format_metrics_json(const RunSummary& s, const LabelSet& labels) {
     per_class[labels.names[c]] = {{"precision", cs.precision}, {"recall", cs.recall}, {"f1", cs.f1}, {"support", cs.support}};
   }
   j["confusion"] = s.metrics.confusion;
+  if (s.train && s.test) {
+    j["train"] = split_json(*s.train, "train split: its rows' LLM labels are the training file", labels);
+    j["test"] = split_json(*s.test, "held-out test split: its rows' human labels are the test file; the LLM labels scored here", labels);
+  }
+  if (!s.provenance.empty()) j["provenance"] = provenance_json(s.provenance);
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 

@@ -181,8 +181,9 @@ bool is_stdout(const std::string& path) { return path == "-" || path == "/dev/st
 // standard input only with a format, as it has no extension.
 std::string check_standard_streams(const Settings& s, const RunConfig& c) {
   std::vector<std::string> on_stdout;
-  for (const auto& [option, path] : {std::pair{"output", &c.output}, std::pair{"details", &c.details},
-                                     std::pair{"metrics-json", &c.metrics_json}, std::pair{"report", &c.html_report}}) {
+  for (const auto& [option, path] :
+       {std::pair{"output", &c.output}, std::pair{"details", &c.details}, std::pair{"metrics-json", &c.metrics_json},
+        std::pair{"report", &c.html_report}, std::pair{"test-output", &c.test_output}}) {
     if (is_stdout(*path)) on_stdout.push_back(named(s, option));
   }
   if (on_stdout.size() > 1) {
@@ -226,6 +227,11 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   if (c.labels.size() == 1 && error.empty()) error = "--labels needs at least two labels, got '" + raw(s, "labels") + "'";
   take(whole<std::size_t>(s, "n-sample", 0, 100'000'000), c.n_sample, error);
   take(whole<std::uint64_t>(s, "seed", 0, UINT64_MAX), c.seed, error);
+  if (auto size = parse_test_size(raw(s, "test-size")); size) {
+    c.test_size = *size;
+  } else if (error.empty()) {
+    error = named(s, "test-size") + size.error().substr(std::string_view("--test-size").size());
+  }
   take(one_of(s, "prompt", {"simple", "cot"}), c.prompt_name, error);
   c.prompt_file = std::string(trim(raw(s, "prompt-file")));
   c.answer_format = c.prompt_name == "simple" ? AnswerFormat::label_word : AnswerFormat::json_object;
@@ -265,6 +271,8 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   take(url(s, "datasets-server"), c.datasets_server, error);
   take(url(s, "hub-endpoint"), c.hub_endpoint, error);
   take(non_empty(s, "output"), c.output, error);
+  c.test_output = std::string(trim(raw(s, "test-output")));
+  if (c.test_output.empty() && c.test_size.on()) c.test_output = default_test_output(c.output);
   c.metrics_json = std::string(trim(raw(s, "metrics-json")));
   c.details = std::string(trim(raw(s, "details")));
   c.html_report = std::string(trim(raw(s, "report")));
@@ -300,6 +308,11 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   return c;
 }
 
+std::string default_test_output(const std::string& output) {
+  const auto slash = is_stdout(output) ? std::string::npos : output.rfind('/');
+  return slash == std::string::npos ? std::string("df_test.csv") : output.substr(0, slash + 1) + "df_test.csv";
+}
+
 int in_flight_ceiling(const RunConfig& config) {
   if (config.endpoints.empty()) return config.concurrency;
   int total = 0;
@@ -308,7 +321,8 @@ int in_flight_ceiling(const RunConfig& config) {
 }
 
 bool writes_to_stdout(const RunConfig& config) {
-  return is_stdout(config.output) || is_stdout(config.details) || is_stdout(config.metrics_json) || is_stdout(config.html_report);
+  return is_stdout(config.output) || is_stdout(config.details) || is_stdout(config.metrics_json) || is_stdout(config.html_report) ||
+         is_stdout(config.test_output);
 }
 
 }  // namespace synthgen

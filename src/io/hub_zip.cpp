@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "synthgen/io/dataset_source.hpp"
+#include "synthgen/io/digest.hpp"
 
 namespace synthgen {
 namespace {
@@ -97,7 +98,7 @@ std::expected<Dataset, SourceError> load_phrasebank_zip(HttpPool& pool, const st
   if (!rows) return std::unexpected(SourceError{FailureKind::service, std::string(chosen->member) + ": " + rows.error(), 0});
   const auto total = rows->size();
   return Dataset{sentiment_labels(), std::move(*rows), "the Hub file FinancialPhraseBank-v1.0.zip (" + std::string(chosen->member) + ")",
-                 total};
+                 total, sha256_hex(response.body)};
 }
 
 }  // namespace synthgen

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "synthgen/io/dataset_source.hpp"
+#include "synthgen/io/digest.hpp"
 #include "synthgen/io/files.hpp"
 
 namespace synthgen {
@@ -23,7 +24,7 @@ std::expected<Dataset, SourceError> load_local_file(const std::string& path, Inp
   auto rows = format == InputFormat::jsonl ? parse_jsonl_rows(*text, columns, labels) : parse_csv_rows(*text, columns, labels);
   if (!rows) return fail(name + ": " + rows.error());
   const auto total = rows->size();
-  return Dataset{labels, std::move(*rows), from_stdin ? name : "the local file " + path, total};
+  return Dataset{labels, std::move(*rows), from_stdin ? name : "the local file " + path, total, sha256_hex(*text)};
 }
 
 std::expected<void, std::string> relabel(Row& row, const LabelSet& source, const LabelSet& target) {

@@ -61,7 +61,9 @@ LABELS = ["negative", "neutral", "positive"]
 DATASET = "takala/financial_phrasebank"
 SUBSET = "sentences_allagree"
 # How the answers arrived and how long it took: the only metrics that may differ between paths.
-ARRIVAL_KEYS = {"source", "requests", "retries", "retried", "cached", "paced_per_s", "wall_s", "request_wall_s"}
+# The provenance names the path itself (the source, its checksum, each fake's port, the time); its
+# keys are checked by the test_split and provenance scenarios and unit tests.
+ARRIVAL_KEYS = {"source", "requests", "retries", "retried", "cached", "paced_per_s", "wall_s", "request_wall_s", "provenance"}
 FAULT_KINDS = ["429", "503", "500", "reset", "truncated", "ratelimit", "retry_ms"]
 WORDS = ["profit", "sales", "orders", "margin", "outlook", "net loss", "dividend", "headcount", "costs"]
 MOVES = ["rose", "fell", "was unchanged", "doubled", "halved", "beat forecasts", "missed forecasts"]
@@ -415,7 +417,7 @@ def shards_way(case, binary, work, reference, scenario):
             raise CaseFailure(f"{what}: merged {name} differs from the reference's ({len(got)} bytes, expected {len(want)}); "
                               f"first difference at byte {first_difference(want, got)}")
     want, got = metrics_of(reference.outputs), metrics_of(merged)
-    ignored = SHARD_TIMINGS | {"requests", "cached"} | ({"source"} if case.source != "jsonl" else set())
+    ignored = SHARD_TIMINGS | {"requests", "cached", "provenance"} | ({"source"} if case.source != "jsonl" else set())
     for key in sorted(set(want) | set(got)):
         if key not in ignored and want.get(key) != got.get(key):
             raise CaseFailure(f"{what}: merged metrics '{key}' is {got.get(key)!r}, the reference's is {want.get(key)!r}")

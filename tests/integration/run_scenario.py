@@ -708,7 +708,7 @@ def describe(data):
     return "absent" if data is None else f"{len(data)} bytes starting {data[:60]!r}"
 
 
-CSV_KEYS = {"path", "header", "rows", "labels_in", "contains", "equals_file"}
+CSV_KEYS = {"path", "header", "rows", "labels_in", "label_counts", "contains", "equals_file"}
 
 
 def check_csv(spec, o):
@@ -758,6 +758,14 @@ def csv_content_failures(spec, path, records):
         bad = sorted({r[column] for r in rows if r and r[column] not in spec["labels_in"]})
         if bad:
             failures.append(f"csv {path}: labels outside {spec['labels_in']}: {bad}")
+    if "label_counts" in spec:  # {label: rows} of the `labels` column: a split's classes
+        column = header.index("labels") if "labels" in header else -1
+        counts = {}
+        for r in rows:
+            if r:
+                counts[r[column]] = counts.get(r[column], 0) + 1
+        if counts != spec["label_counts"]:
+            failures.append(f"csv {path}: label counts expected {spec['label_counts']}, got {counts}")
     failures += [f"csv {path}: expected a row {row}" for row in spec.get("contains", []) if row not in rows]
     return failures
 

@@ -4,6 +4,7 @@
 // votes, so a split of any size is labeled in the same memory. Says on stderr which source it used.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,6 +33,10 @@ class RowFeed {
   [[nodiscard]] const std::string& description() const { return description_; }
   [[nodiscard]] std::size_t size() const { return selection_.size(); }  // rows this run labels
   [[nodiscard]] const RowSelection& selection() const { return selection_; }
+  // SHA-256 of the data's bytes when read whole from a local file or the zip; else empty.
+  [[nodiscard]] const std::string& data_sha256() const { return data_sha256_; }
+  // With --test-size: whether the row (by its index in the source) is in the held-out test split.
+  [[nodiscard]] bool in_test(std::size_t index) const { return std::binary_search(test_rows_.begin(), test_rows_.end(), index); }
 
   // A page to ask for now, or nothing.
   std::optional<HttpRequest> next_fetch(std::size_t max_pages_ahead);
@@ -50,6 +55,8 @@ class RowFeed {
   RowFeed() = default;
   void start(const RunConfig& config);
   void hand_out(Row& row);
+  void relabel_sample(Dataset& whole, const LabelSet& source_labels, std::size_t first, std::size_t last);
+  void choose_test_split(const RunConfig& config, Dataset& whole);
 
   LabelSet labels_;
   std::optional<LabelSet> relabel_to_;  // --labels with another order or names than the source's
@@ -58,6 +65,8 @@ class RowFeed {
   std::size_t handed_ = 0;
   std::variant<Dataset, ViewerPages> source_;  // a source read whole, or the viewer's pages
   std::optional<DatasetCacheWriter> cache_;
+  std::string data_sha256_;
+  std::vector<std::size_t> test_rows_;  // increasing row indices; empty without --test-size
 };
 
 // Every row of the feed through `each`, pages fetched through `pool` (for `synthgen plan`), failed

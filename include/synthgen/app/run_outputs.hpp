@@ -24,8 +24,12 @@ class RunOutputs {
   // With `part` (a --shard run), the rows also go to the part file beside --output for the merge.
   RunOutputs(const RunConfig& config, const LabelSet& labels, const RowSelection& sample, const std::optional<ShardHeader>& part = {});
 
-  void take(const RowVotes& row);
+  // `in_test`: the row is in the held-out test split (--test-size): it goes to the test file with
+  // its human label, not to the training file.
+  void take(const RowVotes& row, bool in_test = false);
   [[nodiscard]] const LabelTally& tally() const { return tally_; }
+  // With --test-size, the train and test splits' figures into the summary (else nothing).
+  void add_split_figures(RunSummary& summary) const;
 
   // Checks that every sampled row was taken once, in order (else RunError internal, nothing
   // written), then adds the metrics JSON and the HTML report, writes and flushes every file, and
@@ -38,6 +42,9 @@ class RunOutputs {
   LabelTally tally_;
   SampleLedger ledger_;
   AtomicFile training_;
+  std::optional<AtomicFile> test_;  // only for --test-size
+  std::optional<LabelTally> train_tally_;
+  std::optional<LabelTally> test_tally_;
   std::optional<AtomicFile> details_;
   std::optional<AtomicFile> metrics_;
   std::optional<AtomicFile> report_;

@@ -14,6 +14,7 @@
 
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/prompt.hpp"
+#include "synthgen/core/provenance.hpp"
 #include "synthgen/core/report.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/io/files.hpp"
@@ -33,6 +34,8 @@ struct ShardHeader {
   bool with_confidence = false;
   AnswerFormat answer_format = AnswerFormat::json_object;
   std::string source;  // the feed's description
+  TestSize test_size;  // the run's --test-size: each row says whether it is a test row
+  Provenance provenance;
 };
 
 struct ShardTrailer {
@@ -52,7 +55,7 @@ std::string run_fingerprint(const RunConfig& config, const PromptTemplate& promp
 class ShardPartWriter {
  public:
   ShardPartWriter(const std::string& path, const ShardHeader& header);
-  void add(const RowVotes& row);
+  void add(const RowVotes& row, bool in_test = false);
   void finish(const ShardTrailer& trailer);
   AtomicFile& file() { return file_; }
 
@@ -66,6 +69,7 @@ struct StoredRow {
   std::vector<std::optional<LabelId>> votes;
   std::vector<VoteStatus> status;
   std::vector<std::string> answers;
+  bool test = false;  // in the held-out test split (--test-size)
   [[nodiscard]] RowVotes view() const { return RowVotes{row, votes, status, answers}; }
 };
 

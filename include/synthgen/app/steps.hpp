@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "synthgen/core/prompt.hpp"
+#include "synthgen/core/provenance.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/io/dataset_source.hpp"
@@ -20,6 +21,12 @@ HeaderList auth_headers(const std::optional<Token>& token, std::vector<std::stri
 
 // --cache, else the response store in synthgen_cache_dir(); empty with --no-cache.
 std::string response_store_path(const RunConfig& config);
+
+// Now, as ISO 8601 UTC to the second (2026-12-01T09:30:00Z): the provenance's `created`.
+std::string utc_timestamp();
+
+// The provenance of a run's outputs: the config with the time, the data's and the prompt's checksums.
+Provenance run_provenance(const RunConfig& config, const std::string& source, const std::string& data_sha256, const PromptTemplate& prompt);
 
 // $XDG_CACHE_HOME/synthgen, else ~/.cache/synthgen: the response store and the download cache.
 std::string synthgen_cache_dir();

@@ -70,6 +70,12 @@ std::string training_csv_header(bool with_agreement = false);
 // The row's record; empty for a row without a label, which the training file leaves out.
 std::string training_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels, bool with_agreement = false);
 
+// The test file (--test-size): `text,labels,llm_label`, the human label as `labels` (what a
+// classifier trained on the training file is scored against) and the vote's beside it (empty:
+// no vote). Every test row has a record.
+std::string test_csv_header();
+std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels);
+
 // One JSON line for --details: text, gold, label, agreement, tie, and each vote asked with its
 // label (null: no vote), raw answer and reason.
 std::string details_line(const RowVotes& row, const VoteResult& result, const LabelSet& labels, AnswerFormat format);

@@ -32,6 +32,9 @@ class PromptTemplate {
   // The template with `{labels}` replaced by "a, b or c": for label sets other than sentiment.
   [[nodiscard]] PromptTemplate with_labels(const std::vector<std::string>& labels) const;
 
+  // The template itself, for its checksum in the provenance.
+  [[nodiscard]] const std::string& text() const { return text_; }
+
  private:
   explicit PromptTemplate(std::string text) : text_(std::move(text)) {}
   std::string text_;

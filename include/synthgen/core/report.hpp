@@ -3,15 +3,27 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "synthgen/core/labeling.hpp"
 #include "synthgen/core/labels.hpp"
 #include "synthgen/core/metrics.hpp"
+#include "synthgen/core/provenance.hpp"
 #include "synthgen/core/request_counts.hpp"
 
 namespace synthgen {
+
+// The figures of one side of a --test-size split.
+struct SplitFigures {
+  std::string file;  // where its rows were written
+  std::size_t rows = 0;
+  std::size_t labeled = 0;
+  Metrics metrics;  // the votes against the human labels, over its rows
+};
+
+SplitFigures split_figures(const LabelTally& tally, std::string file);
 
 struct RunSummary {
   std::string source;
@@ -26,6 +38,11 @@ struct RunSummary {
   RequestCounts counts;       // requests, retries, failures and tokens
   double wall_s = 0;          // the whole run
   double request_wall_s = 0;  // the request phase alone (what peer clients' benchmarks time)
+  // With --test-size: the train rows (LLM labels in the training file) and the held-out test rows
+  // (human labels in the test file); the figures above stay the whole sample's.
+  std::optional<SplitFigures> train;
+  std::optional<SplitFigures> test;
+  Provenance provenance;  // empty: not written
 };
 
 // The summary's row figures from the tally of decided rows, with the run's request counts.

@@ -12,6 +12,7 @@
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/settings.hpp"
 #include "synthgen/core/shard.hpp"
+#include "synthgen/core/test_split.hpp"
 
 namespace synthgen {
 
@@ -41,6 +42,7 @@ struct RunConfig {
   std::vector<std::string> labels;  // --labels; empty: the dataset's ClassLabel names, else negative/neutral/positive
   std::size_t n_sample = 0;
   std::uint64_t seed = 42;
+  TestSize test_size;  // --test-size: a held-out test split of the sample (off: every row trains)
   // What is asked.
   std::string prompt_name;
   std::string prompt_file;
@@ -68,6 +70,7 @@ struct RunConfig {
   std::string hub_endpoint;
   // What is written; "-" is standard output (for one of them at most).
   std::string output;
+  std::string test_output;  // --test-output; with --test-size, default_test_output(output) when not given
   std::string metrics_json;
   std::string details;
   std::string html_report;
@@ -95,6 +98,9 @@ struct RunConfig {
 };
 
 std::expected<RunConfig, std::string> make_run_config(const Settings& settings);
+
+// df_test.csv beside --output (in its directory).
+std::string default_test_output(const std::string& output);
 
 // The most requests in flight over the whole run: the endpoints' concurrencies together
 // (--concurrency when the config names no endpoint).

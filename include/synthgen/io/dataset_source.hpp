@@ -19,6 +19,7 @@ struct Dataset {
   std::vector<Row> rows;    // by increasing index
   std::string description;  // for the user: where the rows were read from
   std::size_t total = 0;    // rows in the split: rows.size(), or more when only a sample was kept
+  std::string sha256;       // of the bytes read (a local file, the zip); empty for the download cache
 };
 
 enum class FailureKind { input, auth, service };

@@ -161,3 +161,25 @@ TEST(RunConfigPool, TheEnvironmentSeparatesWithSpaces) {
 
 }  // namespace
 }  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+TEST(RunConfigTestSize, ShareRowsAndTheTestFileBesideOutput) {
+  const auto off = config_with({});
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->test_size.on());
+  EXPECT_TRUE(off->test_output.empty()) << "no test file without --test-size";
+  const auto share = config_with({{"test-size", "0.2"}, {"output", "out/train.csv"}});
+  ASSERT_TRUE(share) << share.error();
+  EXPECT_DOUBLE_EQ(share->test_size.fraction, 0.2);
+  EXPECT_EQ(share->test_output, "out/df_test.csv");
+  EXPECT_EQ(config_with({{"test-size", "0.2"}})->test_output, "df_test.csv");
+  EXPECT_EQ(config_with({{"test-size", "45"}, {"test-output", "t.csv"}})->test_output, "t.csv");
+  const auto bad = config_with({{"test-size", "1.5"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().rfind("--test-size must be", 0), 0U) << bad.error();
+}
+
+}  // namespace
+}  // namespace synthgen
