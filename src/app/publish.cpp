@@ -32,19 +32,20 @@ std::size_t data_rows(const std::vector<std::pair<std::string, std::size_t>>& co
 }
 
 std::string card_for(const RunConfig& config, const RunSummary& summary, const std::vector<std::pair<std::string, std::size_t>>& train) {
-  DatasetCardFacts facts{.repo = *config.push_to_hub,
-                         .license = config.license,
-                         .splits = {{"train", "data/train.csv", data_rows(train)}},
-                         .source = summary.source,
-                         .model = config.generation.model,
-                         .endpoint = redact_url(config.endpoint),
-                         .prompt = prompt_name(config),
-                         .votes = config.votes,
-                         .seed = config.seed,
-                         .temperature = config.generation.temperature,
-                         .synthgen_version = SYNTHGEN_VERSION,
-                         .date = today_utc(),
-                         .train_labels = train};
+  DatasetCardFacts facts;
+  facts.repo = *config.push_to_hub;
+  facts.license = config.license;
+  facts.splits = {{"train", "data/train.csv", data_rows(train)}};
+  facts.source = summary.source;
+  facts.model = config.generation.model;
+  facts.endpoint = redact_url(config.endpoint);
+  facts.prompt = prompt_name(config);
+  facts.votes = config.votes;
+  facts.seed = config.seed;
+  facts.temperature = config.generation.temperature;
+  facts.synthgen_version = SYNTHGEN_VERSION;
+  facts.date = today_utc();
+  facts.train_labels = train;
   // HOOK(--test-output): when the run also writes a test split, add {"test", "data/test.csv", rows} here
   // and its file in push_to_hub below; the card's configs then lists both.
   if (summary.has_gold && summary.metrics.scored > 0) {
@@ -60,12 +61,9 @@ ExitCode exit_code_of(HubFailure kind) { return kind == HubFailure::auth ? ExitC
 std::string advice_for(HubFailure kind, const RunConfig& config) {
   const auto by_hand = fmt::format("`hf upload {} . --repo-type dataset`", config.push_to_hub->id());
   switch (kind) {
-    case HubFailure::too_large:
-      return "; upload the files by hand, which goes through Git LFS: " + by_hand;
-    case HubFailure::needs_lfs:
-      return "; upload the files by hand: " + by_hand;
-    default:
-      return "";
+    case HubFailure::too_large: return "; upload the files by hand, which goes through Git LFS: " + by_hand;
+    case HubFailure::needs_lfs: return "; upload the files by hand: " + by_hand;
+    default: return "";
   }
 }
 
@@ -73,8 +71,9 @@ std::string advice_for(HubFailure kind, const RunConfig& config) {
 
 void require_token_for_push(const RunConfig& config, const std::optional<Token>& token) {
   if (!config.push_to_hub || token) return;
-  throw RunError(ExitCode::auth, "--push-to-hub needs a Hugging Face token with write access: set HF_TOKEN in the environment or in .env "
-                                 "(or log in with `hf auth login`)");
+  throw RunError(ExitCode::auth,
+                 "--push-to-hub needs a Hugging Face token with write access: set HF_TOKEN in the environment or in .env "
+                 "(or log in with `hf auth login`)");
 }
 
 void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& summary, const LabelSet& labels, HttpPool& pool) {
@@ -85,12 +84,13 @@ void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& 
   if (!counts) throw RunError(ExitCode::internal, output_name(config.output) + " is not the training file just written: " + counts.error());
   const std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, summary, *counts)}};
   const HubTarget target{config.hub_endpoint, repo, config.revision, config.private_repo};
-  spdlog::info("pushing {} rows to the dataset {} on {} ({})", data_rows(*counts), repo.id(), redact_url(config.hub_endpoint), config.revision);
+  spdlog::info("pushing {} rows to the dataset {} on {} ({})", data_rows(*counts), repo.id(), redact_url(config.hub_endpoint),
+               config.revision);
   const auto pushed = push_files(pool, target, token.value, files, fmt::format("Upload {} rows labeled by synthgen", data_rows(*counts)));
   if (!pushed) {
     throw RunError(exit_code_of(pushed.error().kind), "--push-to-hub " + repo.id() + ": " + pushed.error().message +
-                                                          advice_for(pushed.error().kind, config) + "; the run's files are written on disk (" +
-                                                          output_name(config.output) + ")");
+                                                          advice_for(pushed.error().kind, config) +
+                                                          "; the run's files are written on disk (" + output_name(config.output) + ")");
   }
   spdlog::info("published {}{}", repo.id(), pushed->empty() ? "" : ": " + *pushed);
 }

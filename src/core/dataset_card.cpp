@@ -97,9 +97,12 @@ std::optional<std::string> known_license(std::string_view dataset) {
 }
 
 std::string size_category(std::size_t rows) {
-  constexpr std::array<std::pair<std::size_t, std::string_view>, 6> bounds{
-      {{1'000, "n<1K"}, {10'000, "1K<n<10K"}, {100'000, "10K<n<100K"}, {1'000'000, "100K<n<1M"}, {10'000'000, "1M<n<10M"},
-       {100'000'000, "10M<n<100M"}}};
+  constexpr std::array<std::pair<std::size_t, std::string_view>, 6> bounds{{{1'000, "n<1K"},
+                                                                            {10'000, "1K<n<10K"},
+                                                                            {100'000, "10K<n<100K"},
+                                                                            {1'000'000, "100K<n<1M"},
+                                                                            {10'000'000, "1M<n<10M"},
+                                                                            {100'000'000, "10M<n<100M"}}};
   for (const auto& [bound, tag] : bounds) {
     if (rows < bound) return std::string(tag);
   }
@@ -152,8 +155,9 @@ std::expected<std::vector<std::pair<std::string, std::size_t>>, std::string> lab
 std::string dataset_card(const DatasetCardFacts& f) {
   std::string out = front_matter(f);
   out += "\n# " + f.repo.id() + "\n\n";
-  out += "Texts labeled by a large language model with synthgen, for training a small "
-         "classifier. The labels are synthetic: check the figures below before you rely on them.\n\n";
+  out +=
+      "Texts labeled by a large language model with synthgen, for training a small "
+      "classifier. The labels are synthetic: check the figures below before you rely on them.\n\n";
   out += provenance(f) + figures(f) + distribution(f);
   out += "## Load it\n\n```python\nfrom datasets import load_dataset\n\nds = load_dataset(\"" + f.repo.id() + "\")\n```\n";
   return out;

@@ -214,10 +214,12 @@ std::string check_push(const Settings& s, RunConfig& c) {
   if (c.license.empty())
     return named(s, "push-to-hub") + " needs --license: the license of " + (c.input_file.empty() ? c.dataset : c.input_file) +
            " is not known to synthgen; give the Hub's id of the source's license (e.g. --license cc-by-4.0, or other)";
-  if (!std::ranges::all_of(c.license, [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' || ch == '.' || ch == '+'; }))
+  if (!std::ranges::all_of(
+          c.license, [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' || ch == '.' || ch == '+'; }))
     return bad(s, "license", raw(s, "license"), "a Hub license id (letters, digits, '-', '.', '+'), e.g. cc-by-4.0");
   if (is_stdout(c.output)) return named(s, "push-to-hub") + " publishes the --output file: give --output a file name, not -";
-  if (!c.shard_text.empty()) return named(s, "push-to-hub") + " publishes a whole run, not a shard: push after `synthgen merge` in a run without --shard";
+  if (!c.shard_text.empty())
+    return named(s, "push-to-hub") + " publishes a whole run, not a shard: push after `synthgen merge` in a run without --shard";
   if (c.offline) return named(s, "push-to-hub") + " goes on the network: drop --offline (HF_HUB_OFFLINE)";
   return {};
 }

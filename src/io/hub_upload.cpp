@@ -22,8 +22,8 @@ HttpRequest hub_request(std::string url, std::string body, const std::string& to
   request.url = std::move(url);
   request.body = std::move(body);
   // "Expect:" off: no 100-continue round trip before a commit's body.
-  request.headers = HeaderList({"Content-Type: " + std::string(content_type), "Accept: application/json", "Expect:",
-                                "Authorization: Bearer " + token, "User-Agent: synthgen/" SYNTHGEN_VERSION});
+  request.headers = HeaderList({"Content-Type: " + std::string(content_type), "Accept: application/json",
+                                "Expect:", "Authorization: Bearer " + token, "User-Agent: synthgen/" SYNTHGEN_VERSION});
   return request;
 }
 
@@ -35,7 +35,8 @@ std::string api_url(const HubTarget& t, std::string_view what) {
 HubError failure(std::string_view step, const HubTarget& t, const HttpResponse& r, const std::string& token) {
   const auto say = [&](HubFailure kind, const std::string& text) { return HubError{kind, redact(text, token)}; };
   if (!r.transport_error.empty())
-    return say(HubFailure::service, fmt::format("{} failed: cannot reach the Hub at {}: {}", step, redact_url(t.endpoint), r.transport_error));
+    return say(HubFailure::service,
+               fmt::format("{} failed: cannot reach the Hub at {}: {}", step, redact_url(t.endpoint), r.transport_error));
   const auto detail = service_error_text(r.body);
   const auto said = detail.empty() ? std::string() : " (" + detail + ")";
   switch (r.status) {
@@ -47,10 +48,8 @@ HubError failure(std::string_view step, const HubTarget& t, const HttpResponse& 
       return say(HubFailure::auth, fmt::format("the token may not write to {} (403 on {}){}: push to your own namespace or an "
                                                "organization you can write to, or use a token with write access to {}",
                                                t.repo.id(), step, said, t.repo.owner));
-    case 413:
-      return say(HubFailure::too_large, fmt::format("the Hub refused the commit as too large (413){}", said));
-    default:
-      return say(HubFailure::service, fmt::format("{} failed: the Hub answered {}{}", step, r.status, said));
+    case 413: return say(HubFailure::too_large, fmt::format("the Hub refused the commit as too large (413){}", said));
+    default: return say(HubFailure::service, fmt::format("{} failed: the Hub answered {}{}", step, r.status, said));
   }
 }
 
@@ -88,8 +87,10 @@ std::expected<std::vector<std::string>, std::string> lfs_paths(std::string_view 
         !file["uploadMode"].is_string())
       return std::unexpected("a file of the preupload answer has no path or uploadMode");
     const auto mode = file["uploadMode"].get<std::string>();
-    if (mode == "lfs") lfs.push_back(file["path"].get<std::string>());
-    else if (mode != "regular") return std::unexpected("the preupload answer's uploadMode '" + mode + "' is not regular or lfs");
+    if (mode == "lfs")
+      lfs.push_back(file["path"].get<std::string>());
+    else if (mode != "regular")
+      return std::unexpected("the preupload answer's uploadMode '" + mode + "' is not regular or lfs");
   }
   return lfs;
 }
@@ -98,15 +99,16 @@ std::string commit_body(std::string_view summary, std::string_view description, 
   // _prepare_commit_payload: a header line, then one "file" line per regular file, base64.
   std::string body = nlohmann::json{{"key", "header"}, {"value", {{"summary", summary}, {"description", description}}}}.dump() + "\n";
   for (const auto& file : files) {
-    body += nlohmann::json{{"key", "file"}, {"value", {{"content", base64_encode(file.content)}, {"path", file.path}, {"encoding", "base64"}}}}
-                .dump() +
-            "\n";
+    body +=
+        nlohmann::json{{"key", "file"}, {"value", {{"content", base64_encode(file.content)}, {"path", file.path}, {"encoding", "base64"}}}}
+            .dump() +
+        "\n";
   }
   return body;
 }
 
-std::expected<std::string, HubError> push_files(HttpPool& pool, const HubTarget& t, const std::string& token, std::span<const HubFile> files,
-                                                std::string_view summary) {
+std::expected<std::string, HubError> push_files(HttpPool& pool, const HubTarget& t, const std::string& token,
+                                                std::span<const HubFile> files, std::string_view summary) {
   // 1. POST /api/repos/create; 409: it exists already, which is fine (create_repo(exist_ok=True)).
   auto created = send(pool, hub_request(t.endpoint + "/api/repos/create", create_repo_body(t), token, "application/json"));
   if (!created.ok() && created.status != 409) return std::unexpected(failure("creating dataset " + t.repo.id(), t, created, token));
@@ -117,8 +119,8 @@ std::expected<std::string, HubError> push_files(HttpPool& pool, const HubTarget&
   const auto lfs = lfs_paths(modes.body);
   if (!lfs) return std::unexpected(HubError{HubFailure::service, "the Hub's preupload answer is unreadable: " + lfs.error()});
   if (!lfs->empty())
-    return std::unexpected(HubError{HubFailure::needs_lfs, "the Hub wants " + lfs->front() +
-                                                               " uploaded through Git LFS, which synthgen does not do yet"});
+    return std::unexpected(
+        HubError{HubFailure::needs_lfs, "the Hub wants " + lfs->front() + " uploaded through Git LFS, which synthgen does not do yet"});
   // 3. POST /api/datasets/{repo}/commit/{revision}: every file in one commit (NDJSON).
   auto committed = send(pool, hub_request(api_url(t, "commit"), commit_body(summary, "", files), token, "application/x-ndjson"));
   if (!committed.ok()) return std::unexpected(failure("committing the files", t, committed, token));

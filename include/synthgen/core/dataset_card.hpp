@@ -55,7 +55,7 @@ struct DatasetCardFacts {
   unsigned long long seed = 0;
   double temperature = 0;
   std::string synthgen_version;
-  std::string date;  // YYYY-MM-DD, UTC
+  std::string date;                // YYYY-MM-DD, UTC
   std::optional<double> accuracy;  // against the human labels, when there were some
   std::optional<double> macro_f1;
   std::size_t scored = 0;  // rows the figures are over

@@ -84,18 +84,19 @@ DatasetCardFacts facts() {
 
 TEST(DatasetCard, FrontMatterHasWhatTheHubReads) {
   const auto card = dataset_card(facts());
-  EXPECT_TRUE(card.starts_with("---\nlicense: cc-by-nc-sa-3.0\ntask_categories:\n- text-classification\nlanguage:\n- en\n"
-                               "size_categories:\n- n<1K\ntags:\n- synthetic\nconfigs:\n- config_name: default\n  data_files:\n"
-                               "  - split: train\n    path: data/train.csv\n  - split: test\n    path: data/test.csv\n---\n"))
+  EXPECT_TRUE(
+      card.starts_with("---\nlicense: cc-by-nc-sa-3.0\ntask_categories:\n- text-classification\nlanguage:\n- en\n"
+                       "size_categories:\n- n<1K\ntags:\n- synthetic\nconfigs:\n- config_name: default\n  data_files:\n"
+                       "  - split: train\n    path: data/train.csv\n  - split: test\n    path: data/test.csv\n---\n"))
       << card;
 }
 
 TEST(DatasetCard, BodyHasProvenanceFiguresLabelsAndLoading) {
   const auto card = dataset_card(facts());
-  for (const auto* part : {"# me/pb\n", "| model | `mistralai/Mixtral-8x7B-Instruct-v0.1` |", "| endpoint | http://***@host/v1 |",
-                           "| prompt | cot |", "| votes per row | 3 |", "| seed | 42 |", "| temperature | 0.8 |", "| made with | synthgen 1.2.3 |",
-                           "| date | 2026-12-01 |", "accuracy 0.9000, macro-F1 0.8500", "| positive | 2 | 66.7 % |", "| all | 3 | |",
-                           "load_dataset(\"me/pb\")"}) {
+  for (const auto* part :
+       {"# me/pb\n", "| model | `mistralai/Mixtral-8x7B-Instruct-v0.1` |", "| endpoint | http://***@host/v1 |", "| prompt | cot |",
+        "| votes per row | 3 |", "| seed | 42 |", "| temperature | 0.8 |", "| made with | synthgen 1.2.3 |", "| date | 2026-12-01 |",
+        "accuracy 0.9000, macro-F1 0.8500", "| positive | 2 | 66.7 % |", "| all | 3 | |", "load_dataset(\"me/pb\")"}) {
     EXPECT_NE(card.find(part), std::string::npos) << part << "\n" << card;
   }
 }

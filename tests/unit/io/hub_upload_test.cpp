@@ -12,8 +12,7 @@ const std::vector<HubFile> files{{"data/train.csv", "text,labels\nok,positive\n"
 
 TEST(HubUpload, CreateRepoBody) {
   HubTarget target{"http://hub", {"me", "pb"}, "main", false};
-  EXPECT_EQ(nlohmann::json::parse(create_repo_body(target)),
-            (nlohmann::json{{"name", "pb"}, {"organization", "me"}, {"type", "dataset"}}));
+  EXPECT_EQ(nlohmann::json::parse(create_repo_body(target)), (nlohmann::json{{"name", "pb"}, {"organization", "me"}, {"type", "dataset"}}));
   target.private_repo = true;
   EXPECT_EQ(nlohmann::json::parse(create_repo_body(target))["visibility"], "private");
 }
