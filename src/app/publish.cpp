@@ -36,7 +36,9 @@ std::string card_for(const RunConfig& config, const RunSummary& summary, const s
   facts.repo = *config.push_to_hub;
   facts.license = config.license;
   facts.splits = {{"train", "data/train.csv", data_rows(train)}};
-  facts.source = summary.source;
+  // The dataset's id first: the card links the data to its source.
+  facts.source = config.input_file.empty() ? fmt::format("{} ({}, {}): {}", config.dataset, config.subset, config.split, summary.source)
+                                           : summary.source;
   facts.model = config.generation.model;
   facts.endpoint = redact_url(config.endpoint);
   facts.prompt = prompt_name(config);

@@ -47,7 +47,7 @@ std::string front_matter(const DatasetCardFacts& f) {
 std::string provenance(const DatasetCardFacts& f) {
   std::string out = "## How it was made\n\n";
   out += fmt::format(
-      "Each text was sent {} times to `{}` with a few-shot prompt; the majority of the answers is its label "
+      "Each text was sent up to {} times to `{}` with a few-shot prompt; the majority of the answers is its label "
       "(self-consistency), a tie broken by a seeded draw.\n\n",
       f.votes, f.model);
   out += "| | |\n|---|---|\n";
