@@ -133,7 +133,7 @@ TEST(PushConfig, RefusedBeforeTheRun) {
        "--license must be a Hub license id (letters, digits, '-', '.', '+'), e.g. cc-by-4.0, got 'cc by'"},
       {{{"push-to-hub", "me/pb"}, {"output", "-"}}, "--push-to-hub publishes the --output file: give --output a file name, not -"},
       {{{"push-to-hub", "me/pb"}, {"offline", "true"}}, "--push-to-hub goes on the network: drop --offline (HF_HUB_OFFLINE)"},
-      {{{"push-to-hub", "me/pb"}, {"revision", " "}}, "--revision must be a branch name, got ' '"},
+      {{{"push-to-hub", "me/pb"}, {"revision", "a b"}}, "--revision must be a branch name, got 'a b'"},
   };
   for (const auto& [flags, message] : cases) {
     const auto c = config_with(flags);
