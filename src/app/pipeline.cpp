@@ -1,5 +1,5 @@
 // The run: check -> open the rows -> stream rows, votes and decided labels through one HTTP pool
-// -> commit the outputs -> report.
+// -> commit the outputs -> report -> publish (--push-to-hub).
 #include "synthgen/app/pipeline.hpp"
 
 #include <fmt/format.h>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "synthgen/app/collect_votes.hpp"
+#include "synthgen/app/publish.hpp"
 #include "synthgen/app/row_feed.hpp"
 #include "synthgen/app/run_outputs.hpp"
 #include "synthgen/app/steps.hpp"
@@ -236,12 +237,14 @@ bool endpoint_needs_token(const std::string& url) {
   return false;
 }
 
-ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token) {
+ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token, const std::optional<Token>& hub_token) {
   const Stopwatch run_clock;
   // Everything that can be checked is checked before anything is paid for.
   check_one_role_per_file(config);
   check_outputs_writable(config);
   require_token_where_needed(config, token);
+  const auto& push_token = hub_token ? hub_token : token;
+  require_token_for_push(config, push_token);
   const auto prompt_template = load_prompt(config);
   HttpPool pool({in_flight_ceiling(config), config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store(config);
@@ -278,6 +281,8 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   if (config.print_report) print_report(format_report(summary, feed.labels()), config);
   fail_if_incomplete(votes, store.get());
   fail_below_quality_floor(summary, config);
+  // 8. Publish a good run as a dataset repo (--push-to-hub); the files stay on disk whatever happens.
+  if (config.push_to_hub) push_to_hub(config, *push_token, summary, feed.labels(), pool);
   return ExitCode::ok;
 }
 

@@ -139,6 +139,7 @@ int synthgen_main(int argc, char** argv) {
       if (!shard) return fail(ExitCode::usage, shard.error(), secret);
       config->shard = *shard;
     }
+    const auto hub_token = token;  // --push-to-hub's, whatever key the endpoint takes
     if (auto key = openai_key_for(config->endpoint, env)) {
       token = std::move(key);
       secret = token->value;
@@ -154,7 +155,7 @@ int synthgen_main(int argc, char** argv) {
       return static_cast<int>(run_batch_command(batch, *config, token, command_line.import_files()));
     // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output
     // that goes away (`--output - | head`) makes the write fail with EPIPE, an output error.
-    return static_cast<int>(run_labeling(*config, token));
+    return static_cast<int>(run_labeling(*config, token, hub_token));
   } catch (const RunError& e) {
     return fail(e.code(), e.what(), secret);
   } catch (const std::exception& e) {

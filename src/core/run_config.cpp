@@ -2,6 +2,7 @@
 #include "synthgen/core/run_config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -199,6 +200,31 @@ std::string check_standard_streams(const Settings& s, const RunConfig& c) {
   return {};
 }
 
+// --push-to-hub OWNER/NAME and its companions; checked before anything is paid for.
+std::string check_push(const Settings& s, RunConfig& c) {
+  const auto repo = std::string(trim(raw(s, "push-to-hub")));
+  if (repo.empty()) return {};
+  auto id = parse_hub_repo_id(repo);
+  if (!id) return named(s, "push-to-hub") + " " + id.error();
+  c.push_to_hub = *id;
+  c.revision = std::string(trim(raw(s, "revision")));
+  if (c.revision.empty() || std::ranges::any_of(c.revision, [](char ch) { return ch <= ' '; }))
+    return bad(s, "revision", raw(s, "revision"), "a branch name");
+  c.license = std::string(trim(raw(s, "license")));
+  if (c.license.empty() && c.input_file.empty()) c.license = known_license(c.dataset).value_or("");
+  if (c.license.empty())
+    return named(s, "push-to-hub") + " needs --license: the license of " + (c.input_file.empty() ? c.dataset : c.input_file) +
+           " is not known to synthgen; give the Hub's id of the source's license (e.g. --license cc-by-4.0, or other)";
+  if (!std::ranges::all_of(
+          c.license, [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' || ch == '.' || ch == '+'; }))
+    return bad(s, "license", raw(s, "license"), "a Hub license id (letters, digits, '-', '.', '+'), e.g. cc-by-4.0");
+  if (is_stdout(c.output)) return named(s, "push-to-hub") + " publishes the --output file: give --output a file name, not -";
+  if (!c.shard_text.empty())
+    return named(s, "push-to-hub") + " publishes a whole run, not a shard: push after `synthgen merge` in a run without --shard";
+  if (c.offline) return named(s, "push-to-hub") + " goes on the network: drop --offline (HF_HUB_OFFLINE)";
+  return {};
+}
+
 // Assigns the checked value or records the first error.
 template <typename T, typename U>
 void take(std::expected<T, std::string> checked, U& field, std::string& error) {
@@ -303,7 +329,9 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   bool no_report = false;
   take(boolean(s, "no-report"), no_report, error);
   c.print_report = !no_report;
+  take(boolean(s, "private"), c.private_repo, error);
   if (error.empty()) error = check_standard_streams(s, c);
+  if (error.empty()) error = check_push(s, c);
   if (!error.empty()) return std::unexpected(error);
   return c;
 }

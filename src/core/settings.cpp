@@ -66,6 +66,12 @@ constexpr OptionSpec options[] = {
     {"shard", "",
      "label only shard K of N of the sample (K/N, K from 0), or auto: from the scheduler (Slurm array, Kubernetes Indexed Job, AWS "
      "Batch array); writes OUTPUT.shard.jsonl beside --output for `synthgen merge`"},
+    {"push-to-hub", "",
+     "after a good run, publish the training file and a dataset card as the dataset repo OWNER/NAME on the Hub (needs a token "
+     "with write access)"},
+    {"private", "false", "--push-to-hub: create the dataset repo private"},
+    {"revision", "main", "--push-to-hub: the branch to commit to"},
+    {"license", "", "--push-to-hub: the dataset card's license (a Hub license id, e.g. cc-by-4.0) [default: the source's, when known]"},
     {"batch-out", "batch_requests.jsonl", "`batch export`: the request file to write (more parts: NAME.2.jsonl, ...)"},
     {"batch-max-requests", "50000", "`batch export` and `submit`: most requests in one file (the OpenAI Batch API's limit; 0: no limit)"},
     {"batch-max-bytes", "200000000", "`batch export` and `submit`: most bytes in one file (the OpenAI Batch API's 200 MB; 0: no limit)"},

@@ -44,6 +44,7 @@ Usage: fake_hf.py --scenario FILE.json --port-file PATH [--log FILE] [--base-dir
 Standard library only (Python 3.11).
 """
 import argparse
+import base64
 import email.message
 import email.parser
 import hashlib
@@ -66,7 +67,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_LABELS = ["negative", "neutral", "positive"]
 DEFAULT_FEATURES = [
@@ -92,7 +93,9 @@ COT_REASON = "The sentence reports company news and its likely effect on the sha
 GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
-SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api"}
+SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api", "hub"}
+HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "max_commit_bytes"}
+REPO_PART = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
 CONFIG_KEYS = {"file", "split", "features"}
 ZIP_KEYS = {"line_ending", "redirect", "status", "body", "headers"}
@@ -110,7 +113,7 @@ ANSWER_TAIL = b'"},"finish_reason":"stop"}]}'
 ENDLESS_CHUNK = b"positive " * 7282  # 64 KiB of a model that never stops
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
-CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "files", "batches", "other")
+CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "files", "batches", "hub", "other")
 BATCH_KEYS = {"polls_per_step", "outcome", "finished_share", "error_lines", "shuffle", "output_file_missing",
               "failed_errors", "status_zero", "max_file_bytes", "live_faults"}
 BATCH_OUTCOMES = {"completed", "expired", "failed", "cancelled"}
@@ -273,6 +276,7 @@ class Scenario:
     shapes: dict = field(default_factory=dict)  # name -> recorded real shape (load_shapes)
     models: list | None = None  # GET /v1/models lists these ids; None: 404
     batch_api: dict = field(default_factory=dict)  # the Files and Batches API's behaviour (check_batch_api)
+    hub: dict = field(default_factory=dict)  # the Hub's repo and commit API (HubRepos)
 
 
 def read_jsonl(path):
@@ -330,7 +334,9 @@ def load_scenario(path, base_dir):
         raise SystemExit("fake_hf: models must be a list of model ids")
     batch_api = spec.get("batch_api", {})
     check_batch_api(batch_api)
-    return Scenario(spec.get("token"), datasets, model, shapes, models, batch_api)
+    hub = spec.get("hub", {})
+    check_keys(hub, HUB_KEYS, "hub")
+    return Scenario(spec.get("token"), datasets, model, shapes, models, batch_api, hub)
 
 
 def check_batch_api(spec):
@@ -1128,10 +1134,170 @@ class Stats:
                     "inference": list(self.inference), "batch": dict(self.batch)}
 
 
+# ---------------------------------------------------------------- the Hub's repo and commit API
+
+
+class HubRepos:
+    """The Hub's dataset repos as huggingface_hub's HfApi sees them (docs/wire-formats.md §9; hf_api.py
+    create_repo, _commit_api.py _fetch_upload_modes and create_commit): POST /api/repos/create,
+    POST /api/datasets/{repo}/preupload/{rev}, POST /api/datasets/{repo}/commit/{rev} (NDJSON), and the
+    committed files served back by GET /datasets/{repo}/resolve/{rev}/{path}. The repos live as long as
+    the server (a second run finds the first's: 409). The scenario's "hub" section (all optional):
+      token             the only token the Hub routes take (default: the scenario's "token"); 401 otherwise,
+                        and always without an Authorization header
+      forbidden_owners  owners the token may not write to: 403 on create, preupload and commit
+      existing          repo ids that exist from the start (create answers 409)
+      lfs_over_bytes    preupload answers "lfs" for a file larger than this (default 10 MiB)
+      max_commit_bytes  a commit body larger than this is refused with 413
+    A commit is checked: Content-Type application/x-ndjson, a header line first with a string summary,
+    then "file" lines whose content decodes as base64 and "lfsFile" lines, each with a relative path.
+    /_fake/stats has "hub": {"creates", "preuploads", "commits", "repos": {id: {"private", "revisions":
+    {rev: {path: text}}}}}."""
+
+    def __init__(self, spec, default_token):
+        self.spec = spec
+        self.token = spec.get("token", default_token)
+        self.lock = threading.Lock()
+        self.repos = {repo: {"private": False, "revisions": {"main": {}}} for repo in spec.get("existing", [])}
+        self.counts = dict.fromkeys(("creates", "preuploads", "commits"), 0)
+
+    def authorized(self, authorization):
+        if not authorization.startswith("Bearer "):
+            return False
+        return self.token is None or authorization == f"Bearer {self.token}"
+
+    def check_write(self, repo):
+        owner = repo.split("/")[0]
+        if owner in self.spec.get("forbidden_owners", []):
+            raise Abort(json_reply(403, {"error": f"You don't have the rights to create a dataset under the namespace \"{owner}\""}))
+
+    def create(self, body):
+        request = parse_json_object(body, lambda m: json_reply(400, {"error": m}))
+        name, owner = request.get("name"), request.get("organization")
+        if request.get("type") != "dataset" or not isinstance(name, str) or not isinstance(owner, str):
+            raise Abort(json_reply(400, {"error": "type must be dataset, name and organization strings"}))
+        if not re.fullmatch(REPO_PART, name) or not re.fullmatch(REPO_PART, owner):
+            raise Abort(json_reply(400, {"error": f"Invalid repo name {owner}/{name}"}))
+        private = request.get("visibility") == "private" or request.get("private") is True
+        repo = f"{owner}/{name}"
+        self.check_write(repo)
+        with self.lock:
+            self.counts["creates"] += 1
+            if repo in self.repos:
+                return json_reply(409, {"error": "You already created this dataset repo", "url": f"/datasets/{repo}"})
+            self.repos[repo] = {"private": private, "revisions": {"main": {}}}
+        return json_reply(200, {"url": f"/datasets/{repo}", "name": repo, "id": stable_hex(repo)})
+
+    def revision_files(self, repo, revision):
+        self.check_write(repo)
+        with self.lock:
+            entry = self.repos.get(repo)
+            if entry is None:
+                raise Abort(api_error(404, "Repository not found", "RepoNotFound"))
+            if revision not in entry["revisions"]:
+                raise Abort(api_error(404, f"Invalid rev id: {revision}", "RevisionNotFound"))
+            return entry["revisions"][revision]
+
+    def preupload(self, repo, revision, body):
+        self.revision_files(repo, revision)
+        request = parse_json_object(body, lambda m: json_reply(400, {"error": m}))
+        files = request.get("files")
+        if not isinstance(files, list) or not files:
+            raise Abort(json_reply(400, {"error": "files must be a non-empty list"}))
+        answer = []
+        threshold = self.spec.get("lfs_over_bytes", 10 * 1024 * 1024)
+        for file in files:
+            if not isinstance(file, dict) or not isinstance(file.get("path"), str) or not is_int(file.get("size")):
+                raise Abort(json_reply(400, {"error": "each file needs path (string), size (int) and sample (base64)"}))
+            try:
+                sample = base64.b64decode(file.get("sample", ""), validate=True)
+            except (ValueError, TypeError):
+                raise Abort(json_reply(400, {"error": f"sample of {file['path']} is not base64"}))
+            if len(sample) > 512 or len(sample) > file["size"]:
+                raise Abort(json_reply(400, {"error": f"sample of {file['path']} is longer than 512 bytes or the file"}))
+            mode = "lfs" if file["size"] > threshold else "regular"
+            answer.append({"path": file["path"], "uploadMode": mode, "shouldIgnore": False})
+        with self.lock:
+            self.counts["preuploads"] += 1
+        return json_reply(200, {"files": answer, "commitOid": stable_hex(repo, revision, length=40)})
+
+    def commit(self, repo, revision, content_type, body):
+        files = self.revision_files(repo, revision)
+        if (content_type or "").split(";")[0].strip() != "application/x-ndjson":
+            raise Abort(json_reply(400, {"error": f"Content-Type must be application/x-ndjson, got {content_type!r}"}))
+        limit = self.spec.get("max_commit_bytes")
+        if limit is not None and len(body) > limit:
+            raise Abort(json_reply(413, {"error": "Payload Too Large"}))
+        added = validate_commit_lines(body)
+        with self.lock:
+            self.counts["commits"] += 1
+            files.update(added)
+        oid = stable_hex(repo, revision, str(self.counts["commits"]), length=40)
+        return json_reply(200, {"success": True, "commitOid": oid, "commitUrl": f"/datasets/{repo}/commit/{oid}"})
+
+    def file(self, repo, revision, path):
+        with self.lock:
+            return self.repos.get(repo, {}).get("revisions", {}).get(revision, {}).get(path)
+
+    def snapshot(self):
+        with self.lock:
+            repos = {repo: {"private": e["private"],
+                            "revisions": {rev: {p: d.decode("utf-8", "replace") for p, d in files.items()}
+                                          for rev, files in e["revisions"].items()}}
+                     for repo, e in self.repos.items()}
+            return {**self.counts, "repos": repos}
+
+    def reset_counts(self):
+        with self.lock:
+            self.counts = dict.fromkeys(self.counts, 0)
+
+
+def validate_commit_lines(body):
+    """The files of an NDJSON commit body ({path: bytes}); Abort(400) naming the first fault."""
+    def fault(number, message):
+        return Abort(json_reply(400, {"error": f"line {number}: {message}"}))
+    lines = [line for line in body.split(b"\n") if line.strip()]
+    added = {}
+    for number, line in enumerate(lines, 1):
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise fault(number, "not JSON")
+        if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
+            raise fault(number, "not {key, value}")
+        key, value = item.get("key"), item["value"]
+        if (number == 1) != (key == "header"):
+            raise fault(number, "the header must be the first line, and only it")
+        if key == "header":
+            if not isinstance(value.get("summary"), str) or not value["summary"].strip():
+                raise fault(number, "the header needs a summary")
+            continue
+        path = value.get("path")
+        if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
+            raise fault(number, f"bad path {path!r}")
+        if key == "file":
+            if value.get("encoding") != "base64":
+                raise fault(number, "encoding must be base64")
+            try:
+                added[path] = base64.b64decode(value.get("content", ""), validate=True)
+            except (ValueError, TypeError):
+                raise fault(number, f"content of {path} is not base64")
+        elif key == "lfsFile":
+            raise fault(number, f"no LFS object was uploaded for {path}")
+        else:
+            raise fault(number, f"unknown key {key!r}")
+    if not added:
+        raise fault(1, "no file in the commit")
+    return added
+
+
 # ---------------------------------------------------------------- HTTP
 
 
 ROUTES = [  # (methods, path pattern, category, handler method)
+    ({"POST"}, r"/api/repos/create", "hub", "on_hub_create"),
+    ({"POST"}, rf"/api/datasets/(?P<repo>{REPO_PART}/{REPO_PART})/preupload/(?P<revision>.+)", "hub", "on_hub_preupload"),
+    ({"POST"}, rf"/api/datasets/(?P<repo>{REPO_PART}/{REPO_PART})/commit/(?P<revision>.+)", "hub", "on_hub_commit"),
     ({"GET", "HEAD"}, r"/rows", "rows", "on_rows"),
     ({"GET", "HEAD"}, r"/splits", "splits", "on_splits"),
     ({"GET", "HEAD"}, r"/info", "info", "on_info"),
@@ -1162,6 +1328,7 @@ class FakeServer(ThreadingHTTPServer):
         self.rate_limit = RateLimit(scenario.model["rate_limit"]) if "rate_limit" in scenario.model else None
         self.stats = Stats()
         self.batch_api = BatchApi(scenario.batch_api, self.model, self.rate_limit, self.stats)
+        self.hub = HubRepos(scenario.hub, scenario.token)
         self.log_path = log_path
         self.log_lock = threading.Lock()
         self.cdn = {d.cdn_path: d.zip_bytes for d in scenario.datasets.values() if d.cdn_path}
@@ -1208,6 +1375,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def guarded(self, category, handle):
         """Counts the request, then answers 401 without the scenario's token, else `handle()`."""
+        if category == "hub":
+            authorized = self.server.hub.authorized(self.headers.get("Authorization", ""))
+            self.server.stats.count(category, authorized)
+            return handle() if authorized else UNAUTHORIZED
         authorized = self.authorized()
         self.server.stats.count(category, authorized)
         if category in ("chat", "generate"):
@@ -1291,12 +1462,14 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.model.lock:
                 faults = dict(self.server.model.faults)
             limited = self.server.rate_limit.refused if self.server.rate_limit is not None else 0
-            return json_reply(200, {**self.server.stats.snapshot(), "faults": faults, "rate_limited": limited})
+            return json_reply(200, {**self.server.stats.snapshot(), "faults": faults, "rate_limited": limited,
+                                    "hub": self.server.hub.snapshot()})
         if path == "/_fake/counts" and self.command == "GET":  # cheap to poll: the counts alone
             return json_reply(200, {"requests": self.server.stats.counts()})
         if path == "/_fake/reset" and self.command == "POST":
             self.server.stats.reset()
             self.server.model.reset()
+            self.server.hub.reset_counts()
             if self.server.rate_limit is not None:
                 self.server.rate_limit.reset()
             return json_reply(200, {"reset": True})
@@ -1401,9 +1574,23 @@ class Handler(BaseHTTPRequestHandler):
         return json_reply(200, {"size": {"config": {**sizes, "num_bytes_original_files": rows_bytes(config)},
                                          "splits": [split]}, "partial": False})
 
+    # -- the Hub's repo and commit API (HubRepos)
+
+    def on_hub_create(self):
+        return self.server.hub.create(self.body)
+
+    def on_hub_preupload(self, repo, revision):
+        return self.server.hub.preupload(repo, unquote(revision), self.body)
+
+    def on_hub_commit(self, repo, revision):
+        return self.server.hub.commit(repo, unquote(revision), self.headers.get("Content-Type"), self.body)
+
     # -- Hub file download
 
     def on_resolve(self, repo, revision, file):
+        committed = self.server.hub.file(repo, unquote(revision), file)
+        if committed is not None:
+            return Reply(200, committed, {"Content-Type": "application/octet-stream", "X-Repo-Commit": REPO_COMMIT})
         dataset = self.server.scenario.datasets.get(repo)
         if dataset is None:
             raise Abort(api_error(404, "Repository not found", "RepoNotFound"))

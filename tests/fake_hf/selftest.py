@@ -803,6 +803,71 @@ def test_batch_outcomes(workdir):
         check("batch: unknown batch_api keys refused", False, "the fake started")
 
 
+def ndjson(*items):
+    return b"".join(json.dumps(item).encode() + b"\n" for item in items)
+
+
+def test_hub(workdir):
+    """The Hub's create / preupload / commit (HubRepos): 200, 409, 401, 403, lfs, 413, and the files back."""
+    import base64
+    scenario = {"token": TOKEN, "hub": {"forbidden_owners": ["someone-else"], "existing": ["me/old"],
+                                         "lfs_over_bytes": 100, "max_commit_bytes": 2000}}
+    fake = Fake(workdir, "hub", scenario)
+    try:
+        create = {"type": "dataset", "name": "new", "organization": "me", "visibility": "private"}
+        status, _, body = fake.call_json("POST", "/api/repos/create", create)
+        check("hub: create 200", status == 200 and body["name"] == "me/new", (status, body))
+        status, _, _ = fake.call_json("POST", "/api/repos/create", create)
+        check("hub: create again 409", status == 409, status)
+        status, _, _ = fake.call_json("POST", "/api/repos/create", {**create, "name": "old"})
+        check("hub: an existing repo 409", status == 409, status)
+        status, _, _ = fake.call_json("POST", "/api/repos/create", create, token=None)
+        check("hub: create without a token 401", status == 401, status)
+        status, _, _ = fake.call_json("POST", "/api/repos/create", create, token="hf_wrong")
+        check("hub: create with another token 401", status == 401, status)
+        status, _, _ = fake.call_json("POST", "/api/repos/create", {**create, "organization": "someone-else"})
+        check("hub: a forbidden owner 403", status == 403, status)
+        small, large = b"text,labels\nok,positive\n", b"x" * 101
+        files = [{"path": "data/train.csv", "size": len(small), "sample": base64.b64encode(small).decode()},
+                 {"path": "big.bin", "size": len(large), "sample": base64.b64encode(large[:50]).decode()}]
+        status, _, body = fake.call_json("POST", "/api/datasets/me/new/preupload/main", {"files": files})
+        modes = {f["path"]: f["uploadMode"] for f in (body or {}).get("files", [])}
+        check("hub: preupload regular and lfs", status == 200 and modes == {"data/train.csv": "regular", "big.bin": "lfs"},
+              (status, body))
+        status, _, _ = fake.call_json("POST", "/api/datasets/me/none/preupload/main", {"files": files})
+        check("hub: preupload of a missing repo 404", status == 404, status)
+        header = {"key": "header", "value": {"summary": "Upload", "description": ""}}
+        line = {"key": "file", "value": {"content": base64.b64encode(small).decode(), "path": "data/train.csv",
+                                         "encoding": "base64"}}
+        path = "/api/datasets/me/new/commit/main"
+        status, _, _ = fake.call("POST", path, ndjson(header, line), headers={"Content-Type": "application/json"})
+        check("hub: commit needs NDJSON", status == 400, status)
+        status, _, _ = fake.call("POST", path, ndjson(line, header), headers={"Content-Type": "application/x-ndjson"})
+        check("hub: commit header first", status == 400, status)
+        broken = {"key": "file", "value": {**line["value"], "content": "***"}}
+        status, _, _ = fake.call("POST", path, ndjson(header, broken), headers={"Content-Type": "application/x-ndjson"})
+        check("hub: commit content must be base64", status == 400, status)
+        escape = {"key": "file", "value": {**line["value"], "path": "../x"}}
+        status, _, _ = fake.call("POST", path, ndjson(header, escape), headers={"Content-Type": "application/x-ndjson"})
+        check("hub: commit path must stay in the repo", status == 400, status)
+        status, _, body = fake.call("POST", path, ndjson(header, line), headers={"Content-Type": "application/x-ndjson"})
+        check("hub: commit 200", status == 200 and b"commitUrl" in body, (status, body))
+        status, _, data = fake.call("GET", "/datasets/me/new/resolve/main/data/train.csv")
+        check("hub: committed file served back", status == 200 and data == small, (status, data))
+        huge = {"key": "file", "value": {**line["value"], "content": base64.b64encode(b"y" * 2000).decode()}}
+        status, _, _ = fake.call("POST", path, ndjson(header, huge), headers={"Content-Type": "application/x-ndjson"})
+        check("hub: a commit over max_commit_bytes 413", status == 413, status)
+        status, _, _ = fake.call("POST", "/api/datasets/someone-else/x/commit/main", ndjson(header, line),
+                                 headers={"Content-Type": "application/x-ndjson"})
+        check("hub: commit to a forbidden owner 403", status == 403, status)
+        status, _, stats = fake.call_json("GET", "/_fake/stats")
+        hub = stats["hub"]
+        check("hub: stats", hub["commits"] == 1 and hub["repos"]["me/new"]["private"] is True
+              and hub["repos"]["me/new"]["revisions"]["main"]["data/train.csv"] == small.decode(), hub)
+    finally:
+        check("SIGTERM exits cleanly (hub)", fake.stop() == 0)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -823,6 +888,7 @@ def main():
         test_models_list(workdir)
         test_batch_api(workdir)
         test_batch_outcomes(workdir)
+        test_hub(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

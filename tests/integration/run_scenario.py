@@ -31,7 +31,7 @@ Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no proc
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
 the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex; stdout_save;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
-file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; peak_rss_mib
+file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; hub_files; peak_rss_mib
 (the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
 {"min": a, "max": b}. "json" may be a list of checks; "line": N reads line N of a JSON-lines file (a shard
 part's header); "same_as": PATH with "ignoring": [dotted key...] compares the whole document with another
@@ -981,6 +981,36 @@ def check_secret_absent(spec, o):
     return [f"secret {spec!r} leaked into {place}" for place in places]
 
 
+HUB_FILE_KEYS = {"repo", "path", "revision", "equals_file", "contains", "not_contains", "private"}
+
+
+def check_hub_files(spec, o):
+    """Files committed to the fake Hub (its /_fake/stats "hub"): a list of {"repo", "path", "revision"
+    (main), "equals_file" (a local file, byte for byte), "contains"/"not_contains" [text], "private"}."""
+    failures = []
+    for entry in spec:
+        if set(entry) - HUB_FILE_KEYS or not {"repo", "path"} <= set(entry):
+            raise ScenarioError(f"hub_files entries need repo and path, and take only {sorted(HUB_FILE_KEYS)}")
+        repo = o.stats["hub"]["repos"].get(entry["repo"])
+        where = f"hub {entry['repo']}:{entry['path']}"
+        if repo is None:
+            failures.append(f"{where}: no such repo on the fake Hub (repos: {sorted(o.stats['hub']['repos'])})")
+            continue
+        if "private" in entry and repo["private"] != entry["private"]:
+            failures.append(f"{where}: private is {repo['private']}, expected {entry['private']}")
+        text = repo["revisions"].get(entry.get("revision", "main"), {}).get(entry["path"])
+        if text is None:
+            failures.append(f"{where}: not committed (files: {sorted(repo['revisions'].get(entry.get('revision', 'main'), {}))})")
+            continue
+        if "equals_file" in entry:
+            local = (o.cwd / entry["equals_file"]).read_bytes()
+            if text.encode("utf-8") != local:
+                failures.append(f"{where}: differs from {entry['equals_file']} ({len(text.encode())} bytes against {len(local)})")
+        failures += [f"{where}: lacks {want!r}" for want in entry.get("contains", []) if want not in text]
+        failures += [f"{where}: holds {unwanted!r}" for unwanted in entry.get("not_contains", []) if unwanted in text]
+    return failures
+
+
 SQLITE_KEYS = {"path", "query", "equals", "save_as"}
 
 
@@ -1127,6 +1157,7 @@ CHECKS = {
     "stats": check_stats,
     "inference": check_inference,
     "secret_absent": check_secret_absent,
+    "hub_files": check_hub_files,
     "sqlite": check_sqlite,
     "signalled": check_signalled,
     "peak_rss_mib": check_peak_rss_mib,

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "synthgen/core/dataset_card.hpp"
 #include "synthgen/core/dataset_text.hpp"
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/settings.hpp"
@@ -84,6 +86,11 @@ struct RunConfig {
   // --shard: "" (the whole run), "K/N" or "auto" (resolved from the scheduler's variables by the caller).
   std::string shard_text;
   ShardSpec shard;
+  // --push-to-hub: publish the outputs as a dataset repo after a good run.
+  std::optional<HubRepoId> push_to_hub;
+  bool private_repo = false;
+  std::string revision = "main";
+  std::string license;  // --license, else the source's (known_license)
   // Batch engines (`synthgen batch ...`).
   std::string batch_out;
   std::size_t batch_max_requests = 50000;   // 0: no limit

@@ -1,0 +1,100 @@
+// --push-to-hub: reads back the committed training file, writes its dataset card, and commits both to
+// the Hub (io/hub_upload). A push that fails leaves the run's files on disk and exits 4 or 5, never 0.
+#include "synthgen/app/publish.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
+#include "synthgen/app/run_error.hpp"
+#include "synthgen/core/dataset_card.hpp"
+#include "synthgen/io/files.hpp"
+#include "synthgen/io/hub_upload.hpp"
+
+namespace synthgen {
+namespace {
+
+std::string today_utc() { return fmt::format("{:%Y-%m-%d}", std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())); }
+
+std::string prompt_name(const RunConfig& config) {
+  if (config.prompt_file.empty()) return config.prompt_name;
+  return std::filesystem::path(config.prompt_file).filename().string() + " (--prompt-file)";
+}
+
+std::size_t data_rows(const std::vector<std::pair<std::string, std::size_t>>& counts) {
+  std::size_t rows = 0;
+  for (const auto& [label, count] : counts) rows += count;
+  return rows;
+}
+
+std::string card_for(const RunConfig& config, const RunSummary& summary, const std::vector<std::pair<std::string, std::size_t>>& train) {
+  DatasetCardFacts facts;
+  facts.repo = *config.push_to_hub;
+  facts.license = config.license;
+  facts.splits = {{"train", "data/train.csv", data_rows(train)}};
+  // The dataset's id first: the card links the data to its source.
+  facts.source = config.input_file.empty() ? fmt::format("{} ({}, {}): {}", config.dataset, config.subset, config.split, summary.source)
+                                           : summary.source;
+  facts.model = config.generation.model;
+  facts.endpoint = redact_url(config.endpoint);
+  facts.prompt = prompt_name(config);
+  facts.votes = config.votes;
+  facts.seed = config.seed;
+  facts.temperature = config.generation.temperature;
+  facts.synthgen_version = SYNTHGEN_VERSION;
+  facts.date = today_utc();
+  facts.train_labels = train;
+  // HOOK(--test-output): when the run also writes a test split, add {"test", "data/test.csv", rows} here
+  // and its file in push_to_hub below; the card's configs then lists both.
+  if (summary.has_gold && summary.metrics.scored > 0) {
+    facts.accuracy = summary.metrics.accuracy;
+    facts.macro_f1 = summary.metrics.macro_f1;
+    facts.scored = summary.metrics.scored;
+  }
+  return dataset_card(facts);
+}
+
+ExitCode exit_code_of(HubFailure kind) { return kind == HubFailure::auth ? ExitCode::auth : ExitCode::service; }
+
+std::string advice_for(HubFailure kind, const RunConfig& config) {
+  const auto by_hand = fmt::format("`hf upload {} . --repo-type dataset`", config.push_to_hub->id());
+  switch (kind) {
+    case HubFailure::too_large: return "; upload the files by hand, which goes through Git LFS: " + by_hand;
+    case HubFailure::needs_lfs: return "; upload the files by hand: " + by_hand;
+    default: return "";
+  }
+}
+
+}  // namespace
+
+void require_token_for_push(const RunConfig& config, const std::optional<Token>& token) {
+  if (!config.push_to_hub || token) return;
+  throw RunError(ExitCode::auth,
+                 "--push-to-hub needs a Hugging Face token with write access: set HF_TOKEN in the environment or in .env "
+                 "(or log in with `hf auth login`)");
+}
+
+void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& summary, const LabelSet& labels, HttpPool& pool) {
+  const auto& repo = *config.push_to_hub;
+  auto train = read_file(config.output);
+  if (!train) throw RunError(ExitCode::output, "cannot read back " + output_name(config.output) + " to push it: " + train.error());
+  const auto counts = label_distribution(*train, labels.names);
+  if (!counts) throw RunError(ExitCode::internal, output_name(config.output) + " is not the training file just written: " + counts.error());
+  const std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, summary, *counts)}};
+  const HubTarget target{config.hub_endpoint, repo, config.revision, config.private_repo};
+  spdlog::info("pushing {} rows to the dataset {} on {} ({})", data_rows(*counts), repo.id(), redact_url(config.hub_endpoint),
+               config.revision);
+  const auto pushed = push_files(pool, target, token.value, files, fmt::format("Upload {} rows labeled by synthgen", data_rows(*counts)));
+  if (!pushed) {
+    throw RunError(exit_code_of(pushed.error().kind), "--push-to-hub " + repo.id() + ": " + pushed.error().message +
+                                                          advice_for(pushed.error().kind, config) +
+                                                          "; the run's files are written on disk (" + output_name(config.output) + ")");
+  }
+  spdlog::info("published {}{}", repo.id(), pushed->empty() ? "" : ": " + *pushed);
+}
+
+}  // namespace synthgen
