@@ -48,12 +48,14 @@ std::string card_for(const RunConfig& config, const RunSummary& summary, const s
   facts.synthgen_version = SYNTHGEN_VERSION;
   facts.date = today_utc();
   facts.train_labels = train;
-  // HOOK(--test-output): when the run also writes a test split, add {"test", "data/test.csv", rows} here
-  // and its file in push_to_hub below; the card's configs then lists both.
-  if (summary.has_gold && summary.metrics.scored > 0) {
-    facts.accuracy = summary.metrics.accuracy;
-    facts.macro_f1 = summary.metrics.macro_f1;
-    facts.scored = summary.metrics.scored;
+  // With --test-size the held-out split goes too, and the figures are its own (as the notebook
+  // reports them): the LLM's labels of the test rows against their human labels.
+  if (summary.test) facts.splits.push_back({"test", "data/test.csv", summary.test->rows});
+  const auto& scored = summary.test ? summary.test->metrics : summary.metrics;
+  if (summary.has_gold && scored.scored > 0) {
+    facts.accuracy = scored.accuracy;
+    facts.macro_f1 = scored.macro_f1;
+    facts.scored = scored.scored;
   }
   return dataset_card(facts);
 }
@@ -84,7 +86,12 @@ void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& 
   if (!train) throw RunError(ExitCode::output, "cannot read back " + output_name(config.output) + " to push it: " + train.error());
   const auto counts = label_distribution(*train, labels.names);
   if (!counts) throw RunError(ExitCode::internal, output_name(config.output) + " is not the training file just written: " + counts.error());
-  const std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, summary, *counts)}};
+  std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, summary, *counts)}};
+  if (summary.test) {
+    auto test = read_file(summary.test->file);
+    if (!test) throw RunError(ExitCode::output, "cannot read back " + output_name(summary.test->file) + " to push it: " + test.error());
+    files.insert(files.begin() + 1, HubFile{"data/test.csv", std::move(*test)});
+  }
   const HubTarget target{config.hub_endpoint, repo, config.revision, config.private_repo};
   spdlog::info("pushing {} rows to the dataset {} on {} ({})", data_rows(*counts), repo.id(), redact_url(config.hub_endpoint),
                config.revision);
