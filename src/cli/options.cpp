@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "synthgen/cli/help_text.hpp"
 #include "synthgen/core/name_match.hpp"
 
@@ -125,8 +127,8 @@ std::vector<std::string> CommandLine::option_names() {
   for (const auto* option : app_.get_options()) {
     for (const auto& name : option->get_lnames()) names.push_back("--" + name);
   }
-  for (const auto& [name, spec_option] : options_) {
-    if (switches_.contains(name) && name != "quiet") names.push_back("--no-" + name);
+  for (const auto& spec : option_table()) {  // the negations of switches that default to true
+    if (spec.default_value == "true") names.push_back("--no-" + std::string(spec.name));
   }
   return names;
 }

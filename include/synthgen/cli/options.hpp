@@ -34,7 +34,7 @@ class CommandLine {
   [[nodiscard]] const std::vector<std::string>& merge_parts() const { return merge_parts_; }
   [[nodiscard]] bool wants_manpage() const { return manpage_->parsed(); }
   CLI::App& app() { return app_; }
-  // Every long option name, "--no-" forms included.
+  // Every long option name ("--no-early-stop" included).
   [[nodiscard]] std::vector<std::string> option_names();
   // The usage error for an argument CLI11 did not expect: "unknown option --n-samples; did you mean
   // --n-sample?" (a suggestion only when one is a few letters off).

@@ -9,7 +9,7 @@ namespace {
 using Votes = std::vector<std::optional<LabelId>>;
 
 // Rows of three votes each, decided and fed to the tally and the review table as a run does.
-struct Run {
+struct ReportRun {
   LabelSet labels = sentiment_labels();
   LabelTally tally{3};
   ReviewTable review{labels, AnswerFormat::json_object};
@@ -52,7 +52,7 @@ TEST(HtmlReport, BlueRampRunsFromWhiteToDarkBlue) {
 }
 
 TEST(HtmlReport, HoldsTheFiguresAndTheDisagreeingRowsAndNoExternalAsset) {
-  Run run;
+  ReportRun run;
   run.add({0, "Profit <b>rose</b>", 2}, {0, 0, 2}, {R"({"reason": "Costs <up>.", "label": "negative"})", "negative", "positive"});
   run.add({1, "Flat", 1}, {1, 1, 1});
   const auto html = run.html();
@@ -67,7 +67,7 @@ TEST(HtmlReport, HoldsTheFiguresAndTheDisagreeingRowsAndNoExternalAsset) {
 }
 
 TEST(HtmlReport, ConfusionCellsHoldCountsAndRowShares) {
-  Run run;
+  ReportRun run;
   for (std::size_t i = 0; i < 3; ++i) run.add({i, "r", 2}, {2, 2, 2});
   run.add({3, "r", 2}, {0, 0, 0});
   const auto html = run.html();
@@ -79,7 +79,7 @@ TEST(HtmlReport, ConfusionCellsHoldCountsAndRowShares) {
 }
 
 TEST(HtmlReport, LabelDistributionCountsTheTrainingFileLabels) {
-  Run run;
+  ReportRun run;
   run.add({0, "a", 2}, {2, 2, 2});
   run.add({1, "b", 2}, {0, 0, 1});
   run.add({2, "c", std::nullopt}, {0, 0, 0});
@@ -91,7 +91,7 @@ TEST(HtmlReport, LabelDistributionCountsTheTrainingFileLabels) {
 }
 
 TEST(HtmlReport, PatternTableHasCountsSharesAndAccuracy) {
-  Run run;
+  ReportRun run;
   run.add({0, "a", 0}, {0, 0, 0});
   run.add({1, "b", 0}, {0, 0, 0});
   run.add({2, "c", 2}, {0, 0, 0});
@@ -106,7 +106,7 @@ TEST(HtmlReport, PatternTableHasCountsSharesAndAccuracy) {
 }
 
 TEST(HtmlReport, ReviewsUnanimousThenTiesThenTheRest) {
-  Run run;
+  ReportRun run;
   run.add({0, "other one", 0}, {1, 1, 2});
   run.add({1, "a tie", 0}, {1, 2, std::nullopt});
   run.add({2, "unanimous one", 0}, {2, 2, 2});
@@ -122,7 +122,7 @@ TEST(HtmlReport, ReviewsUnanimousThenTiesThenTheRest) {
 }
 
 TEST(HtmlReport, WithoutGoldReviewsTheLowestAgreementFirst) {
-  Run run;
+  ReportRun run;
   run.add({0, "sure", std::nullopt}, {1, 1, 1});
   run.add({1, "torn", std::nullopt}, {0, 1, 2});
   run.add({2, "mostly", std::nullopt}, {1, 1, 2});
