@@ -27,6 +27,20 @@ class WrappingFormatter final : public CLI::Formatter {
     return entry(make_option_name(opt, is_positional) + make_option_opts(opt), make_option_desc(opt));
   }
   std::string make_subcommand(const CLI::App* sub) const override { return entry(sub->get_display_name(), sub->get_description()); }
+  // "-q, --quiet", "--early-stop, --no-early-stop": CLI11 would print "-q,--quiet" and "{false}".
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+    if (is_positional) return CLI::Formatter::make_option_name(opt, is_positional);
+    std::string names;
+    for (const auto& name : opt->get_snames()) names += (names.empty() ? "-" : ", -") + name;
+    for (const auto& name : opt->get_lnames()) names += (names.empty() ? "--" : ", --") + name;
+    return names;
+  }
+  // One blank line between two sections, not CLI11's two.
+  std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
+    std::string out = group + ":\n";
+    for (const auto* opt : opts) out += make_option(opt, is_positional);
+    return out;
+  }
 
  private:
   static std::string entry(const std::string& name, const std::string& help) {

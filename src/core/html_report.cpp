@@ -26,7 +26,8 @@ th{background:#f4f4f4}td.text{text-align:left;max-width:36em}
 .legend .ticks{display:flex;justify-content:space-between;width:16em}
 #review-filter{margin:.6em 0}#review-filter button{margin-right:.4em;padding:.3em .7em;border:1px solid #bbb;border-radius:4px;
 background:#fff;cursor:pointer}#review-filter button.on{background:#deebf7;border-color:#2171b5}
-#review-search{padding:.3em;margin-left:.6em;width:14em}#review th{cursor:pointer}
+#review-search{padding:.3em;margin-left:.6em;width:14em}#review th{cursor:pointer;text-align:left}
+#review td{text-align:left;vertical-align:top}#review td:first-child{text-align:right}
 .kind{white-space:nowrap}td.kind{text-align:left}.kind.unanimous{color:#08519c;font-weight:600}.kind.tie{color:#6a51a3}
 </style>)";
 

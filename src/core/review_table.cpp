@@ -74,6 +74,8 @@ void ReviewTable::add(const RowVotes& row, const VoteResult& result) {
   const auto& gold = row.row.gold;
   if (gold && result.label && *result.label == *gold) return;
   const auto kind = kind_of(row.row, result);
+  const bool unanimous = result.label && result.top_count == result.valid_votes;
+  if (kind == ReviewKind::low_agreement && unanimous) return;  // without gold, a unanimous row has nothing to review
   ++counts_[static_cast<std::size_t>(kind)];
   // Disagreements: the surest vote first (the likelier gold error); without gold: the least sure.
   const double order = kind == ReviewKind::low_agreement ? agreement(result) : -agreement(result);
@@ -93,8 +95,8 @@ std::string ReviewTable::html(bool gold) const {
   for (const auto c : counts_) total += c;
   std::string out = gold ? "<h2>Rows to review first</h2><p class=\"note\">Rows whose label is not the gold: unanimous votes first "
                            "(likely gold errors), then ties, then the rest, the surest vote first.</p>"
-                         : "<h2>Rows to review first</h2><p class=\"note\">No gold labels: the rows with the lowest agreement "
-                           "first.</p>";
+                         : "<h2>Rows to review first</h2><p class=\"note\">No gold labels: the rows whose votes were not unanimous, the "
+                           "lowest agreement first.</p>";
   if (total == 0) return out + (gold ? "<p>None: every label matches the gold.</p>" : "<p>None.</p>");
   out += "<div id=\"review-filter\"><button class=\"on\" data-kind=\"all\">all " + group_thousands(total) + "</button>";
   for (std::size_t k = 0; k < review_kinds; ++k) {

@@ -38,7 +38,8 @@ constexpr OptionSpec options[] = {
     {"output", OptionSection::outputs, ValueKind::file, "df_train.csv", "training file to write (text,labels); -: standard output (the report then goes to stderr)"},
     {"metrics-json", OptionSection::outputs, ValueKind::file, "", "also write the metrics as JSON to this file"},
     {"details", OptionSection::outputs, ValueKind::file, "", "also write one JSON line per row to this file: text, gold, label, agreement, each vote's label, answer and reason"},
-    {"report", OptionSection::outputs, ValueKind::file, "", "also write a self-contained HTML report (heat map, per-class bars, agreement, disagreeing rows) to this file"},
+    {"report", OptionSection::outputs, ValueKind::file, "", "also write a self-contained HTML report to review the labels (confusion matrix, accuracy per vote pattern, the rows to "
+     "review first, with their votes and reasons) to this file"},
     {"with-confidence", OptionSection::outputs, ValueKind::flag, "false", "add an agreement column (share of votes for the label) to the training CSV"},
     {"min-accuracy", OptionSection::gates, ValueKind::real, "0", "exit with code 7 (after writing everything) when accuracy is below this"},
     {"min-macro-f1", OptionSection::gates, ValueKind::real, "0", "exit with code 7 (after writing everything) when macro-F1 is below this"},

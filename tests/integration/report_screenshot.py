@@ -79,7 +79,7 @@ def check_dom(dom, gold):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--binary", required=True)
+    parser.add_argument("--binary", required=True, type=lambda p: str(Path(p).resolve()))
     parser.add_argument("--keep", type=Path, help="copy the reports and screenshots here")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")

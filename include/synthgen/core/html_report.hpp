@@ -19,7 +19,8 @@ namespace synthgen {
 // Why a row is in the review table, in the order it is listed.
 // unanimous: every valid vote agrees and the label is not the gold (likely a gold error);
 // tie: the label was drawn among tied ones and is not the gold; disagrees: the rest of the rows whose
-// label is not the gold (no label included); low_agreement: a row without gold, lowest agreement first.
+// label is not the gold (no label included); low_agreement: a row without gold whose votes were not
+// unanimous, lowest agreement first.
 enum class ReviewKind : std::uint8_t { unanimous, tie, disagrees, low_agreement };
 inline constexpr std::size_t review_kinds = 4;
 
