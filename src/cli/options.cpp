@@ -35,6 +35,7 @@ class WrappingFormatter final : public CLI::Formatter {
     for (const auto& name : opt->get_lnames()) names += (names.empty() ? "--" : ", --") + name;
     return names;
   }
+  std::string make_usage(const CLI::App* app, std::string name) const override { return CLI::Formatter::make_usage(app, name) + "\n"; }
   // One blank line between two sections, not CLI11's two.
   std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
     std::string out = group + ":\n";
