@@ -59,10 +59,10 @@ std::string footer() {
   std::string out = "Examples:\n";
   for (const auto& example : help_examples()) out += "  " + std::string(example.name) + "\n      " + wrap_text(example.text, 92, 6) + "\n";
   out += "\nExit status:\n";
-  for (const auto& status : exit_statuses())
-    out += fmt::format("  {:>3}  {}\n", status.name, wrap_text(status.text, help_width - 7, 7));
-  out += "\nEnvironment: HF_TOKEN, HF_HOME, HF_ENDPOINT, HF_HUB_OFFLINE, OPENAI_API_KEY, SYNTHGEN_<OPTION>\n"
-         "(see `man synthgen`, docs/synthgen.1).";
+  for (const auto& status : exit_statuses()) out += fmt::format("  {:>3}  {}\n", status.name, wrap_text(status.text, help_width - 7, 7));
+  out +=
+      "\nEnvironment: HF_TOKEN, HF_HOME, HF_ENDPOINT, HF_HUB_OFFLINE, OPENAI_API_KEY, SYNTHGEN_<OPTION>\n"
+      "(see `man synthgen`, docs/synthgen.1).";
   return out;
 }
 
@@ -111,7 +111,10 @@ void CommandLine::add_table_option(const OptionSpec& spec) {
   }
   if (spec.kind != ValueKind::flag) option->type_name(std::string(metavar(spec.kind)));
   options_[name] = option->group(group);
-  if (name == "log-level") app_.add_flag_callback("-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug")->group(group);
+  if (name == "log-level")
+    app_.add_flag_callback(
+            "-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug")
+        ->group(group);
 }
 
 void CommandLine::add_subcommands() {

@@ -46,11 +46,11 @@ std::string percent(std::size_t part, std::size_t whole) {
   return whole == 0 ? "–" : fmt::format("{:.1f} %", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
-double share_of(std::size_t part, std::size_t whole) {
-  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
-}
+double share_of(std::size_t part, std::size_t whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole); }
 
-std::string bar(double share) { return fmt::format("<span class=\"bar\" style=\"width:{:.1f}em\"></span>", std::clamp(share, 0.0, 1.0) * 12.0); }
+std::string bar(double share) {
+  return fmt::format("<span class=\"bar\" style=\"width:{:.1f}em\"></span>", std::clamp(share, 0.0, 1.0) * 12.0);
+}
 
 std::string figure(const std::string& name, const std::string& value, bool main = false) {
   return fmt::format("<div class=\"figure{}\">{}<b>{}</b></div>", main ? " main" : "", html_escape(name), html_escape(value));
@@ -95,7 +95,8 @@ std::string confusion_cell(std::size_t count, std::size_t row_total, const std::
 std::string confusion_legend() {
   std::string stops;
   for (std::size_t i = 0; i < blues.size(); ++i)
-    stops += fmt::format("{}#{:02x}{:02x}{:02x} {:.1f}%", i ? "," : "", blues[i][0], blues[i][1], blues[i][2], 100.0 * static_cast<double>(i) / 8.0);
+    stops += fmt::format("{}#{:02x}{:02x}{:02x} {:.1f}%", i ? "," : "", blues[i][0], blues[i][1], blues[i][2],
+                         100.0 * static_cast<double>(i) / 8.0);
   return "<div class=\"legend\" id=\"cm-legend\"><b>share of the gold row</b><div class=\"ramp\" style=\"background:linear-gradient(to "
          "right," +
          stops +
@@ -107,8 +108,8 @@ std::string confusion_legend() {
 std::string confusion_matrix(const Metrics& m, const LabelSet& labels) {
   const auto n = labels.size();
   std::string out = "<h2>Confusion matrix</h2><div class=\"cm-wrap\"><table class=\"cm\"><tr><th class=\"axis\" colspan=\"2\"></th>";
-  out += fmt::format("<th class=\"axis\" colspan=\"{}\">model label</th><th class=\"axis\"></th></tr><tr><th class=\"axis\" colspan=\"2\"></th>",
-                     n);
+  out += fmt::format(
+      "<th class=\"axis\" colspan=\"{}\">model label</th><th class=\"axis\"></th></tr><tr><th class=\"axis\" colspan=\"2\"></th>", n);
   for (const auto& name : labels.names) out += "<th>" + html_escape(name) + "</th>";
   out += "<th class=\"axis\">rows</th></tr>";
   for (std::size_t g = 0; g < n; ++g) {

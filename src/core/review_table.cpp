@@ -28,7 +28,10 @@ std::string vote_cells(const RowVotes& row, const LabelSet& labels, AnswerFormat
     std::string reason;
     if (v < row.answers.size()) reason = parse_answer(row.answers[v], labels, ParserKind::strict, format).reason;
     out += "<div class=\"vote\"><b>" +
-           html_escape(vote ? labels.name(*vote) : row.status[v] == VoteStatus::failed ? "(failed)" : "(no vote)") + "</b>";
+           html_escape(vote                                  ? labels.name(*vote)
+                       : row.status[v] == VoteStatus::failed ? "(failed)"
+                                                             : "(no vote)") +
+           "</b>";
     if (!reason.empty()) out += ": " + html_escape(reason);
     out += "</div>";
   }
@@ -41,9 +44,9 @@ std::string row_html(const RowVotes& row, const VoteResult& result, ReviewKind k
       "<tr data-kind=\"{}\"><td data-v=\"{}\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td data-v=\"{:.3f}\">{}</td>"
       "<td class=\"kind {}\">{}</td><td class=\"text\">{}</td></tr>",
       kind_ids[static_cast<std::size_t>(kind)], row.row.index, group_thousands(row.row.index), html_escape(row.row.text),
-      row.row.gold ? html_escape(labels.name(*row.row.gold)) : "", result.label ? html_escape(labels.name(*result.label)) : "(none)",
-      share, html_escape(pattern_name(vote_pattern(row))), kind_ids[static_cast<std::size_t>(kind)],
-      kind_names[static_cast<std::size_t>(kind)], vote_cells(row, labels, format));
+      row.row.gold ? html_escape(labels.name(*row.row.gold)) : "", result.label ? html_escape(labels.name(*result.label)) : "(none)", share,
+      html_escape(pattern_name(vote_pattern(row))), kind_ids[static_cast<std::size_t>(kind)], kind_names[static_cast<std::size_t>(kind)],
+      vote_cells(row, labels, format));
 }
 
 // The review script: filter by kind, search the text, sort by a column (no external asset).

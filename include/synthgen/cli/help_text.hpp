@@ -15,8 +15,8 @@ struct HelpItem {
   std::string_view text;
 };
 
-std::span<const HelpItem> help_examples();         // {command, what it does}
-std::span<const HelpItem> exit_statuses();         // {code, meaning}
+std::span<const HelpItem> help_examples();          // {command, what it does}
+std::span<const HelpItem> exit_statuses();          // {code, meaning}
 std::span<const HelpItem> environment_variables();  // {name, meaning}
 
 // `text` cut at spaces into lines of at most `width` columns, each after `indent` spaces but the
