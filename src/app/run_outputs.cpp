@@ -37,7 +37,7 @@ RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const Ro
     train_tally_.emplace(labels.size());
     test_tally_.emplace(labels.size());
   }
-  if (report_) disagreements_.emplace(labels, config.answer_format);
+  if (report_) review_.emplace(labels, config.answer_format);
   if (part) part_.emplace(shard_part_path(config.output), *part);
 }
 
@@ -53,7 +53,7 @@ void RunOutputs::take(const RowVotes& row, bool in_test) {
     training_.append(training_csv_record(row.row, result, labels_, config_.with_confidence));
   }
   if (details_) details_->append(details_line(row, result, labels_, config_.answer_format));
-  if (disagreements_) disagreements_->add(row, result);
+  if (review_) review_->add(row, result);
   if (part_) part_->add(row, in_test);
 }
 
@@ -67,7 +67,7 @@ void RunOutputs::commit(const RunSummary& summary) {
   if (auto whole = ledger_.check(tally_.labeled(), tally_.no_vote_rows().size()); !whole)
     throw RunError(ExitCode::internal, "the run lost rows: " + whole.error() + "; nothing was written: please report this bug");
   if (metrics_) metrics_->append(format_metrics_json(summary, labels_));
-  if (report_) report_->append(format_html_report(summary, labels_, tally_, *disagreements_));
+  if (report_) report_->append(format_html_report(summary, labels_, tally_, *review_));
   std::vector<AtomicFile*> files{&training_};
   for (auto* file : {&test_, &details_, &metrics_, &report_}) {
     if (*file) files.push_back(&**file);

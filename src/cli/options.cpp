@@ -1,57 +1,123 @@
-// Builds the CLI11 app from option_table(); the table's "false"-defaulted entries are switches.
+// Builds the CLI11 app from option_table(): one --help group per section, a metavar per value kind.
 #include "synthgen/cli/options.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "synthgen/cli/help_text.hpp"
+#include "synthgen/core/name_match.hpp"
 
 namespace synthgen {
 namespace {
 
+constexpr std::size_t help_width = 100;  // columns, the widest line --help prints
+constexpr std::size_t name_column = 34;  // where an option's help starts
+
 constexpr const char* description =
-    "Label text with a large language model: a few-shot prompt per row, several votes per row, the majority\n"
-    "label written to a training CSV, and accuracy / macro-F1 against the human labels.\n\n"
-    "A path of - is standard input for --input and standard output for one of --output, --details,\n"
-    "--metrics-json and --report.\n\n"
-    "Every option can also be set as SYNTHGEN_<OPTION> in the environment or in ./.env (flags win).\n"
-    "The token comes from HF_TOKEN, HUGGING_FACE_HUB_TOKEN or the huggingface_hub token file.\n\n"
-    "Exit codes: 0 done, 1 internal error, 2 usage, 3 input data, 4 auth or credits, 5 service, 6 output file,\n"
-    "7 quality gate not met, 8 --max-requests reached, 9 incomplete (some votes failed after their retries;\n"
-    "every output was written: run again to ask only for those), 130 interrupted.";
+    "Label text with a large language model: a few-shot prompt per row, several votes per row, the\n"
+    "majority label written to a training CSV, and accuracy / macro-F1 against the human labels.\n\n"
+    "Each option can also be set as SYNTHGEN_<OPTION> in the environment or in ./.env, or in a config\n"
+    "file (flags win). A path of - is standard input for --input and standard output for one output.\n";
+
+// --help's options and subcommands with their help wrapped to help_width columns (CLI11 2.1 does not wrap).
+class WrappingFormatter final : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    return entry(make_option_name(opt, is_positional) + make_option_opts(opt), make_option_desc(opt));
+  }
+  std::string make_subcommand(const CLI::App* sub) const override { return entry(sub->get_display_name(), sub->get_description()); }
+  // "-q, --quiet", "--early-stop, --no-early-stop": CLI11 would print "-q,--quiet" and "{false}".
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+    if (is_positional) return CLI::Formatter::make_option_name(opt, is_positional);
+    std::string names;
+    for (const auto& name : opt->get_snames()) names += (names.empty() ? "-" : ", -") + name;
+    for (const auto& name : opt->get_lnames()) names += (names.empty() ? "--" : ", --") + name;
+    return names;
+  }
+  std::string make_usage(const CLI::App* app, std::string name) const override { return CLI::Formatter::make_usage(app, name) + "\n"; }
+  // One blank line between two sections, not CLI11's two.
+  std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
+    std::string out = group + ":\n";
+    for (const auto* opt : opts) out += make_option(opt, is_positional);
+    return out;
+  }
+
+ private:
+  static std::string entry(const std::string& name, const std::string& help) {
+    std::string out = "  " + name;
+    if (out.size() + 1 >= name_column) {
+      out += "\n" + std::string(name_column, ' ');
+    } else {
+      out.resize(name_column, ' ');
+    }
+    return out + wrap_text(help, help_width - name_column, name_column) + "\n";
+  }
+};
+
+std::string footer() {
+  std::string out = "Examples:\n";
+  for (const auto& example : help_examples()) out += "  " + std::string(example.name) + "\n      " + wrap_text(example.text, 92, 6) + "\n";
+  out += "\nExit status:\n";
+  for (const auto& status : exit_statuses()) out += fmt::format("  {:>3}  {}\n", status.name, wrap_text(status.text, help_width - 7, 7));
+  out +=
+      "\nEnvironment: HF_TOKEN, HF_HOME, HF_ENDPOINT, HF_HUB_OFFLINE, OPENAI_API_KEY, SYNTHGEN_<OPTION>\n"
+      "(see `man synthgen`, docs/synthgen.1).";
+  return out;
+}
+
+std::string option_help(const OptionSpec& spec) {
+  std::string help(spec.help);
+  if (!spec.default_value.empty() && spec.kind != ValueKind::flag) help += " [default: " + std::string(spec.default_value) + "]";
+  if (!spec.fallback_env.empty()) help += " [env: " + std::string(spec.fallback_env) + "]";
+  return help;
+}
 
 }  // namespace
 
 CommandLine::CommandLine() : app_(description, "synthgen") {
+  app_.formatter(std::make_shared<WrappingFormatter>());
   app_.set_version_flag("--version", version_line);
-  app_.get_formatter()->column_width(28);
-  for (const auto& spec : option_table()) {
-    const std::string name(spec.name);
-    std::string help(spec.help);
-    const bool is_switch = spec.default_value == "false" || spec.default_value == "true";
-    if (!spec.default_value.empty() && !is_switch) help += " [default: " + std::string(spec.default_value) + "]";
-    if (!spec.fallback_env.empty()) help += " [env: " + std::string(spec.fallback_env) + "]";
-    if (name == "log-level") {
-      options_[name] = app_.add_option("--log-level", values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-      app_.add_flag_callback(
-          "-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug");
-      continue;
-    }
-    if (name == "endpoint") {  // each one given is an endpoint of the pool; the settings hold them one per line
-      options_[name] = app_.add_option("--endpoint", endpoints_, help)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-      continue;
-    }
-    if (spec.default_value == "false") {
-      options_[name] = app_.add_flag(name == "quiet" ? "-q,--quiet" : "--" + name, switches_[name], help);
-    } else if (spec.default_value == "true") {
-      std::string names = "--";
-      names += name;
-      names += ",!--no-";
-      names += name;
-      options_[name] = app_.add_flag(names, switches_[name], help);
-    } else {
-      // The last of repeated flags wins, so a script can append overrides to a list of defaults.
-      options_[name] = app_.add_option("--" + name, values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    }
-  }
+  app_.footer(footer());
+  app_.get_help_ptr()->group("General");
+  app_.get_version_ptr()->group("General");
   config_file_option_ = app_.add_option("--config-file", config_file_,
                                         "TOML file of option = value lines [default: ./synthgen.toml, else "
-                                        "$XDG_CONFIG_HOME/synthgen/config.toml] [env: SYNTHGEN_CONFIG_FILE]");
+                                        "$XDG_CONFIG_HOME/synthgen/config.toml] [env: SYNTHGEN_CONFIG_FILE]")
+                            ->type_name("FILE")
+                            ->group("General");
+  for (std::size_t s = 0; s < option_sections; ++s) {
+    for (const auto& spec : option_table()) {
+      if (spec.section == static_cast<OptionSection>(s)) add_table_option(spec);
+    }
+  }
+  add_subcommands();
+}
+
+void CommandLine::add_table_option(const OptionSpec& spec) {
+  const std::string name(spec.name);
+  const std::string group(section_title(spec.section));
+  const auto help = option_help(spec);
+  CLI::Option* option = nullptr;
+  if (name == "endpoint") {  // each one given is an endpoint of the pool; the settings hold them one per line
+    option = app_.add_option("--endpoint", endpoints_, help)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  } else if (spec.kind == ValueKind::flag && spec.default_value == "true") {
+    option = app_.add_flag("--" + name + ",!--no-" + name, switches_[name], help);
+  } else if (spec.kind == ValueKind::flag) {
+    option = app_.add_flag(name == "quiet" ? "-q,--quiet" : "--" + name, switches_[name], help);
+  } else {
+    // The last of repeated flags wins, so a script can append overrides to a list of defaults.
+    option = app_.add_option("--" + name, values_[name], help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+  if (spec.kind != ValueKind::flag) option->type_name(std::string(metavar(spec.kind)));
+  options_[name] = option->group(group);
+  if (name == "log-level")
+    app_.add_flag_callback(
+            "-v,--verbose", [this] { verbose_ = true; }, "the same as --log-level debug")
+        ->group(group);
+}
+
+void CommandLine::add_subcommands() {
   auto* config = app_.add_subcommand("config", "inspect the configuration")->require_subcommand(1);
   config_show_ = config->add_subcommand("show", "print every option's value and where it came from (token redacted)");
   config_example_ = config->add_subcommand("example", "print a config file with every option, its help and its default");
@@ -70,7 +136,29 @@ CommandLine::CommandLine() : app_(description, "synthgen") {
   merge_ = app_.add_subcommand("merge", "join the parts of a --shard run's N shards into the outputs the whole run would have written");
   merge_->add_option("parts", merge_parts_, "each shard's --output (its OUTPUT.shard.jsonl is read)")->required();
   subcommands.push_back(merge_);
+  manpage_ = app_.add_subcommand("manpage", "print the man page (roff) made from the option table")->group("");  // hidden
   for (auto* sub : subcommands) sub->fallthrough();
+}
+
+std::vector<std::string> CommandLine::option_names() {
+  std::vector<std::string> names;
+  for (const auto* option : app_.get_options()) {
+    for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+  }
+  for (const auto& spec : option_table()) {  // the negations of switches that default to true
+    if (spec.default_value == "true") names.push_back("--no-" + std::string(spec.name));
+  }
+  return names;
+}
+
+std::string CommandLine::unknown_argument_message(std::string_view argument) {
+  const auto asked = argument.substr(0, argument.find('='));
+  if (!asked.starts_with("-")) return fmt::format("unexpected argument {}", asked);
+  auto closest = closest_names(asked, option_names(), 1);
+  // Only a near miss is a suggestion: a few letters off, not any option at all.
+  if (!closest.empty() && edit_distance(asked, closest.front()) <= std::max<std::size_t>(2, asked.size() / 4))
+    return fmt::format("unknown option {}; did you mean {}?", asked, closest.front());
+  return fmt::format("unknown option {}", asked);
 }
 
 std::string CommandLine::batch_command() const {

@@ -13,6 +13,7 @@
 #include "synthgen/app/merge.hpp"
 #include "synthgen/app/pipeline.hpp"
 #include "synthgen/app/plan.hpp"
+#include "synthgen/cli/help_text.hpp"
 #include "synthgen/cli/options.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/core/settings_report.hpp"
@@ -108,8 +109,17 @@ int synthgen_main(int argc, char** argv) {
       command_line.parse(argc, argv);
     } catch (const CLI::Success& e) {
       return command_line.app().exit(e);
+    } catch (const CLI::ExtrasError& e) {
+      const auto extra = command_line.app().remaining(true);
+      if (extra.empty()) return fail(ExitCode::usage, std::string(e.what()) + "; see synthgen --help", secret);
+      const auto message = command_line.unknown_argument_message(extra.front());
+      return fail(ExitCode::usage, message.ends_with('?') ? message : message + "; see synthgen --help", secret);
     } catch (const CLI::ParseError& e) {
       return fail(ExitCode::usage, std::string(e.what()) + "; see synthgen --help", secret);
+    }
+    if (command_line.wants_manpage()) {
+      std::fputs(format_man_page().c_str(), stdout);
+      return 0;
     }
     if (command_line.wants_config_example()) {
       std::fputs(format_config_example().c_str(), stdout);

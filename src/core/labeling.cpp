@@ -47,13 +47,15 @@ std::size_t agreement_bucket(const VoteResult& result) {
   return a >= 1.0 ? 4 : a >= 0.67 ? 3 : a >= 0.5 ? 2 : 1;
 }
 
-LabelTally::LabelTally(std::size_t label_count) : confusion_(label_count, std::vector<std::size_t>(label_count, 0)) {}
+LabelTally::LabelTally(std::size_t label_count)
+    : confusion_(label_count, std::vector<std::size_t>(label_count, 0)), label_counts_(label_count, 0) {}
 
 void LabelTally::add(const Row& row, const VoteResult& result) {
   ++rows_;
   if (result.tie) ++ties_;
   if (result.label && result.top_count == result.valid_votes) ++unanimous_;
   if (!result.label) no_vote_rows_.push_back(row.index);
+  if (result.label) ++label_counts_.at(static_cast<std::size_t>(*result.label));
   if (row.gold) has_gold_ = true;
   ++agreement_counts_[agreement_bucket(result)];
   if (row.gold && result.label) ++confusion_.at(static_cast<std::size_t>(*row.gold)).at(static_cast<std::size_t>(*result.label));

@@ -48,8 +48,8 @@ class RunOutputs {
   std::optional<AtomicFile> details_;
   std::optional<AtomicFile> metrics_;
   std::optional<AtomicFile> report_;
-  std::optional<DisagreementTable> disagreements_;  // only for --report
-  std::optional<ShardPartWriter> part_;             // only for --shard
+  std::optional<ReviewTable> review_;    // only for --report
+  std::optional<ShardPartWriter> part_;  // only for --shard
 };
 
 }  // namespace synthgen

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "synthgen/core/settings.hpp"
@@ -31,9 +32,18 @@ class CommandLine {
   [[nodiscard]] const std::vector<std::string>& import_files() const { return import_files_; }
   [[nodiscard]] bool wants_merge() const { return merge_->parsed(); }
   [[nodiscard]] const std::vector<std::string>& merge_parts() const { return merge_parts_; }
+  [[nodiscard]] bool wants_manpage() const { return manpage_->parsed(); }
   CLI::App& app() { return app_; }
+  // Every long option name ("--no-early-stop" included).
+  [[nodiscard]] std::vector<std::string> option_names();
+  // The usage error for an argument CLI11 did not expect: "unknown option --n-samples; did you mean
+  // --n-sample?" (a suggestion only when one is a few letters off).
+  [[nodiscard]] std::string unknown_argument_message(std::string_view argument);
 
  private:
+  void add_table_option(const OptionSpec& spec);
+  void add_subcommands();
+
   CLI::App app_;
   std::map<std::string, std::string> values_;
   std::vector<std::string> endpoints_;  // --endpoint is the one option that may be given several times: the pool
@@ -48,6 +58,7 @@ class CommandLine {
   CLI::App* batch_ = nullptr;
   std::vector<std::string> import_files_;
   CLI::App* merge_ = nullptr;
+  CLI::App* manpage_ = nullptr;
   std::vector<std::string> merge_parts_;
 };
 

@@ -52,6 +52,8 @@ class LabelTally {
   [[nodiscard]] const std::vector<std::size_t>& no_vote_rows() const { return no_vote_rows_; }
   [[nodiscard]] bool has_gold() const { return has_gold_; }
   [[nodiscard]] const std::array<std::size_t, agreement_buckets>& agreement_counts() const { return agreement_counts_; }
+  // Rows per decided label: the training file's label distribution.
+  [[nodiscard]] const std::vector<std::size_t>& label_counts() const { return label_counts_; }
   // Accuracy and the rest over rows that have both a gold and a decided label.
   [[nodiscard]] Metrics metrics() const { return metrics_from_confusion(confusion_); }
 
@@ -63,6 +65,7 @@ class LabelTally {
   bool has_gold_ = false;
   std::array<std::size_t, agreement_buckets> agreement_counts_{};
   std::vector<std::vector<std::size_t>> confusion_;
+  std::vector<std::size_t> label_counts_;
 };
 
 // `text,labels` with labels as words (and `agreement` when asked).

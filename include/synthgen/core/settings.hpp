@@ -3,6 +3,7 @@
 // One pure function, so the precedence is tested and `config show` can say where each value came from.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -15,8 +16,19 @@
 
 namespace synthgen {
 
+// Where an option is listed in --help and the man page, in this order.
+enum class OptionSection : std::uint8_t { input, sampling, prompt, inference, reliability, outputs, gates, network, batch, shards };
+inline constexpr std::size_t option_sections = 10;
+std::string_view section_title(OptionSection section);  // "Sampling and split"
+
+// What an option takes, shown as its metavar (INT, FLOAT, FILE, URL, TEXT); flag: a switch, no value.
+enum class ValueKind : std::uint8_t { text, integer, real, file, url, flag };
+std::string_view metavar(ValueKind kind);
+
 struct OptionSpec {
   std::string_view name;  // flag --name, environment SYNTHGEN_NAME (dashes become underscores)
+  OptionSection section;
+  ValueKind kind;
   std::string_view default_value;
   std::string_view help;
   std::string_view fallback_env{};  // conventional variables below SYNTHGEN_*, first set wins (e.g. "HF_ENDPOINT")

@@ -154,3 +154,20 @@ TEST(OptionTable, EveryEntryHasANameAndHelpAndNamesAreUnique) {
 
 }  // namespace
 }  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+// A switch is a flag kind with a true/false default, and only a switch has one.
+TEST(OptionTable, SwitchesAreFlagsAndEverySectionHasAnOption) {
+  std::array<std::size_t, option_sections> per_section{};
+  for (const auto& spec : option_table()) {
+    const bool switch_default = spec.default_value == "true" || spec.default_value == "false";
+    EXPECT_EQ(spec.kind == ValueKind::flag, switch_default) << spec.name;
+    ++per_section.at(static_cast<std::size_t>(spec.section));
+  }
+  for (std::size_t s = 0; s < option_sections; ++s) EXPECT_GT(per_section[s], 0u) << section_title(static_cast<OptionSection>(s));
+}
+
+}  // namespace
+}  // namespace synthgen
