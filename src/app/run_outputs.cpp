@@ -67,7 +67,8 @@ void RunOutputs::commit(const RunSummary& summary) {
   if (auto whole = ledger_.check(tally_.labeled(), tally_.no_vote_rows().size()); !whole)
     throw RunError(ExitCode::internal, "the run lost rows: " + whole.error() + "; nothing was written: please report this bug");
   if (metrics_) metrics_->append(format_metrics_json(summary, labels_));
-  if (report_) report_->append(format_html_report(summary, labels_, tally_, *review_));
+  // The label distribution is the training file's: with a test split, the train rows' alone.
+  if (report_) report_->append(format_html_report(summary, labels_, train_tally_ ? *train_tally_ : tally_, *review_));
   std::vector<AtomicFile*> files{&training_};
   for (auto* file : {&test_, &details_, &metrics_, &report_}) {
     if (*file) files.push_back(&**file);
