@@ -156,9 +156,10 @@ TEST(BatchObject, CreateBodyClipsMetadataToTheApisLimits) {
   std::string key;
   for (int i = 0; i < 70; ++i) key += "é";
   const auto clipped = nlohmann::json::parse(create_batch_body("f", {{key, std::string(600, 'y')}}));
-  const auto& [k, v] = *clipped["metadata"].items().begin();
-  EXPECT_EQ(k.size(), 128u);  // 64 characters
-  EXPECT_EQ(v.get<std::string>().size(), 512u);
+  const auto& meta = clipped.at("metadata");
+  ASSERT_EQ(meta.size(), 1u);
+  EXPECT_EQ(meta.begin().key().size(), 128u);  // 64 characters
+  EXPECT_EQ(meta.begin().value().get<std::string>().size(), 512u);
 }
 
 }  // namespace
