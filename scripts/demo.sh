@@ -12,14 +12,6 @@ work=$(mktemp -d /tmp/synthgen-demo.XXXXXX)
 data="$root/../shared/data/financial_phrasebank/sentences_allagree.jsonl"
 [ -f "$data" ] || data="$root/tests/fixtures/phrasebank_small.jsonl"
 tests/fake_hf/phrasebank_scenario.sh "$data" hf_demo_token_for_the_local_fake >"$work/scenario.json"
-{"token": "hf_demo_token_for_the_local_fake",
- "datasets": {"takala/financial_phrasebank": {
-   "viewer": {"status": 501, "body": {"error": "Dataset scripts are no longer supported"},
-              "headers": {"X-Error-Code": "DatasetWithScriptNotSupportedError"}},
-   "configs": {"sentences_allagree": {"file": "$data"}},
-   "zip": {"line_ending": "\r\n", "redirect": true}}},
- "model": {"policy": "gold", "flip_rate": 0.1, "style": "auto"}}
-JSON
 python3 tests/fake_hf/fake_hf.py --scenario "$work/scenario.json" --port-file "$work/port" &
 fake=$!
 trap 'kill $fake 2>/dev/null; wait $fake 2>/dev/null; rm -rf "$work"' EXIT

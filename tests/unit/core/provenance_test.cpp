@@ -40,8 +40,7 @@ TEST(Provenance, EveryKeyInTheMetricsJson) {
   EXPECT_EQ(j["test_size"], "0.2");
   EXPECT_EQ(j["endpoint"], "http://***@h:8000/v1");
   EXPECT_EQ(text.find("s3cret-pass"), std::string::npos);
-  const auto html =
-      format_html_report(s, sentiment_labels(), LabelTally(3), ReviewTable(sentiment_labels(), AnswerFormat::json_object));
+  const auto html = format_html_report(s, sentiment_labels(), LabelTally(3), ReviewTable(sentiment_labels(), AnswerFormat::json_object));
   EXPECT_NE(html.find("<table class=\"provenance\">"), std::string::npos);
   EXPECT_NE(html.find("prompt_sha256"), std::string::npos);
   EXPECT_EQ(html.find("s3cret-pass"), std::string::npos);
