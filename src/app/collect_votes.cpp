@@ -47,6 +47,7 @@ std::vector<PoolTarget> pool_targets(const VotingPlan& plan) {
   const auto& specs = plan.config.endpoints;
   if (specs.size() <= 1) return {{plan.api.url(), redact_url(plan.config.endpoint), request_slots(plan)}};
   std::vector<PoolTarget> targets;
+  targets.reserve(specs.size());
   for (const auto& spec : specs) {
     targets.push_back(
         {make_inference_api(plan.config.api, spec.url)->url(), redact_url(spec.url), static_cast<std::size_t>(spec.concurrency)});

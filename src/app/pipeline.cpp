@@ -282,7 +282,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   fail_if_incomplete(votes, store.get());
   fail_below_quality_floor(summary, config);
   // 8. Publish a good run as a dataset repo (--push-to-hub); the files stay on disk whatever happens.
-  if (config.push_to_hub) push_to_hub(config, *push_token, summary, feed.labels(), pool);
+  if (config.push_to_hub && push_token) push_to_hub(config, *push_token, summary, feed.labels(), pool);
   return ExitCode::ok;
 }
 

@@ -31,9 +31,10 @@ std::size_t data_rows(const std::vector<std::pair<std::string, std::size_t>>& co
   return rows;
 }
 
-std::string card_for(const RunConfig& config, const RunSummary& summary, const std::vector<std::pair<std::string, std::size_t>>& train) {
+std::string card_for(const RunConfig& config, const HubRepoId& repo, const RunSummary& summary,
+                     const std::vector<std::pair<std::string, std::size_t>>& train) {
   DatasetCardFacts facts;
-  facts.repo = *config.push_to_hub;
+  facts.repo = repo;
   facts.license = config.license;
   facts.splits = {{"train", "data/train.csv", data_rows(train)}};
   // The dataset's id first: the card links the data to its source.
@@ -62,8 +63,8 @@ std::string card_for(const RunConfig& config, const RunSummary& summary, const s
 
 ExitCode exit_code_of(HubFailure kind) { return kind == HubFailure::auth ? ExitCode::auth : ExitCode::service; }
 
-std::string advice_for(HubFailure kind, const RunConfig& config) {
-  const auto by_hand = fmt::format("`hf upload {} . --repo-type dataset`", config.push_to_hub->id());
+std::string advice_for(HubFailure kind, const HubRepoId& repo) {
+  const auto by_hand = fmt::format("`hf upload {} . --repo-type dataset`", repo.id());
   switch (kind) {
     case HubFailure::too_large: return "; upload the files by hand, which goes through Git LFS: " + by_hand;
     case HubFailure::needs_lfs: return "; upload the files by hand: " + by_hand;
@@ -81,12 +82,13 @@ void require_token_for_push(const RunConfig& config, const std::optional<Token>&
 }
 
 void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& summary, const LabelSet& labels, HttpPool& pool) {
+  if (!config.push_to_hub) return;
   const auto& repo = *config.push_to_hub;
   auto train = read_file(config.output);
   if (!train) throw RunError(ExitCode::output, "cannot read back " + output_name(config.output) + " to push it: " + train.error());
   const auto counts = label_distribution(*train, labels.names);
   if (!counts) throw RunError(ExitCode::internal, output_name(config.output) + " is not the training file just written: " + counts.error());
-  std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, summary, *counts)}};
+  std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, repo, summary, *counts)}};
   if (summary.test) {
     auto test = read_file(summary.test->file);
     if (!test) throw RunError(ExitCode::output, "cannot read back " + output_name(summary.test->file) + " to push it: " + test.error());
@@ -98,7 +100,7 @@ void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& 
   const auto pushed = push_files(pool, target, token.value, files, fmt::format("Upload {} rows labeled by synthgen", data_rows(*counts)));
   if (!pushed) {
     throw RunError(exit_code_of(pushed.error().kind), "--push-to-hub " + repo.id() + ": " + pushed.error().message +
-                                                          advice_for(pushed.error().kind, config) +
+                                                          advice_for(pushed.error().kind, repo) +
                                                           "; the run's files are written on disk (" + output_name(config.output) + ")");
   }
   spdlog::info("published {}{}", repo.id(), pushed->empty() ? "" : ": " + *pushed);

@@ -45,7 +45,7 @@ void RunOutputs::take(const RowVotes& row, bool in_test) {
   ledger_.record(row.row.index);
   const auto result = decide_row(row, labels_.size(), config_.seed);
   tally_.add(row.row, result);
-  if (test_ && in_test) {
+  if (in_test && test_ && test_tally_) {
     test_tally_->add(row.row, result);
     test_->append(test_csv_record(row.row, result, labels_));
   } else {
@@ -58,7 +58,7 @@ void RunOutputs::take(const RowVotes& row, bool in_test) {
 }
 
 void RunOutputs::add_split_figures(RunSummary& summary) const {
-  if (!test_) return;
+  if (!test_ || !train_tally_ || !test_tally_) return;
   summary.train = split_figures(*train_tally_, output_name(config_.output));
   summary.test = split_figures(*test_tally_, output_name(config_.test_output));
 }

@@ -141,6 +141,7 @@ std::expected<std::vector<std::pair<std::string, std::size_t>>, std::string> lab
   if (column == header.end()) return std::unexpected("the training file has no labels column");
   const auto index = static_cast<std::size_t>(column - header.begin());
   std::vector<std::pair<std::string, std::size_t>> counts;
+  counts.reserve(labels.size());
   for (const auto& label : labels) counts.emplace_back(label, 0);
   for (std::size_t r = 1; r < records->size(); ++r) {
     const auto& fields = (*records)[r].fields;

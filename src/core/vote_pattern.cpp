@@ -30,8 +30,8 @@ VotePattern vote_pattern(const RowVotes& row) {
   VotePattern pattern;
   for (std::size_t v = 0; v < row.votes.size(); ++v) {
     if (row.status[v] == VoteStatus::not_asked || row.status[v] == VoteStatus::deferred) continue;
-    if (row.votes[v]) {
-      ++per_label[*row.votes[v]];
+    if (const auto& vote = row.votes[v]; vote.has_value()) {
+      ++per_label[vote.value()];
     } else {
       ++pattern.no_votes;
     }
@@ -69,6 +69,7 @@ void PatternTally::add(const RowVotes& row, const VoteResult& result) {
 
 std::vector<PatternStats> PatternTally::by_agreement() const {
   std::vector<PatternStats> out;
+  out.reserve(stats_.size());
   for (const auto& [pattern, stats] : stats_) out.push_back(stats);
   std::stable_sort(out.begin(), out.end(), [](const PatternStats& a, const PatternStats& b) {
     const auto sa = strength(a.pattern), sb = strength(b.pattern);

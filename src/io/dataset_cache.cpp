@@ -72,7 +72,9 @@ std::optional<Dataset> load_cached_dataset(const std::string& path) {
   if (!header.is_object() || !header.contains("labels") || !header["labels"].is_array()) return std::nullopt;
   Dataset dataset{LabelSet{header["labels"].get<std::vector<std::string>>()},
                   {},
-                  header.value("description", std::string{}) + ", from the download cache"};
+                  header.value("description", std::string{}) + ", from the download cache",
+                  0,
+                  {}};  // no checksum: not the bytes first read
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const auto line = nlohmann::json::parse(lines[i], nullptr, false);
     if (!line.is_object() || !line.contains("t") || !line["t"].is_string()) return std::nullopt;

@@ -22,8 +22,9 @@ HttpRequest hub_request(std::string url, std::string body, const std::string& to
   request.url = std::move(url);
   request.body = std::move(body);
   // "Expect:" off: no 100-continue round trip before a commit's body.
-  request.headers = HeaderList({"Content-Type: " + std::string(content_type), "Accept: application/json",
-                                "Expect:", "Authorization: Bearer " + token, "User-Agent: synthgen/" SYNTHGEN_VERSION});
+  const std::string user_agent = "User-Agent: synthgen/" SYNTHGEN_VERSION;
+  request.headers = HeaderList(
+      {"Content-Type: " + std::string(content_type), "Accept: application/json", "Expect:", "Authorization: Bearer " + token, user_agent});
   return request;
 }
 
