@@ -1,6 +1,6 @@
 // Publishing files as a dataset repo on the Hub, as huggingface_hub's HfApi does it: create the repo,
 // ask how each file goes up (preupload), then one commit of them all (NDJSON). Files the Hub wants in
-// Git LFS are refused with a clear error (the LFS batch API is not implemented).
+// Git LFS are refused with a clear error (synthgen does not speak the LFS batch API yet: `hf upload` does).
 #pragma once
 
 #include <expected>
