@@ -6,7 +6,7 @@
 #   1. the unsharded job as one Slurm job (its own store)
 #   2. sbatch --array=0-3: each task `synthgen --shard auto --output part-$SLURM_ARRAY_TASK_ID.csv`, its own store
 #   3. waits for the tasks' done markers (SLURM_SHARDS_TIMEOUT, 300 s), then `synthgen merge` of the 4 parts
-#   4. df_train.csv and --details byte for byte; --metrics-json equal but for wall_s and request_wall_s
+#   4. df_train.csv and --details byte for byte; --metrics-json equal but for wall_s, request_wall_s and provenance.created
 # Prints the wall times: the one-task job, the 4-task array (each from sbatch to its last done marker)
 # and the merge.
 # Usage: slurm_shards.sh [SYNTHGEN_BINARY] (default: build/synthgen of this checkout).
@@ -164,6 +164,8 @@ python3 - whole.metrics.json metrics.json <<'EOF' || fail=1
 import json, sys
 timings = {"wall_s", "request_wall_s"}
 want, got = (json.load(open(name)) for name in sys.argv[1:3])
+for metrics in (want, got):  # when each run was made is a timing too
+    metrics.get("provenance", {}).pop("created", None)
 wrong = {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if k not in timings and want.get(k) != got.get(k)}
 if wrong:
     sys.exit(f"FAIL: the merged metrics differ from the unsharded job's (key: unsharded, merged): {wrong}")
