@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <variant>
 
 #include "synthgen/app/run_error.hpp"
@@ -83,6 +84,13 @@ Dataset load_offline(const RunConfig& c, const std::string& cached) {
   return std::move(*dataset);
 }
 
+// The whole sample, whatever shard `selection` is.
+RowSelection whole_sample(RowSelection selection) {
+  selection.first = 0;
+  selection.last = SIZE_MAX;
+  return selection;
+}
+
 // The row with this index (rows are by increasing index), or null.
 Row* find_row(Dataset& dataset, std::size_t index) {
   const auto it =
@@ -117,6 +125,7 @@ RowFeed RowFeed::open(const RunConfig& config, HttpPool& pool, const HeaderList&
     }
   }
   feed.start(config);
+  if (config.test_size.on() && std::holds_alternative<ViewerPages>(feed.source_)) feed.read_whole_sample(pool, config);
   return feed;
 }
 
@@ -143,13 +152,10 @@ void RowFeed::start(const RunConfig& config) {
                  selection_.sample_size());
   }
   if (pages != nullptr) {
-    // The split needs every sampled row's gold label before the first row is decided; the pages
-    // come as the votes need them. A first pass over them would read the split twice: refused.
-    if (config.test_size.on())
-      throw RunError(ExitCode::usage, "--test-size needs every sampled row's gold label before the first vote, and " + description_ +
-                                          " is read page by page: give the split as a local file (--input FILE)");
-    pages->select(selection_);
-    spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);
+    // The split needs every sampled row's gold label before the first row is decided: with
+    // --test-size the whole sample's pages are read first (read_whole_sample), a shard's included.
+    pages->select(config.test_size.on() ? whole_sample(selection_) : selection_);
+    if (!config.test_size.on()) spdlog::info("read {} rows from {} page by page, as the votes need them", total, description_);
     return;
   }
   data_sha256_ = whole->sha256;
@@ -162,6 +168,25 @@ void RowFeed::start(const RunConfig& config) {
                    std::min(selection_.last, selection_.sample_size()));
   }
   spdlog::info("read {} rows from {}", whole->rows.size(), description_);
+}
+
+// --test-size over the viewer's pages: every sampled row's page is read before the first vote
+// (through the run's pool, failed pages retried as in a run) and the sample is kept in memory, as
+// with a local file; a shard reads the whole sample too, as its split is the whole sample's.
+void RowFeed::read_whole_sample(HttpPool& pool, const RunConfig& config) {
+  const auto shard = selection_;
+  selection_ = whole_sample(shard);
+  const auto& pages = std::get<ViewerPages>(source_);
+  Dataset sample{labels_, {}, description_, pages.total(), {}};
+  sample.rows.reserve(selection_.sample_size());
+  for_each_row(*this, pool, config, [&](const Row& row) { sample.rows.push_back(row); });  // relabeled as handed out
+  keep_in_cache();
+  spdlog::info("read the {} sampled rows of the {} in {} page by page, before the first vote (--test-size needs their gold labels)",
+               sample.rows.size(), sample.total, description_);
+  selection_ = shard;
+  handed_ = 0;
+  source_ = std::move(sample);
+  choose_test_split(config, std::get<Dataset>(source_));
 }
 
 // Positions [first, last) of the sample: each row there, in the labels of --labels.

@@ -92,13 +92,14 @@ class Case:
     interrupt: str  # none, SIGKILL, SIGINT
     interrupt_at: float  # share of the needed requests after which the signal is sent
     rate_limit: dict | None = None  # the provider's request limit on the faulty paths (fake_hf model.rate_limit)
+    test_size: str | None = None  # --test-size: a held-out split, written to df_test.csv on every path
 
     def describe(self):
         return (f"seed={self.seed} rows={len(self.rows)} n_sample={self.n_sample} votes={self.votes} "
                 f"early_stop={self.early_stop} prompt={self.prompt} source={self.source} page_size={self.page_size} "
                 f"page_faults={self.page_fault_rate} concurrency={self.concurrency} faults={self.fault_rate} "
                 f"flip={self.flip_rate} garble={self.garble_rate} interrupt={self.interrupt}@{self.interrupt_at:.2f} "
-                f"rate_limit={self.rate_limit} shards={draw_shards(self)[0]}{'/shared' if draw_shards(self)[1] else ''}")
+                f"rate_limit={self.rate_limit} test_size={self.test_size} shards={draw_shards(self)[0]}{'/shared' if draw_shards(self)[1] else ''}")
 
 
 def sentence(rng, i):
@@ -129,7 +130,18 @@ def draw_case(seed, max_rows):
                 page_size=rng.choice([100, 100, 50, 37, 10, 3]), page_fault_rate=rng.choice([0.0, 0.0, 0.3]),
                 concurrency=rng.choice([1, 7, 64]), fault_rate=rng.choice([0.0, 0.2]),
                 interrupt=rng.choice(["none", "SIGKILL", "SIGINT"]), interrupt_at=rng.random(),
-                rate_limit=draw_rate_limit(seed))
+                rate_limit=draw_rate_limit(seed), test_size=draw_test_size(seed, n, n_sample))
+
+
+def draw_test_size(seed, n, n_sample):
+    """--test-size for one case in three with 4 or more sampled rows (a fraction, or a number of rows
+    that leaves some to train on), from a generator of its own so the other draws of a seed stay
+    what they were."""
+    rng = random.Random(seed ^ 0x7E57)
+    sampled = n_sample if 0 < n_sample <= n else n
+    if sampled < 4 or rng.random() >= 1 / 3:
+        return None
+    return rng.choice(["0.2", "0.5", str(rng.randint(1, sampled - 1))])
 
 
 def draw_rate_limit(seed):
@@ -198,6 +210,8 @@ def command(binary, case, server, out, store, source, concurrency, early_stop):
             "--max-retry-wait", "0.05", "--cache", str(store), "--output", str(out / "df_train.csv"),
             "--details", str(out / "details.jsonl"), "--metrics-json", str(out / "metrics.json"), "--quiet",
             "--early-stop" if early_stop else "--no-early-stop"]
+    if case.test_size is not None:
+        args += ["--test-size", case.test_size]  # df_test.csv beside --output
     if source in ("jsonl", "csv"):
         args += ["--input", str(out.parent / f"rows.{source}")]
     return args
@@ -243,13 +257,22 @@ def expect_ok(result, what):
 
 
 def metrics_of(out):
-    return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    """The metrics JSON, but for the paths of the train and test files (each way writes its own)."""
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    for split in ("train", "test"):
+        if isinstance(metrics.get(split), dict):
+            metrics[split].pop("file", None)
+    return metrics
 
 
 def compare(reference, result, what, csv_only=False):
     """The outputs of `result` against the reference's: CSV and details byte for byte, metrics but arrival."""
     names = ["df_train.csv"] if csv_only else ["df_train.csv", "details.jsonl"]
+    if (reference.outputs / "df_test.csv").exists():  # the case's --test-size
+        names.append("df_test.csv")
     for name in names:
+        if not (result.outputs / name).exists():
+            raise CaseFailure(f"{what}: wrote no {name}, the reference did")
         want, got = (reference.outputs / name).read_bytes(), (result.outputs / name).read_bytes()
         if want != got:
             raise CaseFailure(f"{what}: {name} differs from the reference's ({len(got)} bytes, expected {len(want)}); "
@@ -411,7 +434,9 @@ def shards_way(case, binary, work, reference, scenario):
     parts = [str(work / f"shard{k}" / "df_train.csv") for k in order]
     tool([binary, "merge", "--output", str(merged / "df_train.csv"), "--details", str(merged / "details.jsonl"),
           "--metrics-json", str(merged / "metrics.json"), "--quiet", *parts], home, f"{what}: merge of {order}", merged)
-    for name in ("df_train.csv", "details.jsonl"):
+    for name in ("df_train.csv", "details.jsonl") + (("df_test.csv",) if case.test_size is not None else ()):
+        if not (merged / name).exists():
+            raise CaseFailure(f"{what}: the merge wrote no {name}, the reference did")
         want, got = (reference.outputs / name).read_bytes(), (merged / name).read_bytes()
         if want != got:
             raise CaseFailure(f"{what}: merged {name} differs from the reference's ({len(got)} bytes, expected {len(want)}); "

@@ -57,6 +57,7 @@ class RowFeed {
   void hand_out(Row& row);
   void relabel_sample(Dataset& whole, const LabelSet& source_labels, std::size_t first, std::size_t last);
   void choose_test_split(const RunConfig& config, Dataset& whole);
+  void read_whole_sample(HttpPool& pool, const RunConfig& config);
 
   LabelSet labels_;
   std::optional<LabelSet> relabel_to_;  // --labels with another order or names than the source's
