@@ -130,6 +130,17 @@ int synthgen_main(int argc, char** argv) {
       std::fputs(format_man_page().c_str(), stdout);
       return 0;
     }
+    if (command_line.wants_completion()) {
+      const auto shell = shell_named(command_line.completion_shell());
+      if (!shell)
+        return fail(ExitCode::usage,
+                    command_line.completion_shell().empty()
+                        ? "completion needs a shell: synthgen completion bash, zsh or fish"
+                        : "no completion for the shell '" + command_line.completion_shell() + "': give bash, zsh or fish",
+                    secret);
+      std::fputs(completion_script(*shell, command_line.completion_model()).c_str(), stdout);
+      return 0;
+    }
     if (command_line.wants_config_example()) {
       std::fputs(format_config_example().c_str(), stdout);
       return 0;
@@ -182,12 +193,12 @@ int synthgen_main(int argc, char** argv) {
     name_written_files(written);
     return static_cast<int>(code);
   } catch (const RunError& e) {
+    name_written_files(written);
     return fail(e.code(), e.what(), secret);
   } catch (const std::exception& e) {
+    name_written_files(written);
     return fail(ExitCode::internal, std::string("unexpected failure: ") + e.what() + "; please report it", secret);
   }
 }
 
 }  // namespace synthgen
-    name_written_files(written);
-    name_written_files(written);
