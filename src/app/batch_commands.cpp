@@ -11,7 +11,7 @@
 namespace synthgen {
 namespace {
 
-using BatchRun = std::function<ExitCode(const RunConfig&, const std::optional<Token>&, const std::vector<std::string>&)>;
+using BatchRun = std::function<ExitCode(const RunConfig&, const std::optional<Token>&, const std::vector<std::string>&, WrittenFiles&)>;
 
 struct BatchCommand {
   std::string_view name;
@@ -20,11 +20,12 @@ struct BatchCommand {
 
 const BatchCommand* find_command(std::string_view name) {
   static const BatchCommand commands[] = {
-      {"export", [](const auto& config, const auto& token, const auto&) { return run_batch_export(config, token); }},
-      {"import", [](const auto& config, const auto&, const auto& files) { return run_batch_import(config, files); }},
-      {"submit", [](const auto& config, const auto& token, const auto&) { return run_batch_submit(config, token); }},
-      {"status", [](const auto& config, const auto& token, const auto&) { return run_batch_status(config, token); }},
-      {"collect", [](const auto& config, const auto& token, const auto&) { return run_batch_collect(config, token); }},
+      {"export",
+       [](const auto& config, const auto& token, const auto&, auto& written) { return run_batch_export(config, token, written); }},
+      {"import", [](const auto& config, const auto&, const auto& files, auto&) { return run_batch_import(config, files); }},
+      {"submit", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_submit(config, token); }},
+      {"status", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_status(config, token); }},
+      {"collect", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_collect(config, token); }},
   };
   for (const auto& command : commands) {
     if (command.name == name) return &command;
@@ -35,10 +36,10 @@ const BatchCommand* find_command(std::string_view name) {
 }  // namespace
 
 ExitCode run_batch_command(const std::string& command, const RunConfig& config, const std::optional<Token>& token,
-                           const std::vector<std::string>& files) {
+                           const std::vector<std::string>& files, WrittenFiles& written) {
   const auto* found = find_command(command);
   if (found == nullptr) throw RunError(ExitCode::usage, "no batch command " + command + "; see synthgen batch --help");
-  return found->run(config, token, files);
+  return found->run(config, token, files, written);
 }
 
 }  // namespace synthgen

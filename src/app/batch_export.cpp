@@ -61,13 +61,14 @@ class BatchRequestFiles final : public DeferredRequests {
   }
 
   // Commits every part, or the one empty file that says nothing is left.
-  std::vector<BatchPart> commit() {
+  std::vector<BatchPart> commit(WrittenFiles& written) {
     if (parts_.empty()) open_part();
     record();
     std::vector<AtomicFile*> files;
     files.reserve(files_.size());
     for (auto& f : files_) files.push_back(&f);
-    if (auto done = commit_together(files); !done) throw RunError(ExitCode::output, "cannot write the batch requests: " + done.error());
+    if (auto done = commit_together(files, &written); !done)
+      throw RunError(ExitCode::output, "cannot write the batch requests: " + done.error());
     if (parts_.size() == 1 && parts_.front().requests == 0) parts_.clear();
     return std::move(parts_);
   }
@@ -148,7 +149,8 @@ void check_batchable(const RunConfig& config) {
   if (!config.use_cache) throw RunError(ExitCode::usage, "batch engines answer through the response store: drop --no-cache");
 }
 
-BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit) {
+BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit,
+                            WrittenFiles& written) {
   check_batchable(config);
   const auto prompt_template = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
@@ -168,15 +170,15 @@ BatchExport export_requests(const RunConfig& config, const std::optional<Token>&
   if (votes.interrupted) throw RunError(ExitCode::interrupted, "interrupted; no request file was written");
   feed.keep_in_cache();
   result.held = files.held();
-  result.parts = files.commit();
+  result.parts = files.commit(written);
   for (const auto& part : result.parts) result.requests += part.requests;
   return result;
 }
 
-ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& token) {
+ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& token, WrittenFiles& written) {
   if (auto ok = check_writable(config.batch_out); !ok)
     throw RunError(ExitCode::output, "cannot write " + output_name(config.batch_out) + ": " + ok.error());
-  const auto result = export_requests(config, token, config.batch_out, false);
+  const auto result = export_requests(config, token, config.batch_out, false, written);
   warn_about_stale_parts(config.batch_out, result.parts.size());
   std::string out;
   if (result.parts.empty()) {

@@ -73,7 +73,7 @@ RunConfig merged_config(const RunConfig& config, const ShardHeader& h) {
 
 }  // namespace
 
-ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& given) {
+ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& given, WrittenFiles& written) {
   auto parts = open_parts(given);
   check_one_run(parts);
   const auto& h = parts.front().header();
@@ -114,7 +114,7 @@ ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& give
   summary.provenance = h.provenance;
   if (!summary.provenance.empty()) summary.provenance.created = utc_timestamp();  // the merged outputs' own time
   outputs.add_split_figures(summary);
-  outputs.commit(summary);
+  outputs.commit(summary, written);
   spdlog::info("merged {} shards: wrote {} labeled rows to {}", parts.size(), summary.labeled, output_name(config.output));
   if (config.print_report) std::fputs(format_report(summary, labels).c_str(), writes_to_stdout(config) ? stderr : stdout);
   if (summary.counts.failed_requests > 0)

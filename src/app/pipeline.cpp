@@ -237,7 +237,8 @@ bool endpoint_needs_token(const std::string& url) {
   return false;
 }
 
-ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token, const std::optional<Token>& hub_token) {
+ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token, WrittenFiles& written,
+                      const std::optional<Token>& hub_token) {
   const Stopwatch run_clock;
   // Everything that can be checked is checked before anything is paid for.
   check_one_role_per_file(config);
@@ -269,7 +270,7 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   summary.request_wall_s = request_s;
   summary.provenance = provenance;
   outputs.add_split_figures(summary);
-  outputs.commit(summary);
+  outputs.commit(summary, written);
   // 7. Report, and hold the result to the quality floors.
   warn_about_no_votes(summary);
   if (summary.train && summary.test) {

@@ -63,7 +63,7 @@ void RunOutputs::add_split_figures(RunSummary& summary) const {
   summary.test = split_figures(*test_tally_, output_name(config_.test_output));
 }
 
-void RunOutputs::commit(const RunSummary& summary) {
+void RunOutputs::commit(const RunSummary& summary, WrittenFiles& written) {
   if (auto whole = ledger_.check(tally_.labeled(), tally_.no_vote_rows().size()); !whole)
     throw RunError(ExitCode::internal, "the run lost rows: " + whole.error() + "; nothing was written: please report this bug");
   if (metrics_) metrics_->append(format_metrics_json(summary, labels_));
@@ -77,7 +77,7 @@ void RunOutputs::commit(const RunSummary& summary) {
     part_->finish({summary.counts, summary.wall_s, summary.request_wall_s});
     files.push_back(&part_->file());
   }
-  if (auto ok = commit_together(files); !ok) throw RunError(ExitCode::output, ok.error());
+  if (auto ok = commit_together(files, &written); !ok) throw RunError(ExitCode::output, ok.error());
 }
 
 }  // namespace synthgen

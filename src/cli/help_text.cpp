@@ -10,13 +10,14 @@
 namespace synthgen {
 namespace {
 
-constexpr std::array<HelpItem, 6> examples{{
+constexpr std::array<HelpItem, 7> examples{{
     {"synthgen --n-sample 100 --report report.html", "label 100 sampled PhraseBank rows and write the review page"},
     {"synthgen --input rows.csv --text-column text --labels yes,no", "label a local CSV whose labels are not a ClassLabel"},
     {"synthgen plan --n-sample 5000 --price-per-mtok 0.6", "count the requests and tokens and estimate the cost; sends nothing"},
     {"synthgen --min-accuracy 0.9 --metrics-json m.json", "a quality gate for CI: exit 7 when accuracy is below 0.9"},
     {"synthgen --shard auto && synthgen merge part-*.csv", "one shard per array task, then join the parts"},
     {"synthgen config show", "print every option's value and where it came from"},
+    {"source <(synthgen completion bash)", "complete subcommands, options and their values in bash (also: zsh, fish)"},
 }};
 
 constexpr std::array<HelpItem, 11> exits{{
@@ -114,6 +115,7 @@ std::string format_man_page() {
       "\\fBsynthgen merge\\fR [\\fIOPTIONS\\fR] \\fIPART\\fR...\n.br\n"
       "\\fBsynthgen batch export\\fR|\\fBsubmit\\fR|\\fBstatus\\fR|\\fBcollect\\fR [\\fIOPTIONS\\fR]\n.br\n"
       "\\fBsynthgen batch import\\fR [\\fIOPTIONS\\fR] \\fIFILE\\fR...\n.br\n\\fBsynthgen config show\\fR|\\fBexample\\fR\n"
+      ".br\n\\fBsynthgen completion bash\\fR|\\fBzsh\\fR|\\fBfish\\fR\n"
       ".SH DESCRIPTION\nsynthgen labels each row of a dataset with a few\\-shot prompt, asks for several votes per row, writes the "
       "majority label to a training CSV, and scores it against the human labels (accuracy, macro\\-F1, Cohen's kappa).\n"
       ".PP\nEach option can be set, from lowest to highest precedence, by its default, the config file, the environment "

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "synthgen/cli/help_text.hpp"
 #include "synthgen/core/name_match.hpp"
@@ -64,6 +65,12 @@ std::string footer() {
       "\nEnvironment: HF_TOKEN, HF_HOME, HF_ENDPOINT, HF_HUB_OFFLINE, OPENAI_API_KEY, SYNTHGEN_<OPTION>\n"
       "(see `man synthgen`, docs/synthgen.1).";
   return out;
+}
+
+// "FILE", or "FILE:FILE" once CLI11 adds its ExistingFile check's name.
+bool takes_files(const CLI::Option& option) {
+  const auto type = option.get_type_name();
+  return type == metavar(ValueKind::file) || type.starts_with(std::string(metavar(ValueKind::file)) + ":");
 }
 
 std::string option_help(const OptionSpec& spec) {
@@ -127,17 +134,73 @@ void CommandLine::add_subcommands() {
   std::vector<CLI::App*> subcommands{config, config_show_, config_example_, plan_, batch_};
   subcommands.push_back(batch_->add_subcommand("export", "write the requests the run still needs as OpenAI batch lines to --batch-out"));
   auto* import = batch_->add_subcommand("import", "store the answers of batch output and error files (OpenAI, vLLM)");
-  import->add_option("files", import_files_, "output or error files of the batch engine")->required()->check(CLI::ExistingFile);
+  import->add_option("files", import_files_, "output or error files of the batch engine")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
   subcommands.push_back(import);
   subcommands.push_back(batch_->add_subcommand("submit", "export, upload each part to {endpoint}/files and start it as a batch (OpenAI)"));
   subcommands.push_back(batch_->add_subcommand("status", "show each batch submitted from the response store: status and counts"));
   subcommands.push_back(
       batch_->add_subcommand("collect", "download and import the files of every batch that has ended (--wait: poll until all have)"));
   merge_ = app_.add_subcommand("merge", "join the parts of a --shard run's N shards into the outputs the whole run would have written");
-  merge_->add_option("parts", merge_parts_, "each shard's --output (its OUTPUT.shard.jsonl is read)")->required();
+  merge_->add_option("parts", merge_parts_, "each shard's --output (its OUTPUT.shard.jsonl is read)")->required()->type_name("FILE");
   subcommands.push_back(merge_);
+  // The shell is checked by synthgen_main, so that a wrong one is one usage line naming the shells.
+  completion_ =
+      app_.add_subcommand("completion", "print a completion script for bash, zsh or fish to stdout (see README: Shell completion)");
+  completion_->add_option("shell", completion_shell_, "bash, zsh or fish")->type_name("SHELL");
   manpage_ = app_.add_subcommand("manpage", "print the man page (roff) made from the option table")->group("");  // hidden
   for (auto* sub : subcommands) sub->fallthrough();
+}
+
+CompletionModel CommandLine::completion_model() const {
+  CompletionModel model;
+  for (const auto* option : app_.get_options()) {
+    const auto& names = option->get_lnames();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto spec = std::ranges::find(option_table(), std::string_view(names[i]), &OptionSpec::name);
+      const bool in_table = spec != option_table().end();
+      CompletedOption completed{names[i], i == 0 && !option->get_snames().empty() ? option->get_snames().front().front() : '\0',
+                                short_help(in_table ? spec->help : std::string_view(option->get_description()))};
+      if (option->get_expected_max() == 0) {
+        completed.value = ValueCompletion::none;  // a switch (its --no- negation too)
+      } else if (in_table && !spec->choices.empty()) {
+        completed.value = ValueCompletion::choices;
+        for (const auto choice : option_choices(*spec)) completed.choices.emplace_back(choice);
+      } else {
+        completed.value = (in_table ? spec->kind == ValueKind::file : takes_files(*option)) ? ValueCompletion::file : ValueCompletion::any;
+      }
+      model.options.push_back(std::move(completed));
+    }
+  }
+  for (const auto& spec : option_table()) {  // the negations of switches that default to true, unless CLI11 listed them
+    const auto negation = "no-" + std::string(spec.name);
+    if (spec.default_value == "true" && std::ranges::find(model.options, negation, &CompletedOption::name) == model.options.end())
+      model.options.push_back({negation, '\0', "not --" + std::string(spec.name)});
+  }
+  // Depth first, parents before children; hidden subcommands (no group: manpage) are not offered.
+  const std::function<void(const CLI::App&, std::vector<std::string>)> walk = [&](const CLI::App& app, std::vector<std::string> path) {
+    CompletedCommand command{path, app.get_description()};
+    for (const auto* option : app.get_options()) {
+      if (!option->get_lnames().empty() || !option->get_snames().empty()) continue;  // a positional argument
+      if (&app == completion_) {
+        command.arguments = ValueCompletion::choices;
+        for (const auto shell : completion_shells()) command.argument_choices.emplace_back(shell);
+      } else if (takes_files(*option)) {
+        command.arguments = ValueCompletion::file;
+      }
+    }
+    model.commands.push_back(std::move(command));
+    for (const auto* sub : app.get_subcommands({})) {
+      if (sub->get_group().empty()) continue;
+      auto sub_path = path;
+      sub_path.push_back(sub->get_name());
+      walk(*sub, sub_path);
+    }
+  };
+  walk(app_, {});
+  return model;
 }
 
 std::vector<std::string> CommandLine::option_names() {

@@ -17,6 +17,7 @@
 #include "synthgen/cli/options.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/core/settings_report.hpp"
+#include "synthgen/core/written_files.hpp"
 #include "synthgen/io/config_file.hpp"
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/http_pool.hpp"
@@ -92,6 +93,13 @@ int fail(ExitCode code, std::string_view message, std::string_view secret) {
   return static_cast<int>(code);
 }
 
+// The closing line, `synthgen: wrote df_train.csv, metrics.json`: every file the command put on
+// disk, even when it then fails (a quality gate, failed votes: the outputs were written). An info
+// line, so --quiet (errors only) leaves it out; a command that wrote nothing prints none.
+void name_written_files(const WrittenFiles& written) {
+  if (!written.empty()) spdlog::info("{}", written_files_line(written.paths()));
+}
+
 }  // namespace
 
 int synthgen_main(int argc, char** argv) {
@@ -103,6 +111,7 @@ int synthgen_main(int argc, char** argv) {
     return 0;
   }
   std::string secret;
+  WrittenFiles written;
   try {
     CommandLine command_line;
     try {
@@ -119,6 +128,17 @@ int synthgen_main(int argc, char** argv) {
     }
     if (command_line.wants_manpage()) {
       std::fputs(format_man_page().c_str(), stdout);
+      return 0;
+    }
+    if (command_line.wants_completion()) {
+      const auto shell = shell_named(command_line.completion_shell());
+      if (!shell)
+        return fail(ExitCode::usage,
+                    command_line.completion_shell().empty()
+                        ? "completion needs a shell: synthgen completion bash, zsh or fish"
+                        : "no completion for the shell '" + command_line.completion_shell() + "': give bash, zsh or fish",
+                    secret);
+      std::fputs(completion_script(*shell, command_line.completion_model()).c_str(), stdout);
       return 0;
     }
     if (command_line.wants_config_example()) {
@@ -160,15 +180,23 @@ int synthgen_main(int argc, char** argv) {
     // start-up work, and --help, config and the usage errors do not need it.
     const CurlGlobal curl;
     if (command_line.wants_plan()) return static_cast<int>(run_plan(*config, token));
-    if (command_line.wants_merge()) return static_cast<int>(run_merge(*config, command_line.merge_parts()));
-    if (const auto batch = command_line.batch_command(); !batch.empty())
-      return static_cast<int>(run_batch_command(batch, *config, token, command_line.import_files()));
-    // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output
-    // that goes away (`--output - | head`) makes the write fail with EPIPE, an output error.
-    return static_cast<int>(run_labeling(*config, token, hub_token));
+    ExitCode code = ExitCode::ok;
+    if (command_line.wants_merge()) {
+      code = run_merge(*config, command_line.merge_parts(), written);
+    } else if (const auto batch = command_line.batch_command(); !batch.empty()) {
+      code = run_batch_command(batch, *config, token, command_line.import_files(), written);
+    } else {
+      // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output
+      // that goes away (`--output - | head`) makes the write fail with EPIPE, an output error.
+      code = run_labeling(*config, token, written, hub_token);
+    }
+    name_written_files(written);
+    return static_cast<int>(code);
   } catch (const RunError& e) {
+    name_written_files(written);
     return fail(e.code(), e.what(), secret);
   } catch (const std::exception& e) {
+    name_written_files(written);
     return fail(ExitCode::internal, std::string("unexpected failure: ") + e.what() + "; please report it", secret);
   }
 }

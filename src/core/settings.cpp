@@ -17,7 +17,8 @@ constexpr OptionSpec options[] = {
     {"split", OptionSection::sampling, ValueKind::text, "train", "dataset split"},
     {"input", OptionSection::input, ValueKind::file, "",
      "read rows from a local .jsonl or .csv file instead of the Hub (-: standard input, with --input-format)"},
-    {"input-format", OptionSection::input, ValueKind::text, "", "the --input file's format: jsonl or csv [default: from its extension]"},
+    {"input-format", OptionSection::input, ValueKind::text, "", "the --input file's format: jsonl or csv [default: from its extension]", "",
+     "jsonl csv"},
     {"text-column", OptionSection::input, ValueKind::text, "sentence", "column holding the text to label"},
     {"label-column", OptionSection::input, ValueKind::text, "label", "column holding the human (gold) label: a name or a ClassLabel index"},
     {"labels", OptionSection::input, ValueKind::text, "",
@@ -29,7 +30,7 @@ constexpr OptionSpec options[] = {
      "hold out a test split of the sample, stratified by gold label: a share (0.2) or a number of rows (453); its rows go to "
      "--test-output with their human labels, the others to --output (0: no split)"},
     {"prompt", OptionSection::prompt, ValueKind::text, "cot",
-     "prompt and answer format: simple (a label word) or cot (a JSON object with reason and label)"},
+     "prompt and answer format: simple (a label word) or cot (a JSON object with reason and label)", "", "simple cot"},
     {"prompt-file", OptionSection::prompt, ValueKind::file, "", "use this template instead of the built-in one; it must contain {text}"},
     {"votes", OptionSection::inference, ValueKind::integer, "3", "requests per row; the majority label wins (self-consistency)"},
     {"early-stop", OptionSection::inference, ValueKind::flag, "true",
@@ -37,7 +38,7 @@ constexpr OptionSpec options[] = {
     {"concurrency", OptionSection::inference, ValueKind::integer, "64",
      "requests in flight at once (per endpoint of a pool, unless its URL#c=N says otherwise)"},
     {"api", OptionSection::inference, ValueKind::text, "openai",
-     "wire format: openai (POST {endpoint}/chat/completions) or tgi (POST {endpoint}, raw text generation)"},
+     "wire format: openai (POST {endpoint}/chat/completions) or tgi (POST {endpoint}, raw text generation)", "", "openai tgi"},
     {"endpoint", OptionSection::inference, ValueKind::url, "https://router.huggingface.co/v1",
      "inference endpoint base URL; give it again for a pool of endpoints, each URL#c=N with its own concurrency (config file: "
      "endpoints = [...]; SYNTHGEN_ENDPOINT: space-separated)"},
@@ -47,7 +48,7 @@ constexpr OptionSpec options[] = {
     {"top-p", OptionSection::inference, ValueKind::real, "0.9", "nucleus sampling top_p"},
     {"max-tokens", OptionSection::inference, ValueKind::integer, "128", "most tokens to generate per answer"},
     {"parser", OptionSection::prompt, ValueKind::text, "strict",
-     "answer parser: strict (hedges are no vote) or legacy (the notebook's substring rule)"},
+     "answer parser: strict (hedges are no vote) or legacy (the notebook's substring rule)", "", "strict legacy"},
     {"output", OptionSection::outputs, ValueKind::file, "df_train.csv",
      "training file to write (text,labels); -: standard output (the report then goes to stderr)"},
     {"test-output", OptionSection::outputs, ValueKind::file, "",
@@ -103,7 +104,8 @@ constexpr OptionSpec options[] = {
      "`batch export` and `submit`: most bytes in one file (the OpenAI Batch API's 200 MB; 0: no limit)"},
     {"wait", OptionSection::batch, ValueKind::flag, "false", "`batch collect`: poll until every batch has ended, then collect"},
     {"poll-interval", OptionSection::batch, ValueKind::real, "30", "`batch collect --wait`: seconds between two looks at the batches"},
-    {"log-level", OptionSection::outputs, ValueKind::text, "info", "stderr detail: trace, debug, info, warn, error or off"},
+    {"log-level", OptionSection::outputs, ValueKind::text, "info", "stderr detail: trace, debug, info, warn, error or off", "",
+     "trace debug info warn error off"},
     {"quiet", OptionSection::outputs, ValueKind::flag, "false", "print nothing on stderr but errors"},
     {"no-report", OptionSection::outputs, ValueKind::flag, "false", "do not print the metrics report on stdout"},
 };
@@ -121,6 +123,17 @@ std::string_view section_title(OptionSection section) {
 std::string_view metavar(ValueKind kind) {
   constexpr std::array<std::string_view, 6> names{"TEXT", "INT", "FLOAT", "FILE", "URL", ""};
   return names.at(static_cast<std::size_t>(kind));
+}
+
+std::vector<std::string_view> option_choices(const OptionSpec& spec) {
+  std::vector<std::string_view> choices;
+  auto rest = spec.choices;
+  while (!rest.empty()) {
+    const auto space = rest.find(' ');
+    if (const auto word = rest.substr(0, space); !word.empty()) choices.push_back(word);
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  }
+  return choices;
 }
 
 std::string env_name(std::string_view option) {

@@ -289,7 +289,7 @@ std::expected<void, std::string> AtomicFile::publish() {
 
 std::expected<void, std::string> AtomicFile::commit() { return publish(); }
 
-std::expected<void, std::string> commit_together(std::span<AtomicFile* const> files) {
+std::expected<void, std::string> commit_together(std::span<AtomicFile* const> files, WrittenFiles* written) {
   // Temporary files first: undoing them is free; a written-through output cannot be taken back.
   for (const bool through : {false, true}) {
     for (auto* file : files) {
@@ -299,7 +299,9 @@ std::expected<void, std::string> commit_together(std::span<AtomicFile* const> fi
   }
   std::expected<void, std::string> result;
   for (auto* file : files) {
-    if (auto ok = file->publish(); !ok && result) result = std::move(ok);
+    auto ok = file->publish();
+    if (ok && written != nullptr && !file->writes_through()) written->add(file->path());
+    if (!ok && result) result = std::move(ok);
   }
   return result;
 }

@@ -29,7 +29,7 @@ wrote (either bound may be left out); written after "files")}.
 Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no process has)
 {fake_scenario} (the fake's scenario file) work in every string of a run. Relative paths:
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
-the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex; stdout_save;
+the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex, last_line; stdout_save;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
 file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; hub_files; peak_rss_mib
 (the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
@@ -520,6 +520,13 @@ def check_not_contains(stream, spec, o):
 def check_regex(stream, spec, o):
     text = o.out(stream)
     return [f"{stream}: expected to match regex {r!r} (multiline)" for r in spec if not re.search(r, text, re.M)]
+
+
+def check_last_line(stream, spec, o):
+    """The stream's last non-blank line, whole (`synthgen: wrote df_train.csv, metrics.json`)."""
+    lines = [line for line in o.out(stream).splitlines() if line.strip()]
+    last = lines[-1] if lines else ""
+    return [] if last == spec else [f"{stream}: expected the last line {spec!r}, got {last!r}"]
 
 
 def check_stdout_save(spec, o):
@@ -1135,6 +1142,7 @@ def stream_checks():
         checks[f"{stream}_contains"] = lambda spec, o, s=stream: check_contains(s, spec, o)
         checks[f"{stream}_not_contains"] = lambda spec, o, s=stream: check_not_contains(s, spec, o)
         checks[f"{stream}_regex"] = lambda spec, o, s=stream: check_regex(s, spec, o)
+        checks[f"{stream}_last_line"] = lambda spec, o, s=stream: check_last_line(s, spec, o)
     return checks
 
 

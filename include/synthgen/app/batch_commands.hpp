@@ -8,10 +8,12 @@
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/secrets.hpp"
+#include "synthgen/core/written_files.hpp"
 
 namespace synthgen {
 
+// `written`: the files the command put on disk (`export`'s parts).
 ExitCode run_batch_command(const std::string& command, const RunConfig& config, const std::optional<Token>& token,
-                           const std::vector<std::string>& files);
+                           const std::vector<std::string>& files, WrittenFiles& written);
 
 }  // namespace synthgen

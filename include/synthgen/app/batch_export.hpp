@@ -12,6 +12,7 @@
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/core/store_key.hpp"
+#include "synthgen/core/written_files.hpp"
 
 namespace synthgen {
 
@@ -34,10 +35,12 @@ struct BatchExport {
 
 // Writes the parts at `path` (NAME.jsonl, then NAME.2.jsonl, ... by --batch-max-requests and
 // --batch-max-bytes) and commits them together; with `for_submit` the parts' keys are kept and the
-// requests are not recorded as exported (the submit records them with their batch).
-BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit);
+// requests are not recorded as exported (the submit records them with their batch). Each part
+// committed is recorded in `written`.
+BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit,
+                            WrittenFiles& written);
 
-ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& token);
+ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& token, WrittenFiles& written);
 
 // A usage error for runs batch engines cannot take (--api tgi, --no-cache).
 void check_batchable(const RunConfig& config);

@@ -10,10 +10,11 @@
 
 #include "synthgen/app/run_error.hpp"
 #include "synthgen/core/run_config.hpp"
+#include "synthgen/core/written_files.hpp"
 
 namespace synthgen {
 
 // `parts`: each shard's --output (its OUTPUT.shard.jsonl is read) or the .shard.jsonl itself.
-ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& parts);
+ExitCode run_merge(const RunConfig& config, const std::vector<std::string>& parts, WrittenFiles& written);
 
 }  // namespace synthgen

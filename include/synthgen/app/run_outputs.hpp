@@ -33,8 +33,9 @@ class RunOutputs {
 
   // Checks that every sampled row was taken once, in order (else RunError internal, nothing
   // written), then adds the metrics JSON and the HTML report, writes and flushes every file, and
-  // only then renames them into place (commit_together); throws RunError (output) on a failed write.
-  void commit(const RunSummary& summary);
+  // only then renames them into place (commit_together), recording each in `written`; throws
+  // RunError (output) on a failed write.
+  void commit(const RunSummary& summary, WrittenFiles& written);
 
  private:
   const RunConfig& config_;

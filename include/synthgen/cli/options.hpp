@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "synthgen/cli/completion.hpp"
 #include "synthgen/core/settings.hpp"
 
 namespace synthgen {
@@ -33,6 +34,10 @@ class CommandLine {
   [[nodiscard]] bool wants_merge() const { return merge_->parsed(); }
   [[nodiscard]] const std::vector<std::string>& merge_parts() const { return merge_parts_; }
   [[nodiscard]] bool wants_manpage() const { return manpage_->parsed(); }
+  [[nodiscard]] bool wants_completion() const { return completion_->parsed(); }
+  [[nodiscard]] const std::string& completion_shell() const { return completion_shell_; }  // as given, "" when none
+  // The subcommands (hidden ones left out) and every option, from the CLI11 app and the option table.
+  [[nodiscard]] CompletionModel completion_model() const;
   CLI::App& app() { return app_; }
   // Every long option name ("--no-early-stop" included).
   [[nodiscard]] std::vector<std::string> option_names();
@@ -59,6 +64,8 @@ class CommandLine {
   std::vector<std::string> import_files_;
   CLI::App* merge_ = nullptr;
   CLI::App* manpage_ = nullptr;
+  CLI::App* completion_ = nullptr;
+  std::string completion_shell_;
   std::vector<std::string> merge_parts_;
 };
 

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "synthgen/core/secrets.hpp"
 
@@ -32,9 +33,13 @@ struct OptionSpec {
   std::string_view default_value;
   std::string_view help;
   std::string_view fallback_env{};  // conventional variables below SYNTHGEN_*, first set wins (e.g. "HF_ENDPOINT")
+  std::string_view choices{};       // the only values taken, space-separated ("openai tgi"); empty: any (shell completion offers these)
 };
 
 std::span<const OptionSpec> option_table();
+
+// An option's choices one by one: {"openai", "tgi"}; none for an option that takes any value.
+std::vector<std::string_view> option_choices(const OptionSpec& spec);
 
 // "n-sample" -> "SYNTHGEN_N_SAMPLE".
 std::string env_name(std::string_view option);

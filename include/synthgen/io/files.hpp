@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "synthgen/core/written_files.hpp"
+
 namespace synthgen {
 
 // A path of "-" means standard input for --input and standard output for an output; a file
@@ -61,6 +63,7 @@ class AtomicFile {
   // Step 2: the temporary file renamed over the target (nothing left to do for a written-through one).
   std::expected<void, std::string> publish();
   [[nodiscard]] bool writes_through() const { return through_; }
+  [[nodiscard]] const std::string& path() const { return path_; }  // as given
 
  private:
   struct Through {
@@ -89,7 +92,9 @@ class AtomicFile {
 // written-through output is written, and only then is any file renamed into place; so when one
 // fails (a full disk, /dev/full) no target has been replaced (a written-through output that
 // came before it has been written). A failed rename, after the others, is reported too.
-std::expected<void, std::string> commit_together(std::span<AtomicFile* const> files);
+// Each file renamed into place is recorded in `written` (written-through outputs are not), so a
+// failed commit names only the files it did replace.
+std::expected<void, std::string> commit_together(std::span<AtomicFile* const> files, WrittenFiles* written = nullptr);
 
 // Writes `content` to `path` as a one-piece AtomicFile.
 std::expected<void, std::string> write_file_atomically(const std::string& path, const std::string& content);

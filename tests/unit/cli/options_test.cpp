@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -46,6 +47,16 @@ TEST(Help, ShowsTheSectionsInOrderTheExamplesAndEveryExitCode) {
   for (const auto code : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "130"})
     EXPECT_NE(help.find(std::string(code).size() == 3 ? "  130  " : std::string("    ") + code + "  "), std::string::npos) << code;
   EXPECT_EQ(help.find("manpage"), std::string::npos) << "the man page's subcommand is hidden";
+}
+
+TEST(Help, ListsTheCompletionSubcommandAndParsesItsShell) {
+  EXPECT_NE(help_text().find("\n  completion "), std::string::npos);
+  CommandLine command_line;
+  std::array<const char*, 3> argv{"synthgen", "completion", "zsh"};
+  command_line.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+  EXPECT_TRUE(command_line.wants_completion());
+  EXPECT_EQ(command_line.completion_shell(), "zsh");
+  EXPECT_FALSE(command_line.wants_merge());
 }
 
 TEST(Help, SuggestsTheClosestOptionForANearMiss) {

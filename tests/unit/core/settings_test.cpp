@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "synthgen/core/run_config.hpp"
+#include "synthgen/core/wire_format.hpp"
 #include "test_support.hpp"
 
 namespace synthgen {
@@ -167,6 +169,45 @@ TEST(OptionTable, SwitchesAreFlagsAndEverySectionHasAnOption) {
     ++per_section.at(static_cast<std::size_t>(spec.section));
   }
   for (std::size_t s = 0; s < option_sections; ++s) EXPECT_GT(per_section[s], 0u) << section_title(static_cast<OptionSection>(s));
+}
+
+}  // namespace
+}  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+// The choices shell completion offers are the values the run takes: each is accepted, another is not.
+TEST(OptionTable, ChoicesAreExactlyWhatTheRunAccepts) {
+  std::size_t with_choices = 0;
+  for (const auto& spec : option_table()) {
+    const auto choices = option_choices(spec);
+    if (choices.empty()) continue;
+    ++with_choices;
+    EXPECT_NE(spec.kind, ValueKind::flag) << spec.name;
+    for (const auto choice : choices) {
+      EXPECT_TRUE(make_run_config(merge_settings(option_table(), env_of({}), {{std::string(spec.name), std::string(choice)}})).has_value())
+          << "--" << spec.name << " " << choice;
+    }
+    EXPECT_FALSE(make_run_config(merge_settings(option_table(), env_of({}), {{std::string(spec.name), "no-such-choice"}})).has_value())
+        << "--" << spec.name << " takes only its choices";
+  }
+  EXPECT_EQ(with_choices, 5u) << "--input-format, --prompt, --api, --parser, --log-level";
+}
+
+TEST(OptionTable, ApiChoicesAreTheWireFormats) {
+  const auto table = option_table();
+  const auto api = std::ranges::find(table, std::string_view("api"), &OptionSpec::name);
+  ASSERT_NE(api, table.end());
+  std::vector<std::string_view> names;
+  for (const auto& format : wire_formats()) names.push_back(format.name);
+  EXPECT_EQ(option_choices(*api), names);
+}
+
+TEST(OptionTable, ChoicesSplitOnSpaces) {
+  const OptionSpec spec{"x", OptionSection::input, ValueKind::text, "", "help", "", " a  b c "};
+  EXPECT_EQ(option_choices(spec), (std::vector<std::string_view>{"a", "b", "c"}));
+  EXPECT_TRUE(option_choices(OptionSpec{"y", OptionSection::input, ValueKind::text, "", "help"}).empty());
 }
 
 }  // namespace

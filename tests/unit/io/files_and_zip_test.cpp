@@ -274,8 +274,10 @@ TEST_F(Files, CommitTogetherReplacesNothingWhenOneOutputFails) {
     b->append("new details\n");
     full->append("{}\n");
     AtomicFile* const files[] = {&*a, &*full, &*b};
-    const auto result = commit_together(files);
+    WrittenFiles written;
+    const auto result = commit_together(files, &written);
     ASSERT_FALSE(result.has_value());
+    EXPECT_TRUE(written.empty()) << "a failed commit claims no file";
     EXPECT_EQ(result.error(), "cannot write " + full_path + ": No space left on device");
     EXPECT_EQ(read_file(csv.string()).value(), "old csv\n");
     EXPECT_EQ(read_file(details.string()).value(), "old details\n");
@@ -293,7 +295,11 @@ TEST_F(Files, CommitTogetherReplacesEveryFile) {
   b->append("b\n");
   null->append("nothing\n");
   AtomicFile* const files[] = {&*a, &*b, &*null};
-  ASSERT_TRUE(commit_together(files).has_value());
+  WrittenFiles written;
+  ASSERT_TRUE(commit_together(files, &written).has_value());
+  EXPECT_EQ(std::vector<std::string>(written.paths().begin(), written.paths().end()),
+            (std::vector<std::string>{(dir_ / "a.csv").string(), (dir_ / "b.json").string()}))
+      << "the files renamed into place, in order; the device written through is not one";
   EXPECT_EQ(read_file((dir_ / "a.csv").string()).value(), "a\n");
   EXPECT_EQ(read_file((dir_ / "b.json").string()).value(), "b\n");
   EXPECT_EQ(names_in(dir_), (std::vector<std::string>{"a.csv", "b.json", "null"}));
