@@ -17,6 +17,11 @@ fake=$!
 trap 'kill $fake 2>/dev/null; wait $fake 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 200); do [ -s "$work/port" ] && break; kill -0 $fake; sleep 0.05; done
 base="http://127.0.0.1:$(cat "$work/port")"
-HF_TOKEN=hf_demo_token_for_the_local_fake ./build/synthgen --subset sentences_allagree --n-sample 100 \
+HF_TOKEN=hf_demo_token_for_the_local_fake ./build/synthgen --subset sentences_allagree --n-sample "${N_SAMPLE:-100}" \
   --endpoint "$base/v1" --datasets-server "$base" --hub-endpoint "$base" \
-  --output "${OUTPUT:-df_train.csv}" --metrics-json "${METRICS:-metrics.json}" "$@"
+  --output "${OUTPUT:-df_train.csv}" --metrics-json "${METRICS:-metrics.json}" "$@" || status=$?
+# After --push-to-hub: what the fake Hub holds (kept in its memory only) copied under ./hub/OWNER/NAME/.
+case " $* " in
+  *" --push-to-hub "*) python3 tests/fake_hf/hub_copy.py "$base" hub ;;
+esac
+exit "${status:-0}"
