@@ -322,7 +322,9 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
     }
   }
   t.upload_file.reset();
-  spdlog::debug("{} {} -> {} in {} ms{}", method_name(t.request), redact_url(t.request.url), r.status, r.elapsed.count(),
+  std::string_view url = t.request.url;
+  if (t.request.secret_query) url = url.substr(0, url.find('?'));
+  spdlog::debug("{} {} -> {} in {} ms{}", method_name(t.request), redact_url(url), r.status, r.elapsed.count(),
                 r.transport_error.empty() ? "" : " (" + r.transport_error + ")");
 }
 

@@ -88,6 +88,7 @@ std::expected<void, HubError> put_object(HttpPool& pool, const LfsAction& upload
   HttpRequest request;
   request.url = upload.href;
   request.method = HttpMethod::put;
+  request.secret_query = true;  // S3's presigned URLs carry their signature in the query
   if (file.file.empty())
     request.body = file.content;
   else

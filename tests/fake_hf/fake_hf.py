@@ -1153,8 +1153,8 @@ class HubRepos:
     POST /api/datasets/{repo}/preupload/{rev}, POST /api/datasets/{repo}/commit/{rev} (NDJSON), and the
     committed files served back by GET /datasets/{repo}/resolve/{rev}/{path}. Git LFS as lfs.py
     post_lfs_batch_info and lfs_upload use it: POST /datasets/{repo}.git/info/lfs/objects/batch answers
-    an upload action (a PUT to /_lfs_storage/{oid}, signed by a header of its own, as S3's presigned
-    URLs are: a PUT that also carries an Authorization header is refused with 400, as S3 does) and a
+    an upload action (a PUT to /_lfs_storage/{oid}, signed in its query as S3's presigned URLs are,
+    and by a header: a PUT that also carries an Authorization header is refused with 400, as S3 does) and a
     verify action, or no actions for an object it holds. The repos and LFS objects live as long as
     the server (a second run finds the first's: 409, and its objects). The scenario's "hub" section
     (all optional):
@@ -1285,7 +1285,8 @@ class HubRepos:
                 answer.append({"oid": oid, "size": size})
             else:
                 answer.append({"oid": oid, "size": size, "authenticated": True, "actions": {
-                    "upload": {"href": f"{base}/_lfs_storage/{oid}?size={size}", "header": {"X-Fake-Signature": lfs_signature(oid)}},
+                    "upload": {"href": f"{base}/_lfs_storage/{oid}?size={size}&X-Amz-Signature={lfs_signature(oid)}",
+                               "header": {"X-Fake-Signature": lfs_signature(oid)}},
                     "verify": {"href": f"{base}/datasets/{repo}.git/info/lfs/objects/verify"}}})
         with self.lock:
             self.counts["lfs_batches"] += 1
@@ -1300,7 +1301,7 @@ class HubRepos:
         if headers.get("Authorization") is not None:
             raise Abort(text_reply(400, "InvalidArgument: Only one auth mechanism allowed; only the X-Fake-Signature header "
                                         "should be specified"))
-        if headers.get("X-Fake-Signature") != lfs_signature(oid):
+        if headers.get("X-Fake-Signature") != lfs_signature(oid) or query.get("X-Amz-Signature") != lfs_signature(oid):
             raise Abort(text_reply(403, "SignatureDoesNotMatch"))
         if str(len(body)) != query.get("size") or hashlib.sha256(body).hexdigest() != oid:
             raise Abort(text_reply(400, f"BadDigest: {len(body)} bytes whose sha256 is not {oid}"))

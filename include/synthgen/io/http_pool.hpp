@@ -64,6 +64,8 @@ struct HttpRequest {
   // instead when it stalls (under 1 KiB/s for as long as the time-out).
   std::optional<FileBody> file;
   HeaderList headers;
+  // The URL's query is a credential (a presigned storage URL): the debug line shows the URL without it.
+  bool secret_query = false;
   // A longer body, counted in decoded bytes (after Content-Encoding), is cut off there and fails:
   // memory per transfer stays bounded whatever the server sends, a gzip bomb included.
   std::size_t max_body_bytes = download_body_limit;

@@ -222,7 +222,7 @@ TEST(HttpPoolPut, APutStreamsItsFileSliceWithItsLengthAndReadsTheETag) {
   request.url = server.url() + "object";
   request.method = HttpMethod::put;
   request.file = FileBody{path, 4, 8};
-  request.headers = HeaderList({"X-Signed: yes"});
+  request.headers = HeaderList({"X-Signed: yes", "Expect:"});
   EXPECT_EQ(method_name(request), "PUT");
   const auto response = pool.fetch(std::move(request));
   std::filesystem::remove(path);
@@ -243,6 +243,7 @@ TEST(HttpPoolPut, AFileThatCannotBeReadFailsAsAValueNamingIt) {
   request.url = server.url();
   request.method = HttpMethod::put;
   request.file = FileBody{"/nonexistent/synthgen/train.csv", 0, 10};
+  request.headers = HeaderList({"Expect:"});
   const auto response = pool.fetch(std::move(request));
   EXPECT_FALSE(response.ok());
   EXPECT_EQ(response.transport_error, "cannot read /nonexistent/synthgen/train.csv: No such file or directory");
