@@ -78,6 +78,12 @@ std::expected<LfsBatchObject, std::string> read_object(const nlohmann::json& jso
   return object;
 }
 
+std::string paths_of(std::span<const LfsObject> objects) {
+  std::string paths;
+  for (const auto& object : objects) paths += (paths.empty() ? "" : ", ") + object.path;
+  return paths;
+}
+
 const HubFile* file_at(std::span<const HubFile> files, const std::string& path) {
   const auto found = std::ranges::find(files, path, &HubFile::path);
   return found == files.end() ? nullptr : &*found;
@@ -192,7 +198,7 @@ std::expected<void, HubError> upload_lfs_objects(HttpPool& pool, const HubTarget
                                 "Expect:", "Authorization: Bearer " + token, "User-Agent: synthgen/" SYNTHGEN_VERSION});
   const auto answer = pool.fetch(std::move(request));
   if (!answer.ok())
-    return std::unexpected(hub_failure("asking the Hub's LFS batch API where to upload " + objects.front().path, t, answer, token));
+    return std::unexpected(hub_failure("asking the Hub's LFS batch API where to upload " + paths_of(objects), t, answer, token));
   const auto batch = read_lfs_batch_answer(answer.body);
   if (!batch) return std::unexpected(HubError{HubFailure::service, "the Hub's LFS batch answer is unreadable: " + batch.error()});
   // _upload_lfs_files: any object's error stops the upload, every error said.
