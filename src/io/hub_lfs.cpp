@@ -84,6 +84,21 @@ std::string paths_of(std::span<const LfsObject> objects) {
   return paths;
 }
 
+// What storage said: S3's XML error document as "Code: Message", else the body as other services'.
+std::string storage_error_text(std::string_view body) {
+  const auto element = [&](std::string_view name) {
+    const auto open = fmt::format("<{}>", name);
+    const auto start = body.find(open);
+    const auto end = body.find(fmt::format("</{}>", name));
+    if (start == std::string_view::npos || end == std::string_view::npos || end < start) return std::string();
+    return std::string(body.substr(start + open.size(), end - start - open.size()));
+  };
+  const auto code = element("Code");
+  const auto message = element("Message");
+  if (code.empty() && message.empty()) return service_error_text(body);
+  return code.empty() || message.empty() ? code + message : code + ": " + message;
+}
+
 const HubFile* file_at(std::span<const HubFile> files, const std::string& path) {
   const auto found = std::ranges::find(files, path, &HubFile::path);
   return found == files.end() ? nullptr : &*found;
@@ -106,7 +121,7 @@ std::expected<void, HubError> put_object(HttpPool& pool, const LfsAction& upload
   if (!put.transport_error.empty())
     return std::unexpected(HubError{
         HubFailure::service, fmt::format("uploading {} to the Hub's storage at {} failed: {}", object.path, where, put.transport_error)});
-  const auto detail = service_error_text(put.body);
+  const auto detail = storage_error_text(put.body);
   return std::unexpected(
       HubError{HubFailure::service, fmt::format("uploading {} to the Hub's storage failed: {} answered {}{}", object.path, where,
                                                 put.status, detail.empty() ? "" : " (" + detail + ")")});

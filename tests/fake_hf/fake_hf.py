@@ -94,7 +94,8 @@ GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
 SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api", "hub"}
-HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "lfs_paths", "lfs_object_error", "max_commit_bytes"}
+HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "lfs_paths", "lfs_object_error", "lfs_put_status",
+            "max_commit_bytes"}
 LFS_MEDIA_TYPE = "application/vnd.git-lfs+json"
 REPO_PART = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
@@ -1165,6 +1166,7 @@ class HubRepos:
       lfs_over_bytes    preupload answers "lfs" for a file larger than this (default 10 MiB)
       lfs_paths         paths preupload always answers "lfs" for
       lfs_object_error  {"code", "message"}: the batch answers this error for every object
+      lfs_put_status    storage answers every PUT with this status (an S3 error document)
       max_commit_bytes  a commit body larger than this is refused with 413
     A commit is checked: Content-Type application/x-ndjson, a header line first with a string summary,
     then "file" lines whose content decodes as base64 and "lfsFile" lines (algo sha256, the oid and size
@@ -1301,6 +1303,10 @@ class HubRepos:
         if headers.get("Authorization") is not None:
             raise Abort(text_reply(400, "InvalidArgument: Only one auth mechanism allowed; only the X-Fake-Signature header "
                                         "should be specified"))
+        if "lfs_put_status" in self.spec:
+            raise Abort(Reply(self.spec["lfs_put_status"], b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
+                              b"<Message>We encountered an internal error. Please try again.</Message></Error>",
+                              {"Content-Type": "application/xml"}))
         if headers.get("X-Fake-Signature") != lfs_signature(oid) or query.get("X-Amz-Signature") != lfs_signature(oid):
             raise Abort(text_reply(403, "SignatureDoesNotMatch"))
         if str(len(body)) != query.get("size") or hashlib.sha256(body).hexdigest() != oid:
