@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/io/inference_api.hpp"
@@ -104,19 +106,36 @@ const HubFile* file_at(std::span<const HubFile> files, const std::string& path) 
   return found == files.end() ? nullptr : &*found;
 }
 
+// A PUT that storage may take if sent again: no answer, or a 5xx of a gateway or an overloaded server
+// (huggingface_hub http_backoff's retry_on_status_codes and retry_on_exceptions).
+bool transient(const HttpResponse& put) {
+  return (!put.transport_error.empty() && !put.too_large) || put.status == 500 || put.status == 502 || put.status == 503 ||
+         put.status == 504;
+}
+
 // _upload_single_part: `PUT href` with the file's bytes and the action's headers, never the Hub's token.
+// A transient failure is tried again, up to three times in all, after 1 s then 2 s ("S3 might raise a
+// transient 500 error -> let's retry", as lfs.py does through http_backoff).
 std::expected<void, HubError> put_object(HttpPool& pool, const LfsAction& upload, const HubFile& file, const LfsObject& object) {
-  HttpRequest request;
-  request.url = upload.href;
-  request.method = HttpMethod::put;
-  request.secret_query = true;  // S3's presigned URLs carry their signature in the query
-  if (file.file.empty())
-    request.body = file.content;
-  else
-    request.file = FileBody{file.file, 0, object.size};
-  request.headers = HeaderList(header_lines(upload));
-  const auto put = pool.fetch(std::move(request));
-  if (put.ok()) return {};
+  constexpr int attempts = 3;
+  HttpResponse put;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    HttpRequest request;
+    request.url = upload.href;
+    request.method = HttpMethod::put;
+    request.secret_query = true;  // S3's presigned URLs carry their signature in the query
+    if (file.file.empty())
+      request.body = file.content;
+    else
+      request.file = FileBody{file.file, 0, object.size};
+    request.headers = HeaderList(header_lines(upload));
+    put = pool.fetch(std::move(request));
+    if (put.ok()) return {};
+    if (!transient(put) || attempt == attempts) break;
+    spdlog::warn("uploading {} to the Hub's storage failed ({}): trying again", object.path,
+                 put.transport_error.empty() ? std::to_string(put.status) : put.transport_error);
+    std::this_thread::sleep_for(std::chrono::seconds(attempt));
+  }
   const auto where = origin_of(upload.href);
   if (!put.transport_error.empty())
     return std::unexpected(HubError{

@@ -95,7 +95,7 @@ COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{
 
 SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api", "hub"}
 HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "lfs_paths", "lfs_object_error", "lfs_put_status",
-            "max_commit_bytes"}
+            "lfs_put_failures", "max_commit_bytes"}
 LFS_MEDIA_TYPE = "application/vnd.git-lfs+json"
 REPO_PART = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
@@ -1166,7 +1166,8 @@ class HubRepos:
       lfs_over_bytes    preupload answers "lfs" for a file larger than this (default 10 MiB)
       lfs_paths         paths preupload always answers "lfs" for
       lfs_object_error  {"code", "message"}: the batch answers this error for every object
-      lfs_put_status    storage answers every PUT with this status (an S3 error document)
+      lfs_put_status    storage answers PUTs with this status (an S3 error document)...
+      lfs_put_failures  ...the first this many (default: every PUT)
       max_commit_bytes  a commit body larger than this is refused with 413
     A commit is checked: Content-Type application/x-ndjson, a header line first with a string summary,
     then "file" lines whose content decodes as base64 and "lfsFile" lines (algo sha256, the oid and size
@@ -1181,6 +1182,7 @@ class HubRepos:
         self.repos = {repo: {"private": False, "revisions": {"main": {}}} for repo in spec.get("existing", [])}
         self.counts = dict.fromkeys(HUB_COUNTERS, 0)
         self.objects = {}  # oid -> bytes: the LFS storage
+        self.puts_seen = 0  # over the server's life, for lfs_put_failures
 
     def authorized(self, authorization):
         if not authorization.startswith("Bearer "):
@@ -1298,12 +1300,14 @@ class HubRepos:
         """lfs.py _upload_single_part: the object's bytes, to storage, without the Hub's token."""
         with self.lock:
             self.counts["lfs_puts"] += 1
+            self.puts_seen += 1
+            failing = "lfs_put_status" in self.spec and self.puts_seen <= self.spec.get("lfs_put_failures", self.puts_seen)
             if headers.get("Authorization") is not None:
                 self.counts["lfs_puts_with_authorization"] += 1
         if headers.get("Authorization") is not None:
             raise Abort(text_reply(400, "InvalidArgument: Only one auth mechanism allowed; only the X-Fake-Signature header "
                                         "should be specified"))
-        if "lfs_put_status" in self.spec:
+        if failing:
             raise Abort(Reply(self.spec["lfs_put_status"], b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
                               b"<Message>We encountered an internal error. Please try again.</Message></Error>",
                               {"Content-Type": "application/xml"}))
