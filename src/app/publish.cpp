@@ -1,5 +1,6 @@
-// --push-to-hub: reads back the committed training file, writes its dataset card, and commits both to
-// the Hub (io/hub_upload). A push that fails leaves the run's files on disk and exits 4 or 5, never 0.
+// --push-to-hub: reads back the committed training file, writes its dataset card, and commits the
+// splits and the card to the Hub (io/hub_upload; the CSVs go from disk, through Git LFS if the Hub asks). A push that fails leaves the
+// run's files on disk and exits 4 or 5, never 0.
 #include "synthgen/app/publish.hpp"
 
 #include <fmt/chrono.h>
@@ -66,8 +67,7 @@ ExitCode exit_code_of(HubFailure kind) { return kind == HubFailure::auth ? ExitC
 std::string advice_for(HubFailure kind, const HubRepoId& repo) {
   const auto by_hand = fmt::format("`hf upload {} . --repo-type dataset`", repo.id());
   switch (kind) {
-    case HubFailure::too_large: return "; upload the files by hand, which goes through Git LFS: " + by_hand;
-    case HubFailure::needs_lfs: return "; upload the files by hand: " + by_hand;
+    case HubFailure::too_large: return "; upload the files by hand: " + by_hand;
     default: return "";
   }
 }
@@ -88,12 +88,9 @@ void push_to_hub(const RunConfig& config, const Token& token, const RunSummary& 
   if (!train) throw RunError(ExitCode::output, "cannot read back " + output_name(config.output) + " to push it: " + train.error());
   const auto counts = label_distribution(*train, labels.names);
   if (!counts) throw RunError(ExitCode::internal, output_name(config.output) + " is not the training file just written: " + counts.error());
-  std::vector<HubFile> files{{"data/train.csv", std::move(*train)}, {"README.md", card_for(config, repo, summary, *counts)}};
-  if (summary.test) {
-    auto test = read_file(summary.test->file);
-    if (!test) throw RunError(ExitCode::output, "cannot read back " + output_name(summary.test->file) + " to push it: " + test.error());
-    files.insert(files.begin() + 1, HubFile{"data/test.csv", std::move(*test)});
-  }
+  std::string().swap(*train);  // the splits go from disk: a big one through Git LFS, read as it is sent
+  std::vector<HubFile> files{{"data/train.csv", {}, config.output}, {"README.md", card_for(config, repo, summary, *counts), {}}};
+  if (summary.test) files.insert(files.begin() + 1, HubFile{"data/test.csv", {}, summary.test->file});
   const HubTarget target{config.hub_endpoint, repo, config.revision, config.private_repo};
   spdlog::info("pushing {} rows to the dataset {} on {} ({})", data_rows(*counts), repo.id(), redact_url(config.hub_endpoint),
                config.revision);

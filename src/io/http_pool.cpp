@@ -6,6 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include "synthgen/core/secrets.hpp"
@@ -19,8 +22,12 @@ struct EasyDeleter {
 struct MultiDeleter {
   void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
 };
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
 using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 void check(CURLMcode code, const char* what) {
   if (code != CURLM_OK) throw std::runtime_error(std::string(what) + ": " + curl_multi_strerror(code));
@@ -42,8 +49,59 @@ struct Transfer {
   HttpResponse response;
   std::chrono::steady_clock::time_point started;
   std::size_t slot = 0;  // position in HttpPool::Impl::running, for O(1) removal
+  // A PUT's body: the file open for it (or none: the string body), and how much of it is sent.
+  FilePtr upload_file;
+  std::uint64_t upload_sent = 0;
+  std::string upload_error;  // why the body could not be read: the transfer's error
   char error_buffer[CURL_ERROR_SIZE]{};
 };
+
+std::uint64_t upload_size(const HttpRequest& request) { return request.file ? request.file->length : request.body.size(); }
+
+// Hands libcurl the next piece of a PUT's body, from the file or the string; a file that ends early
+// or fails to read aborts the transfer (CURLE_ABORTED_BY_CALLBACK) with upload_error saying why.
+std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->request.file && !t->upload_file) return CURL_READFUNC_ABORT;  // could not be opened: upload_error says so
+  const auto wanted = std::min<std::uint64_t>(size * count, upload_size(t->request) - t->upload_sent);
+  if (wanted == 0) return 0;
+  if (!t->request.file) {
+    std::memcpy(buffer, t->request.body.data() + t->upload_sent, wanted);
+    t->upload_sent += wanted;
+    return wanted;
+  }
+  const auto got = std::fread(buffer, 1, wanted, t->upload_file.get());
+  if (got == 0) {
+    t->upload_error = "cannot read " + t->request.file->path + (std::ferror(t->upload_file.get()) ? "" : ": it is shorter than announced");
+    return CURL_READFUNC_ABORT;
+  }
+  t->upload_sent += got;
+  return got;
+}
+
+// Rewinds a PUT's body, when a redirect or an authentication round sends it again.
+int on_upload_seek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<std::uint64_t>(offset) > upload_size(t->request)) return CURL_SEEKFUNC_FAIL;
+  if (t->upload_file && fseeko(t->upload_file.get(), static_cast<off_t>(t->request.file->offset + offset), SEEK_SET) != 0)
+    return CURL_SEEKFUNC_FAIL;
+  t->upload_sent = static_cast<std::uint64_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+// Opens a PUT's file at its offset; a failure is kept as the transfer's error (on_upload aborts).
+void open_upload(Transfer& t) {
+  t.upload_file.reset();
+  t.upload_sent = 0;
+  t.upload_error.clear();
+  if (!t.request.file) return;
+  FilePtr file(std::fopen(t.request.file->path.c_str(), "rb"));
+  if (!file || fseeko(file.get(), static_cast<off_t>(t.request.file->offset), SEEK_SET) != 0) {
+    t.upload_error = "cannot read " + t.request.file->path + ": " + std::strerror(errno);
+    return;
+  }
+  t.upload_file = std::move(file);
+}
 
 // Takes decoded bytes (libcurl inflates gzip and deflate before this), so the limit holds for a
 // compressed body too. The string grows by doubling but never past the limit.
@@ -110,10 +168,16 @@ void read_response_header(std::string_view line, HttpResponse& r) {
                                                               {"x-ratelimit-remaining-requests", &r.ratelimit_remaining_requests},
                                                               {"x-ratelimit-remaining-tokens", &r.ratelimit_remaining_tokens},
                                                               {"x-ratelimit-reset-requests", &r.ratelimit_reset_requests},
-                                                              {"x-ratelimit-reset-tokens", &r.ratelimit_reset_tokens}};
+                                                              {"x-ratelimit-reset-tokens", &r.ratelimit_reset_tokens},
+                                                              {"etag", &r.etag}};
   for (const auto& [name, field] : wanted) {
     if (auto value = header_value(line, name)) *field = *value;
   }
+}
+
+std::string_view method_name(const HttpRequest& request) {
+  if (request.method == HttpMethod::put) return "PUT";
+  return request.body.empty() ? "GET" : "POST";
 }
 
 RetryHints retry_hints(const HttpResponse& r) {
@@ -214,7 +278,22 @@ void HttpPool::Impl::start(std::unique_ptr<Transfer> t, HttpRequest&& request) {
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(t->request.headers.native()));
-  if (!t->request.body.empty()) {
+  if (t->request.method == HttpMethod::put) {
+    // CURLOPT_UPLOAD makes it a PUT whose body libcurl pulls piece by piece, with a Content-Length.
+    open_upload(*t);
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
+    curl_easy_setopt(e, CURLOPT_READDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_upload_seek);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(upload_size(t->request)));
+    if (t->request.file) {
+      // A big file may take longer than the total time-out: stalling is what fails it.
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
+      curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+      curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, std::max(1L, options.timeout_ms / 1000));
+    }
+  } else if (!t->request.body.empty()) {
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request.body.size()));
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.data());
   }
@@ -236,12 +315,16 @@ void HttpPool::Impl::finish(Transfer& t, CURLcode result) {
     r.timed_out = result == CURLE_OPERATION_TIMEDOUT;
     r.connect_failed = result == CURLE_COULDNT_CONNECT || result == CURLE_COULDNT_RESOLVE_HOST || result == CURLE_COULDNT_RESOLVE_PROXY;
     if (r.too_large) r.transport_error = "the answer is larger than " + size_text(t.request.max_body_bytes);
+    if (!t.upload_error.empty()) r.transport_error = t.upload_error;
     if (t.over_budget) {
       r.transport_error =
           "the answer passed " + size_text(budget.share) + " while the answers in flight held " + size_text(budget.limit) + " together";
     }
   }
-  spdlog::debug("{} {} -> {} in {} ms{}", t.request.body.empty() ? "GET" : "POST", redact_url(t.request.url), r.status, r.elapsed.count(),
+  t.upload_file.reset();
+  std::string_view url = t.request.url;
+  if (t.request.secret_query) url = url.substr(0, url.find('?'));
+  spdlog::debug("{} {} -> {} in {} ms{}", method_name(t.request), redact_url(url), r.status, r.elapsed.count(),
                 r.transport_error.empty() ? "" : " (" + r.transport_error + ")");
 }
 
@@ -253,6 +336,7 @@ void HttpPool::Impl::give_back(Transfer& t) {
 
 void HttpPool::Impl::abandon_all() {
   for (auto& t : running) {
+    t->upload_file.reset();
     give_back(*t);
     curl_multi_remove_handle(multi.get(), t->easy.get());
     idle.push_back(std::move(t));

@@ -1,14 +1,19 @@
 // The Hub's repo and commit API (huggingface_hub hf_api.py create_repo, _commit_api.py
-// _fetch_upload_modes and create_commit): three requests, one wire format.
+// _fetch_upload_modes and create_commit): create, preupload, the LFS uploads (io/hub_lfs), commit.
 #include "synthgen/io/hub_upload.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/io/dataset_source.hpp"
+#include "synthgen/io/digest.hpp"
+#include "synthgen/io/files.hpp"
+#include "synthgen/io/hub_lfs.hpp"
 #include "synthgen/io/inference_api.hpp"
 
 namespace synthgen {
@@ -32,8 +37,55 @@ std::string api_url(const HubTarget& t, std::string_view what) {
   return fmt::format("{}/api/datasets/{}/{}/{}", t.endpoint, t.repo.id(), what, url_escape(t.revision));
 }
 
-// A refused or failed request as an error a user can act on; never the token.
-HubError failure(std::string_view step, const HubTarget& t, const HttpResponse& r, const std::string& token) {
+HttpResponse send(HttpPool& pool, HttpRequest request) { return pool.fetch(std::move(request)); }
+
+// preupload's facts of a file: from memory, or the file's size and first bytes (never the whole file).
+std::expected<UploadInfo, std::string> upload_info(const HubFile& file) {
+  if (file.file.empty()) return UploadInfo{file.path, file.content.size(), file.content.substr(0, sample_bytes)};
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file.file, error);
+  if (error) return std::unexpected("cannot read " + file.file + ": " + error.message());
+  std::ifstream in(file.file, std::ios::binary);
+  std::string sample(std::min<std::uintmax_t>(size, sample_bytes), '\0');
+  if (!in.read(sample.data(), static_cast<std::streamsize>(sample.size()))) return std::unexpected("cannot read " + file.file);
+  return UploadInfo{file.path, size, std::move(sample)};
+}
+
+// The LFS object of a file: its SHA-256, streamed from disk for a file (huggingface_hub UploadInfo.sha256).
+std::expected<LfsObject, std::string> lfs_object(const HubFile& file) {
+  if (file.file.empty()) return LfsObject{file.path, sha256_hex(file.content), file.content.size()};
+  auto digest = file_sha256(file.file);
+  if (!digest) return std::unexpected(digest.error());
+  return LfsObject{file.path, std::move(digest->sha256), digest->size};
+}
+
+// Splits the files into those committed inline (their bytes in memory: the Hub keeps those small)
+// and the LFS objects.
+struct CommitParts {
+  std::vector<HubFile> regular;
+  std::vector<LfsObject> lfs;
+};
+std::expected<CommitParts, std::string> commit_parts(std::span<const HubFile> files, const std::vector<std::string>& lfs_paths) {
+  CommitParts parts;
+  for (const auto& file : files) {
+    if (std::ranges::find(lfs_paths, file.path) != lfs_paths.end()) {
+      auto object = lfs_object(file);
+      if (!object) return std::unexpected(object.error());
+      parts.lfs.push_back(std::move(*object));
+    } else if (file.file.empty()) {
+      parts.regular.push_back(file);
+    } else {
+      auto content = read_file(file.file);
+      if (!content) return std::unexpected(content.error());
+      parts.regular.push_back(HubFile{file.path, std::move(*content), {}});
+    }
+  }
+  return parts;
+}
+
+}  // namespace
+
+HubError hub_failure(std::string_view step, const HubTarget& t, const HttpResponse& r, const std::string& token) {
   const auto say = [&](HubFailure kind, const std::string& text) { return HubError{kind, redact(text, token)}; };
   if (!r.transport_error.empty())
     return say(HubFailure::service,
@@ -54,10 +106,6 @@ HubError failure(std::string_view step, const HubTarget& t, const HttpResponse& 
   }
 }
 
-HttpResponse send(HttpPool& pool, HttpRequest request) { return pool.fetch(std::move(request)); }
-
-}  // namespace
-
 std::string create_repo_body(const HubTarget& target) {
   // huggingface_hub create_repo (hf_api.py, 2026-08): {"name", "organization", "type"}, and "visibility"
   // only when private= is given; without --private the Hub's default applies (an org's may be private),
@@ -67,13 +115,12 @@ std::string create_repo_body(const HubTarget& target) {
   return body.dump();
 }
 
-std::string preupload_body(std::span<const HubFile> files) {
+std::string preupload_body(std::span<const UploadInfo> files) {
   // _fetch_upload_modes: {"files": [{"path", "sample": b64(first 512 bytes), "size"}]}.
   auto list = nlohmann::json::array();
   for (const auto& file : files) {
-    list.push_back({{"path", file.path},
-                    {"sample", base64_encode(std::string_view(file.content).substr(0, sample_bytes))},
-                    {"size", file.content.size()}});
+    list.push_back(
+        {{"path", file.path}, {"sample", base64_encode(std::string_view(file.sample).substr(0, sample_bytes))}, {"size", file.size}});
   }
   return nlohmann::json{{"files", std::move(list)}}.dump();
 }
@@ -96,10 +143,18 @@ std::expected<std::vector<std::string>, std::string> lfs_paths(std::string_view 
   return lfs;
 }
 
-std::string commit_body(std::string_view summary, std::string_view description, std::span<const HubFile> files) {
-  // _prepare_commit_payload: a header line, then one "file" line per regular file, base64.
+std::string commit_body(std::string_view summary, std::string_view description, std::span<const HubFile> regular,
+                        std::span<const LfsObject> lfs) {
+  // _prepare_commit_payload: a header line, then one "file" line per regular file, base64, and one
+  // "lfsFile" line per LFS file (case 2.b: path, algo "sha256", oid, size).
   std::string body = nlohmann::json{{"key", "header"}, {"value", {{"summary", summary}, {"description", description}}}}.dump() + "\n";
-  for (const auto& file : files) {
+  for (const auto& object : lfs) {
+    body += nlohmann::json{{"key", "lfsFile"},
+                           {"value", {{"path", object.path}, {"algo", "sha256"}, {"oid", object.oid}, {"size", object.size}}}}
+                .dump() +
+            "\n";
+  }
+  for (const auto& file : regular) {
     body +=
         nlohmann::json{{"key", "file"}, {"value", {{"content", base64_encode(file.content)}, {"path", file.path}, {"encoding", "base64"}}}}
             .dump() +
@@ -112,19 +167,27 @@ std::expected<std::string, HubError> push_files(HttpPool& pool, const HubTarget&
                                                 std::span<const HubFile> files, std::string_view summary) {
   // 1. POST /api/repos/create; 409: it exists already, which is fine (create_repo(exist_ok=True)).
   auto created = send(pool, hub_request(t.endpoint + "/api/repos/create", create_repo_body(t), token, "application/json"));
-  if (!created.ok() && created.status != 409) return std::unexpected(failure("creating dataset " + t.repo.id(), t, created, token));
+  if (!created.ok() && created.status != 409) return std::unexpected(hub_failure("creating dataset " + t.repo.id(), t, created, token));
   spdlog::info("{} dataset repo {}", created.status == 409 ? "pushing to the existing" : "created the", t.repo.id());
   // 2. POST /api/datasets/{repo}/preupload/{revision}: regular or LFS, file by file.
-  auto modes = send(pool, hub_request(api_url(t, "preupload"), preupload_body(files), token, "application/json"));
-  if (!modes.ok()) return std::unexpected(failure("asking how to upload the files (preupload)", t, modes, token));
+  std::vector<UploadInfo> infos;
+  for (const auto& file : files) {
+    auto info = upload_info(file);
+    if (!info) return std::unexpected(HubError{HubFailure::service, info.error()});
+    infos.push_back(std::move(*info));
+  }
+  auto modes = send(pool, hub_request(api_url(t, "preupload"), preupload_body(infos), token, "application/json"));
+  if (!modes.ok()) return std::unexpected(hub_failure("asking how to upload the files (preupload)", t, modes, token));
   const auto lfs = lfs_paths(modes.body);
   if (!lfs) return std::unexpected(HubError{HubFailure::service, "the Hub's preupload answer is unreadable: " + lfs.error()});
-  if (!lfs->empty())
-    return std::unexpected(
-        HubError{HubFailure::needs_lfs, "the Hub wants " + lfs->front() + " uploaded through Git LFS, which synthgen does not do yet"});
-  // 3. POST /api/datasets/{repo}/commit/{revision}: every file in one commit (NDJSON).
-  auto committed = send(pool, hub_request(api_url(t, "commit"), commit_body(summary, "", files), token, "application/x-ndjson"));
-  if (!committed.ok()) return std::unexpected(failure("committing the files", t, committed, token));
+  // 3. The LFS files: hashed, then uploaded through the LFS batch API unless the Hub has them.
+  const auto parts = commit_parts(files, *lfs);
+  if (!parts) return std::unexpected(HubError{HubFailure::service, parts.error()});
+  if (auto uploaded = upload_lfs_objects(pool, t, token, files, parts->lfs); !uploaded) return std::unexpected(uploaded.error());
+  // 4. POST /api/datasets/{repo}/commit/{revision}: every file in one commit (NDJSON).
+  auto committed =
+      send(pool, hub_request(api_url(t, "commit"), commit_body(summary, "", parts->regular, parts->lfs), token, "application/x-ndjson"));
+  if (!committed.ok()) return std::unexpected(hub_failure("committing the files", t, committed, token));
   const auto answer = nlohmann::json::parse(committed.body, nullptr, false);
   if (answer.is_object() && answer.contains("commitUrl") && answer["commitUrl"].is_string()) return answer["commitUrl"].get<std::string>();
   return std::string();

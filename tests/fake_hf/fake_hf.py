@@ -94,7 +94,9 @@ GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
 SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api", "hub"}
-HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "max_commit_bytes"}
+HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "lfs_paths", "lfs_object_error", "lfs_put_status",
+            "lfs_put_failures", "max_commit_bytes"}
+LFS_MEDIA_TYPE = "application/vnd.git-lfs+json"
 REPO_PART = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 DATASET_KEYS = {"viewer", "configs", "zip", "rows_body", "page_faults", "page_size"}
 CONFIG_KEYS = {"file", "split", "features"}
@@ -113,7 +115,8 @@ ANSWER_TAIL = b'"},"finish_reason":"stop"}]}'
 ENDLESS_CHUNK = b"positive " * 7282  # 64 KiB of a model that never stops
 POLICIES = {"gold", "fixed", "script"}
 STYLES = {"auto", "simple", "cot"}
-CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "files", "batches", "hub", "other")
+CATEGORIES = ("chat", "generate", "models", "rows", "splits", "info", "size", "zip", "cdn", "files", "batches", "hub", "lfs_storage",
+              "other")
 BATCH_KEYS = {"polls_per_step", "outcome", "finished_share", "error_lines", "shuffle", "output_file_missing",
               "failed_errors", "status_zero", "max_file_bytes", "live_faults"}
 BATCH_OUTCOMES = {"completed", "expired", "failed", "cancelled"}
@@ -1137,29 +1140,49 @@ class Stats:
 # ---------------------------------------------------------------- the Hub's repo and commit API
 
 
+HUB_COUNTERS = ("creates", "preuploads", "commits", "lfs_batches", "lfs_puts", "lfs_puts_with_authorization", "lfs_verifies")
+
+
+def lfs_signature(oid):
+    """The storage's signed header for an object's upload (what a presigned URL's query is to S3)."""
+    return stable_hex("lfs-put", oid)
+
+
 class HubRepos:
     """The Hub's dataset repos as huggingface_hub's HfApi sees them (docs/wire-formats.md §9; hf_api.py
     create_repo, _commit_api.py _fetch_upload_modes and create_commit): POST /api/repos/create,
     POST /api/datasets/{repo}/preupload/{rev}, POST /api/datasets/{repo}/commit/{rev} (NDJSON), and the
-    committed files served back by GET /datasets/{repo}/resolve/{rev}/{path}. The repos live as long as
-    the server (a second run finds the first's: 409). The scenario's "hub" section (all optional):
+    committed files served back by GET /datasets/{repo}/resolve/{rev}/{path}. Git LFS as lfs.py
+    post_lfs_batch_info and lfs_upload use it: POST /datasets/{repo}.git/info/lfs/objects/batch answers
+    an upload action (a PUT to /_lfs_storage/{oid}, signed in its query as S3's presigned URLs are,
+    and by a header: a PUT that also carries an Authorization header is refused with 400, as S3 does) and a
+    verify action, or no actions for an object it holds. The repos and LFS objects live as long as
+    the server (a second run finds the first's: 409, and its objects). The scenario's "hub" section
+    (all optional):
       token             the only token the Hub routes take (default: the scenario's "token"); 401 otherwise,
                         and always without an Authorization header
       forbidden_owners  owners the token may not write to: 403 on create, preupload and commit
       existing          repo ids that exist from the start (create answers 409)
       lfs_over_bytes    preupload answers "lfs" for a file larger than this (default 10 MiB)
+      lfs_paths         paths preupload always answers "lfs" for
+      lfs_object_error  {"code", "message"}: the batch answers this error for every object
+      lfs_put_status    storage answers PUTs with this status (an S3 error document)...
+      lfs_put_failures  ...the first this many (default: every PUT)
       max_commit_bytes  a commit body larger than this is refused with 413
     A commit is checked: Content-Type application/x-ndjson, a header line first with a string summary,
-    then "file" lines whose content decodes as base64 and "lfsFile" lines, each with a relative path.
-    /_fake/stats has "hub": {"creates", "preuploads", "commits", "repos": {id: {"private", "revisions":
-    {rev: {path: text}}}}}."""
+    then "file" lines whose content decodes as base64 and "lfsFile" lines (algo sha256, the oid and size
+    of an uploaded object), each with a relative path. /_fake/stats has "hub": {"creates", "preuploads",
+    "commits", "lfs_batches", "lfs_puts", "lfs_puts_with_authorization", "lfs_verifies", "repos": {id:
+    {"private", "revisions": {rev: {path: text}}}}}."""
 
     def __init__(self, spec, default_token):
         self.spec = spec
         self.token = spec.get("token", default_token)
         self.lock = threading.Lock()
         self.repos = {repo: {"private": False, "revisions": {"main": {}}} for repo in spec.get("existing", [])}
-        self.counts = dict.fromkeys(("creates", "preuploads", "commits"), 0)
+        self.counts = dict.fromkeys(HUB_COUNTERS, 0)
+        self.objects = {}  # oid -> bytes: the LFS storage
+        self.puts_seen = 0  # over the server's life, for lfs_put_failures
 
     def authorized(self, authorization):
         if not authorization.startswith("Bearer "):
@@ -1215,7 +1238,8 @@ class HubRepos:
                 raise Abort(json_reply(400, {"error": f"sample of {file['path']} is not base64"}))
             if len(sample) > 512 or len(sample) > file["size"]:
                 raise Abort(json_reply(400, {"error": f"sample of {file['path']} is longer than 512 bytes or the file"}))
-            mode = "lfs" if file["size"] > threshold else "regular"
+            lfs = file["size"] > threshold or file["path"] in self.spec.get("lfs_paths", [])
+            mode = "lfs" if lfs else "regular"
             answer.append({"path": file["path"], "uploadMode": mode, "shouldIgnore": False})
         with self.lock:
             self.counts["preuploads"] += 1
@@ -1228,12 +1252,87 @@ class HubRepos:
         limit = self.spec.get("max_commit_bytes")
         if limit is not None and len(body) > limit:
             raise Abort(json_reply(413, {"error": "Payload Too Large"}))
-        added = validate_commit_lines(body)
+        with self.lock:
+            objects = dict(self.objects)
+        added = validate_commit_lines(body, objects)
         with self.lock:
             self.counts["commits"] += 1
             files.update(added)
         oid = stable_hex(repo, revision, str(self.counts["commits"]), length=40)
         return json_reply(200, {"success": True, "commitOid": oid, "commitUrl": f"/datasets/{repo}/commit/{oid}"})
+
+    def lfs_batch(self, repo, headers, body, base):
+        """lfs.py post_lfs_batch_info: checks the media type and the payload, answers each object."""
+        for name in ("Accept", "Content-Type"):
+            if (headers.get(name) or "").split(";")[0].strip() != LFS_MEDIA_TYPE:
+                raise Abort(json_reply(406 if name == "Accept" else 415, {"message": f"{name} must be {LFS_MEDIA_TYPE}"}))
+        request = parse_json_object(body, lambda m: json_reply(422, {"message": m}))
+        objects = request.get("objects")
+        ref = request.get("ref")
+        if (request.get("operation") != "upload" or request.get("hash_algo") != "sha256"
+                or "basic" not in (request.get("transfers") or []) or not isinstance(objects, list) or not objects
+                or not isinstance(ref, dict) or not isinstance(ref.get("name"), str)):
+            raise Abort(json_reply(422, {"message": "operation upload, hash_algo sha256, transfers with basic, objects and ref.name"}))
+        self.revision_files(repo, ref["name"])
+        answer = []
+        for obj in objects:
+            if (not isinstance(obj, dict) or not isinstance(obj.get("oid"), str) or not re.fullmatch("[0-9a-f]{64}", obj["oid"])
+                    or not is_int(obj.get("size")) or obj["size"] < 0):
+                raise Abort(json_reply(422, {"message": "each object needs oid (64 hex digits) and size"}))
+            oid, size = obj["oid"], obj["size"]
+            error = self.spec.get("lfs_object_error")
+            with self.lock:
+                present = oid in self.objects
+            if error is not None:
+                answer.append({"oid": oid, "size": size, "error": error})
+            elif present:
+                answer.append({"oid": oid, "size": size})
+            else:
+                answer.append({"oid": oid, "size": size, "authenticated": True, "actions": {
+                    "upload": {"href": f"{base}/_lfs_storage/{oid}?size={size}&X-Amz-Signature={lfs_signature(oid)}",
+                               "header": {"X-Fake-Signature": lfs_signature(oid)}},
+                    "verify": {"href": f"{base}/datasets/{repo}.git/info/lfs/objects/verify"}}})
+        with self.lock:
+            self.counts["lfs_batches"] += 1
+        return json_reply(200, {"transfer": "basic", "objects": answer, "hash_algo": "sha256"}, {"Content-Type": LFS_MEDIA_TYPE})
+
+    def lfs_put(self, oid, query, headers, body):
+        """lfs.py _upload_single_part: the object's bytes, to storage, without the Hub's token."""
+        with self.lock:
+            self.counts["lfs_puts"] += 1
+            self.puts_seen += 1
+            failing = "lfs_put_status" in self.spec and self.puts_seen <= self.spec.get("lfs_put_failures", self.puts_seen)
+            if headers.get("Authorization") is not None:
+                self.counts["lfs_puts_with_authorization"] += 1
+        if headers.get("Authorization") is not None:
+            raise Abort(text_reply(400, "InvalidArgument: Only one auth mechanism allowed; only the X-Fake-Signature header "
+                                        "should be specified"))
+        if failing:
+            raise Abort(Reply(self.spec["lfs_put_status"], b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
+                              b"<Message>We encountered an internal error. Please try again.</Message></Error>",
+                              {"Content-Type": "application/xml"}))
+        if headers.get("X-Fake-Signature") != lfs_signature(oid) or query.get("X-Amz-Signature") != lfs_signature(oid):
+            raise Abort(text_reply(403, "SignatureDoesNotMatch"))
+        if str(len(body)) != query.get("size") or hashlib.sha256(body).hexdigest() != oid:
+            raise Abort(text_reply(400, f"BadDigest: {len(body)} bytes whose sha256 is not {oid}"))
+        with self.lock:
+            self.objects[oid] = body
+        return Reply(200, b"", {"ETag": f'"{hashlib.md5(body).hexdigest()}"'})
+
+    def lfs_verify(self, repo, body):
+        """lfs.py lfs_upload step 3: {"oid", "size"} of an object that must be in storage."""
+        self.check_write(repo)
+        with self.lock:
+            if repo not in self.repos:
+                raise Abort(api_error(404, "Repository not found", "RepoNotFound"))
+        request = parse_json_object(body, lambda m: json_reply(422, {"message": m}))
+        oid, size = request.get("oid"), request.get("size")
+        with self.lock:
+            stored = self.objects.get(oid)
+            self.counts["lfs_verifies"] += 1
+        if stored is None or len(stored) != size:
+            raise Abort(json_reply(404, {"message": f"object {oid} of {size} bytes is not in storage"}))
+        return json_reply(200, {"message": "Everything good"})
 
     def file(self, repo, revision, path):
         with self.lock:
@@ -1252,8 +1351,9 @@ class HubRepos:
             self.counts = dict.fromkeys(self.counts, 0)
 
 
-def validate_commit_lines(body):
-    """The files of an NDJSON commit body ({path: bytes}); Abort(400) naming the first fault."""
+def validate_commit_lines(body, objects):
+    """The files of an NDJSON commit body ({path: bytes}), an lfsFile's from `objects` (oid -> bytes,
+    the LFS storage); Abort(400) naming the first fault."""
     def fault(number, message):
         return Abort(json_reply(400, {"error": f"line {number}: {message}"}))
     lines = [line for line in body.split(b"\n") if line.strip()]
@@ -1283,7 +1383,10 @@ def validate_commit_lines(body):
             except (ValueError, TypeError):
                 raise fault(number, f"content of {path} is not base64")
         elif key == "lfsFile":
-            raise fault(number, f"no LFS object was uploaded for {path}")
+            stored = objects.get(value.get("oid"))
+            if value.get("algo") != "sha256" or stored is None or len(stored) != value.get("size"):
+                raise fault(number, f"no LFS object was uploaded for {path} (algo sha256, oid and size of an uploaded object)")
+            added[path] = stored
         else:
             raise fault(number, f"unknown key {key!r}")
     if not added:
@@ -1298,6 +1401,9 @@ ROUTES = [  # (methods, path pattern, category, handler method)
     ({"POST"}, r"/api/repos/create", "hub", "on_hub_create"),
     ({"POST"}, rf"/api/datasets/(?P<repo>{REPO_PART}/{REPO_PART})/preupload/(?P<revision>.+)", "hub", "on_hub_preupload"),
     ({"POST"}, rf"/api/datasets/(?P<repo>{REPO_PART}/{REPO_PART})/commit/(?P<revision>.+)", "hub", "on_hub_commit"),
+    ({"POST"}, rf"/datasets/(?P<repo>{REPO_PART}/{REPO_PART})\.git/info/lfs/objects/batch", "hub", "on_lfs_batch"),
+    ({"POST"}, rf"/datasets/(?P<repo>{REPO_PART}/{REPO_PART})\.git/info/lfs/objects/verify", "hub", "on_lfs_verify"),
+    ({"PUT"}, r"/_lfs_storage/(?P<oid>[0-9a-f]{64})", "lfs_storage", "on_lfs_put"),
     ({"GET", "HEAD"}, r"/rows", "rows", "on_rows"),
     ({"GET", "HEAD"}, r"/splits", "splits", "on_splits"),
     ({"GET", "HEAD"}, r"/info", "info", "on_info"),
@@ -1379,6 +1485,9 @@ class Handler(BaseHTTPRequestHandler):
             authorized = self.server.hub.authorized(self.headers.get("Authorization", ""))
             self.server.stats.count(category, authorized)
             return handle() if authorized else UNAUTHORIZED
+        if category == "lfs_storage":  # signed by its own header, checked by the handler
+            self.server.stats.count(category, True)
+            return handle()
         authorized = self.authorized()
         self.server.stats.count(category, authorized)
         if category in ("chat", "generate"):
@@ -1584,6 +1693,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def on_hub_commit(self, repo, revision):
         return self.server.hub.commit(repo, unquote(revision), self.headers.get("Content-Type"), self.body)
+
+    def on_lfs_batch(self, repo):
+        return self.server.hub.lfs_batch(repo, self.headers, self.body, f"http://{self.headers.get('Host')}")
+
+    def on_lfs_put(self, oid):
+        return self.server.hub.lfs_put(oid, self.query, self.headers, self.body)
+
+    def on_lfs_verify(self, repo):
+        return self.server.hub.lfs_verify(repo, self.body)
 
     # -- Hub file download
 

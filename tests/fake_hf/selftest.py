@@ -16,6 +16,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 FAKE = Path(__file__).resolve().parent / "fake_hf.py"
 TOKEN = "hf_selftest_token"
@@ -868,6 +869,60 @@ def test_hub(workdir):
         check("SIGTERM exits cleanly (hub)", fake.stop() == 0)
 
 
+def test_hub_lfs(workdir):
+    """Git LFS (lfs.py post_lfs_batch_info, lfs_upload): the batch's media type and actions, the PUT to
+    storage (no Authorization, its bytes against the oid), verify, an object held, lfsFile commits."""
+    import hashlib
+    scenario = {"token": TOKEN, "hub": {"existing": ["me/big"]}}
+    fake = Fake(workdir, "hub_lfs", scenario)
+    lfs_headers = {"Accept": "application/vnd.git-lfs+json", "Content-Type": "application/vnd.git-lfs+json"}
+    data = b"text,labels\n" + b"ok,positive\n" * 50
+    oid = hashlib.sha256(data).hexdigest()
+    batch = {"operation": "upload", "transfers": ["basic"], "objects": [{"oid": oid, "size": len(data)}],
+             "hash_algo": "sha256", "ref": {"name": "main"}}
+    batch_path = "/datasets/me/big.git/info/lfs/objects/batch"
+    try:
+        status, _, _ = fake.call("POST", batch_path, json.dumps(batch).encode(), headers={"Content-Type": "application/json"})
+        check("hub lfs: the batch needs the LFS media type", status in (406, 415), status)
+        status, _, _ = fake.call("POST", batch_path, json.dumps(batch).encode(), token=None, headers=lfs_headers)
+        check("hub lfs: the batch needs the token", status == 401, status)
+        status, _, body = fake.call("POST", batch_path, json.dumps(batch).encode(), headers=lfs_headers)
+        actions = json.loads(body)["objects"][0].get("actions", {}) if status == 200 else {}
+        check("hub lfs: upload and verify actions", status == 200 and "upload" in actions and "verify" in actions, (status, body))
+        upload = urlsplit(actions["upload"]["href"])
+        put_path = f"{upload.path}?{upload.query}"
+        signed = actions["upload"]["header"]
+        status, _, _ = fake.call("PUT", put_path, data, headers=signed)
+        check("hub lfs: a PUT with the Hub's token is refused", status == 400, status)
+        status, _, _ = fake.call("PUT", put_path, data + b"x", token=None, headers=signed)
+        check("hub lfs: a PUT of other bytes is refused", status == 400, status)
+        status, _, _ = fake.call("PUT", put_path, data, token=None)
+        check("hub lfs: an unsigned PUT is refused", status == 403, status)
+        status, headers, _ = fake.call("PUT", put_path, data, token=None, headers=signed)
+        check("hub lfs: the PUT 200 with an ETag", status == 200 and "etag" in headers, (status, headers))
+        verify = urlsplit(actions["verify"]["href"]).path
+        status, _, _ = fake.call_json("POST", verify, {"oid": oid, "size": len(data)})
+        check("hub lfs: verify 200", status == 200, status)
+        status, _, body = fake.call("POST", batch_path, json.dumps(batch).encode(), headers=lfs_headers)
+        check("hub lfs: an object held has no actions", status == 200 and "actions" not in json.loads(body)["objects"][0],
+              (status, body))
+        header = {"key": "header", "value": {"summary": "Upload", "description": ""}}
+        lfs_line = {"key": "lfsFile", "value": {"path": "data/train.csv", "algo": "sha256", "oid": oid, "size": len(data)}}
+        missing = {"key": "lfsFile", "value": {**lfs_line["value"], "oid": "0" * 64}}
+        commit = "/api/datasets/me/big/commit/main"
+        status, _, _ = fake.call("POST", commit, ndjson(header, missing), headers={"Content-Type": "application/x-ndjson"})
+        check("hub lfs: a commit of an object never uploaded 400", status == 400, status)
+        status, _, _ = fake.call("POST", commit, ndjson(header, lfs_line), headers={"Content-Type": "application/x-ndjson"})
+        status, _, served = fake.call("GET", "/datasets/me/big/resolve/main/data/train.csv")
+        check("hub lfs: the committed LFS file served back", status == 200 and served == data, (status, served[:40]))
+        status, _, stats = fake.call_json("GET", "/_fake/stats")
+        hub = stats["hub"]
+        check("hub lfs: stats", hub["lfs_batches"] == 2 and hub["lfs_puts"] == 4 and hub["lfs_puts_with_authorization"] == 1
+              and hub["lfs_verifies"] == 1, hub)
+    finally:
+        check("SIGTERM exits cleanly (hub lfs)", fake.stop() == 0)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="fake_hf_selftest-") as workdir:
         write_jsonl(Path(workdir) / "pb.jsonl", phrasebank_rows())
@@ -889,6 +944,7 @@ def main():
         test_batch_api(workdir)
         test_batch_outcomes(workdir)
         test_hub(workdir)
+        test_hub_lfs(workdir)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

@@ -42,11 +42,30 @@ class HeaderList {
 // The body limit of downloads (dataset viewer pages, the Hub's zip): a zip may be several MiB.
 constexpr std::size_t download_body_limit = std::size_t{64} << 20;
 
+// An upload's body read from a file as it is sent, so a file of any size costs a buffer, not its
+// size: `length` bytes from `offset`.
+struct FileBody {
+  std::string path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+enum class HttpMethod {
+  get_or_post,  // POST when the body is not empty, else GET
+  put,          // PUT of `file` when set, else of `body` (Git LFS uploads to storage)
+};
+
 struct HttpRequest {
   std::uint64_t tag = 0;  // the caller's id for this request (e.g. row and vote)
   std::string url;
-  std::string body;  // POST when not empty, else GET
+  std::string body;
+  HttpMethod method = HttpMethod::get_or_post;
+  // A PUT's body from a file. Such an upload may take longer than the total time-out: it fails
+  // instead when it stalls (under 1 KiB/s for as long as the time-out).
+  std::optional<FileBody> file;
   HeaderList headers;
+  // The URL's query is a credential (a presigned storage URL): the debug line shows the URL without it.
+  bool secret_query = false;
   // A longer body, counted in decoded bytes (after Content-Encoding), is cut off there and fails:
   // memory per transfer stays bounded whatever the server sends, a gzip bomb included.
   std::size_t max_body_bytes = download_body_limit;
@@ -71,14 +90,18 @@ struct HttpResponse {
   std::string ratelimit_remaining_tokens;
   std::string ratelimit_reset_requests;
   std::string ratelimit_reset_tokens;
+  std::string etag;  // storage's name for what it took (an upload's ETag)
   std::chrono::milliseconds elapsed{0};
 
   [[nodiscard]] bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
 };
 
 // Takes one header line of an answer ("Retry-After: 2\r\n") into the fields of `response` that a
-// retrying caller honours; other headers are ignored. (For code that drives libcurl itself.)
+// retrying caller honours (and the ETag); other headers are ignored. (For code that drives libcurl itself.)
 void read_response_header(std::string_view line, HttpResponse& response);
+
+// "GET", "POST" or "PUT": what `request` is sent as.
+std::string_view method_name(const HttpRequest& request);
 
 // What an answer says about when to retry, for server_requested_wait.
 RetryHints retry_hints(const HttpResponse& response);

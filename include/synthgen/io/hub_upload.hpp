@@ -1,8 +1,9 @@
 // Publishing files as a dataset repo on the Hub, as huggingface_hub's HfApi does it: create the repo,
-// ask how each file goes up (preupload), then one commit of them all (NDJSON). Files the Hub wants in
-// Git LFS are refused with a clear error (synthgen does not speak the LFS batch API yet: `hf upload` does).
+// ask how each file goes up (preupload), upload the files the Hub wants in Git LFS (io/hub_lfs), then
+// one commit of them all (NDJSON).
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <span>
 #include <string>
@@ -23,10 +24,25 @@ struct HubTarget {
 
 struct HubFile {
   std::string path;     // in the repo: "data/train.csv"
-  std::string content;  // the bytes
+  std::string content;  // the bytes, when `file` is empty
+  std::string file;     // else a local file holding them, read as it is sent (an LFS upload streams it)
 };
 
-enum class HubFailure { auth, service, too_large, needs_lfs };
+// What preupload is told of a file (huggingface_hub lfs.py UploadInfo): its size and first 512 bytes.
+struct UploadInfo {
+  std::string path;
+  std::uint64_t size = 0;
+  std::string sample;
+};
+
+// A file that goes through Git LFS, as the commit names it: SHA-256 (the oid) and size.
+struct LfsObject {
+  std::string path;
+  std::string oid;
+  std::uint64_t size = 0;
+};
+
+enum class HubFailure { auth, service, too_large };
 
 struct HubError {
   HubFailure kind;
@@ -35,10 +51,15 @@ struct HubError {
 
 // The request bodies and the preupload answer, one function each (unit-tested).
 std::string create_repo_body(const HubTarget& target);
-std::string preupload_body(std::span<const HubFile> files);
+std::string preupload_body(std::span<const UploadInfo> files);
 // The paths the Hub wants uploaded through Git LFS; an error when the answer is not the preupload shape.
 std::expected<std::vector<std::string>, std::string> lfs_paths(std::string_view preupload_answer);
-std::string commit_body(std::string_view summary, std::string_view description, std::span<const HubFile> files);
+// A header line, a "file" line per regular file (its content base64), an "lfsFile" line per LFS object.
+std::string commit_body(std::string_view summary, std::string_view description, std::span<const HubFile> regular,
+                        std::span<const LfsObject> lfs = {});
+
+// A refused or failed request to the Hub as an error a user can act on (401, 403, 413, ...); never the token.
+HubError hub_failure(std::string_view step, const HubTarget& target, const HttpResponse& response, const std::string& token);
 
 // Create (or find) the repo, then commit `files` to target.revision in one commit. Returns the
 // commit's URL as the Hub gives it (empty when it gives none).

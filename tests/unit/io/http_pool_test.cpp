@@ -1,6 +1,6 @@
 // The HTTP pool's body limit, against a small server inside the test (127.0.0.1, port 0): an
 // endless body stops at max_body_bytes as a counted value (too_large) whose string never held more
-// than the limit, and a body of exactly the limit is taken whole.
+// than the limit, and a body of exactly the limit is taken whole; a PUT streams a file's slice.
 #include "synthgen/io/http_pool.hpp"
 
 #include <arpa/inet.h>
@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -38,6 +41,11 @@ class TestServer {
 
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
   [[nodiscard]] std::size_t sent() const { return sent_.load(); }
+  // The last request as it arrived: head and, when it had a Content-Length, its body.
+  [[nodiscard]] std::string received() const {
+    const std::scoped_lock lock(mutex_);
+    return received_;
+  }
 
  private:
   void serve() {
@@ -56,6 +64,17 @@ class TestServer {
       const auto n = ::recv(client, buffer, sizeof buffer, 0);
       if (n <= 0) return;
       request.append(buffer, static_cast<std::size_t>(n));
+    }
+    const auto length_at = request.find("Content-Length: ");
+    const auto length = length_at == std::string::npos ? 0 : std::stoul(request.substr(length_at + 16));
+    while (request.size() < request.find("\r\n\r\n") + 4 + length) {
+      const auto n = ::recv(client, buffer, sizeof buffer, 0);
+      if (n <= 0) return;
+      request.append(buffer, static_cast<std::size_t>(n));
+    }
+    {
+      const std::scoped_lock lock(mutex_);
+      received_ = request;
     }
     if (!send_all(client, head_) || !send_all(client, body_) || !endless_) return;
     const std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
@@ -79,6 +98,8 @@ class TestServer {
   int listener_ = -1;
   int port_ = 0;
   std::atomic<std::size_t> sent_{0};
+  mutable std::mutex mutex_;
+  std::string received_;
   std::thread thread_;
 };
 
@@ -183,6 +204,49 @@ TEST(HttpPoolBudget, AnAnswerWithinTheBudgetIsTakenWhole) {
   const auto response = get_budgeted(server.url(), std::size_t{1} << 20, std::size_t{128} << 10, true);
   EXPECT_TRUE(response.ok()) << response.transport_error;
   EXPECT_EQ(response.body, body);
+}
+
+}  // namespace
+}  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+TEST(HttpPoolPut, APutStreamsItsFileSliceWithItsLengthAndReadsTheETag) {
+  const TestServer server("HTTP/1.1 200 OK\r\nETag: \"e1\"\r\nContent-Length: 0\r\n\r\n", "", false);
+  const auto path = (std::filesystem::temp_directory_path() / "synthgen_http_pool_put_test.bin").string();
+  std::ofstream(path, std::ios::binary) << "0123456789abcdef";
+  const CurlGlobal curl;
+  HttpPool pool(PoolOptions{});
+  HttpRequest request;
+  request.url = server.url() + "object";
+  request.method = HttpMethod::put;
+  request.file = FileBody{path, 4, 8};
+  request.headers = HeaderList({"X-Signed: yes", "Expect:"});
+  EXPECT_EQ(method_name(request), "PUT");
+  const auto response = pool.fetch(std::move(request));
+  std::filesystem::remove(path);
+  EXPECT_TRUE(response.ok()) << response.transport_error;
+  EXPECT_EQ(response.etag, "\"e1\"");
+  const auto received = server.received();
+  EXPECT_EQ(received.substr(0, 12), "PUT /object ");
+  EXPECT_NE(received.find("Content-Length: 8\r\n"), std::string::npos);
+  EXPECT_NE(received.find("X-Signed: yes\r\n"), std::string::npos);
+  EXPECT_EQ(received.substr(received.find("\r\n\r\n") + 4), "456789ab");
+}
+
+TEST(HttpPoolPut, AFileThatCannotBeReadFailsAsAValueNamingIt) {
+  const TestServer server(fixed_length_head(0), "", false);
+  const CurlGlobal curl;
+  HttpPool pool(PoolOptions{});
+  HttpRequest request;
+  request.url = server.url();
+  request.method = HttpMethod::put;
+  request.file = FileBody{"/nonexistent/synthgen/train.csv", 0, 10};
+  request.headers = HeaderList({"Expect:"});
+  const auto response = pool.fetch(std::move(request));
+  EXPECT_FALSE(response.ok());
+  EXPECT_EQ(response.transport_error, "cannot read /nonexistent/synthgen/train.csv: No such file or directory");
 }
 
 }  // namespace

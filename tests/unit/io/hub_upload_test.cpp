@@ -8,7 +8,7 @@
 namespace synthgen {
 namespace {
 
-const std::vector<HubFile> files{{"data/train.csv", "text,labels\nok,positive\n"}, {"README.md", "---\nlicense: mit\n---\n"}};
+const std::vector<HubFile> files{{"data/train.csv", "text,labels\nok,positive\n", {}}, {"README.md", "---\nlicense: mit\n---\n", {}}};
 
 TEST(HubUpload, CreateRepoBody) {
   HubTarget target{"http://hub", {"me", "pb"}, "main", false};
@@ -18,7 +18,7 @@ TEST(HubUpload, CreateRepoBody) {
 }
 
 TEST(HubUpload, PreuploadBodyHasPathSizeAndA512ByteSample) {
-  const std::vector<HubFile> big{{"data/train.csv", std::string(600, 'a')}};
+  const std::vector<UploadInfo> big{{"data/train.csv", 600, std::string(600, 'a')}};
   const auto body = nlohmann::json::parse(preupload_body(big));
   EXPECT_EQ(body["files"][0]["path"], "data/train.csv");
   EXPECT_EQ(body["files"][0]["size"], 600);
@@ -47,6 +47,22 @@ TEST(HubUpload, CommitBodyIsNdjsonHeaderFirstThenBase64Files) {
   EXPECT_EQ(lines[1]["value"]["encoding"], "base64");
   EXPECT_EQ(lines[1]["value"]["content"], base64_encode(files[0].content));
   EXPECT_EQ(lines[2]["value"]["path"], "README.md");
+}
+
+TEST(HubUpload, CommitBodyNamesAnLfsFileByOidAndSize) {
+  // _commit_api.py _prepare_commit_payload case 2.b: {"key":"lfsFile","value":{path, algo, oid, size}}.
+  const std::string oid(64, 'a');
+  const std::vector<LfsObject> lfs{{"data/train.csv", oid, 123456}};
+  const std::vector<HubFile> regular{files[1]};
+  const auto body = commit_body("Upload", "", regular, lfs);
+  const auto first = body.find('\n');
+  const auto second = body.find('\n', first + 1);
+  ASSERT_NE(second, std::string::npos);
+  const auto line = nlohmann::json::parse(body.substr(first + 1, second - first - 1));
+  EXPECT_EQ(line, (nlohmann::json{{"key", "lfsFile"},
+                                  {"value", {{"path", "data/train.csv"}, {"algo", "sha256"}, {"oid", oid}, {"size", 123456}}}}));
+  EXPECT_EQ(nlohmann::json::parse(body.substr(second + 1))["value"]["path"], "README.md");
+  EXPECT_EQ(body.find(base64_encode(files[0].content)), std::string::npos);  // an LFS file's bytes are not inline
 }
 
 }  // namespace
