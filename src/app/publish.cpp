@@ -1,14 +1,11 @@
 // --push-to-hub: reads back the committed training file, writes its dataset card, and commits the
-// splits and the card to the Hub (io/hub_upload; the CSVs go from disk, through Git LFS if the Hub asks). A push that fails leaves the
-// run's files on disk and exits 4 or 5, never 0.
+// splits and the card to the Hub (io/hub_upload; the CSVs go from disk, through Git LFS if the Hub
+// asks). A push that fails leaves the run's files on disk and exits 4 or 5, never 0.
 #include "synthgen/app/publish.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-#include <filesystem>
 #include <vector>
 
 #include "synthgen/app/run_error.hpp"
@@ -18,13 +15,6 @@
 
 namespace synthgen {
 namespace {
-
-std::string today_utc() { return fmt::format("{:%Y-%m-%d}", std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())); }
-
-std::string prompt_name(const RunConfig& config) {
-  if (config.prompt_file.empty()) return config.prompt_name;
-  return std::filesystem::path(config.prompt_file).filename().string() + " (--prompt-file)";
-}
 
 std::size_t data_rows(const std::vector<std::pair<std::string, std::size_t>>& counts) {
   std::size_t rows = 0;
@@ -38,26 +28,19 @@ std::string card_for(const RunConfig& config, const HubRepoId& repo, const RunSu
   facts.repo = repo;
   facts.license = config.license;
   facts.splits = {{"train", "data/train.csv", data_rows(train)}};
-  // The dataset's id first: the card links the data to its source.
-  facts.source = config.input_file.empty() ? fmt::format("{} ({}, {}): {}", config.dataset, config.subset, config.split, summary.source)
-                                           : summary.source;
-  facts.model = config.generation.model;
-  facts.endpoint = redact_url(config.endpoint);
-  facts.prompt = prompt_name(config);
-  facts.votes = config.votes;
-  facts.seed = config.seed;
-  facts.temperature = config.generation.temperature;
-  facts.synthgen_version = SYNTHGEN_VERSION;
-  facts.date = today_utc();
+  facts.provenance = summary.provenance;  // as the metrics JSON says it: the endpoint redacted
   facts.train_labels = train;
-  // With --test-size the held-out split goes too, and the figures are its own (as the notebook
+  // With --test-size the held-out split goes too, and its figures come first (as the notebook
   // reports them): the LLM's labels of the test rows against their human labels.
   if (summary.test) facts.splits.push_back({"test", "data/test.csv", summary.test->rows});
-  const auto& scored = summary.test ? summary.test->metrics : summary.metrics;
-  if (summary.has_gold && scored.scored > 0) {
-    facts.accuracy = scored.accuracy;
-    facts.macro_f1 = scored.macro_f1;
-    facts.scored = scored.scored;
+  const auto score = [&](const char* split, const Metrics& m) {
+    if (summary.has_gold && m.scored > 0) facts.scores.push_back({split, m.scored, m.accuracy, m.macro_f1});
+  };
+  if (summary.test && summary.train) {
+    score("test", summary.test->metrics);
+    score("train", summary.train->metrics);
+  } else {
+    score("all", summary.metrics);
   }
   return dataset_card(facts);
 }

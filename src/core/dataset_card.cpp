@@ -12,20 +12,6 @@
 namespace synthgen {
 namespace {
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-bool is_id_char(char c) { return is_word_char(c) || c == '-' || c == '.'; }
-
-// huggingface_hub's REPO_ID_REGEX part `\b[\w\-.]{1,96}\b` and its "--" / ".." rule.
-std::string part_problem(std::string_view part, std::string_view what, std::size_t longest) {
-  if (part.empty()) return std::string(what) + " is empty";
-  if (part.size() > longest) return fmt::format("{} is longer than {} characters", what, longest);
-  if (!std::ranges::all_of(part, is_id_char)) return std::string(what) + " may hold only letters, digits, '-', '_' and '.'";
-  if (!is_word_char(part.front()) || !is_word_char(part.back())) return std::string(what) + " must start and end with a letter or digit";
-  if (part.find("--") != std::string_view::npos || part.find("..") != std::string_view::npos)
-    return std::string(what) + " may not hold \"--\" or \"..\"";
-  return {};
-}
-
 std::string format_share(std::size_t count, std::size_t total) {
   return total == 0 ? std::string("0.0 %") : fmt::format("{:.1f} %", 100.0 * static_cast<double>(count) / static_cast<double>(total));
 }
@@ -44,28 +30,57 @@ std::string front_matter(const DatasetCardFacts& f) {
   return out + "---\n";
 }
 
+void add_row(std::string& out, std::string_view name, std::string_view value) {
+  if (!value.empty()) out += fmt::format("| {} | {} |\n", name, value);
+}
+
+std::string code(std::string_view text) { return text.empty() ? std::string() : fmt::format("`{}`", text); }
+
+// Every field of the metrics JSON's `provenance`, so a card and a run's metrics can be compared.
 std::string provenance(const DatasetCardFacts& f) {
+  const auto& p = f.provenance;
   std::string out = "## How it was made\n\n";
   out += fmt::format(
       "Each text was sent up to {} times to `{}` with a few-shot prompt; the majority of the answers is its label "
       "(self-consistency), a tie broken by a seeded draw.\n\n",
-      f.votes, f.model);
+      p.votes, p.model);
   out += "| | |\n|---|---|\n";
-  out += "| source | " + f.source + " |\n";
-  out += "| model | `" + f.model + "` |\n";
-  out += "| endpoint | " + f.endpoint + " |\n";
-  out += "| prompt | " + f.prompt + " |\n";
-  out += fmt::format("| votes per row | {} |\n| seed | {} |\n| temperature | {} |\n", f.votes, f.seed, f.temperature);
-  out += "| made with | synthgen " + f.synthgen_version + " |\n";
-  out += "| date | " + f.date + " |\n\n";
-  return out;
+  const auto where = p.config.empty() ? std::string() : fmt::format(" ({}, {})", p.config, p.split);
+  add_row(out, "dataset", p.dataset + where);
+  add_row(out, "read from", p.source);
+  add_row(out, "data sha256", code(p.data_sha256));
+  add_row(out, "model", code(p.model));
+  add_row(out, "endpoint", p.endpoint);
+  add_row(out, "api", p.api);
+  add_row(out, "prompt", p.prompt);
+  add_row(out, "prompt sha256", code(p.prompt_sha256));
+  add_row(out, "temperature", fmt::format("{}", p.temperature));
+  add_row(out, "top_p", fmt::format("{}", p.top_p));
+  add_row(out, "max_tokens", fmt::format("{}", p.max_tokens));
+  add_row(out, "votes per row", fmt::format("{}", p.votes));
+  add_row(out, "early stop", p.early_stop ? "yes" : "no");
+  add_row(out, "seed", fmt::format("{}", p.seed));
+  add_row(out, "sample", p.n_sample == 0 ? std::string("every row") : fmt::format("{} rows", p.n_sample));
+  add_row(out, "test size", p.test_size == "0" ? std::string("no test split") : p.test_size);
+  add_row(out, "parser", p.parser);
+  add_row(out, "made with", "synthgen " + p.synthgen_version);
+  add_row(out, "created", p.created);
+  return out + "\n";
+}
+
+std::string split_role(std::string_view split) {
+  if (split == "test") return "test split (held out: `data/test.csv` holds its human labels)";
+  if (split == "train") return "train split (`data/train.csv` holds the LLM's labels)";
+  return "every row";
 }
 
 std::string figures(const DatasetCardFacts& f) {
   std::string out = "## Quality\n\n";
-  if (!f.accuracy || !f.macro_f1) return out + "The source had no human labels, so the labels were not scored.\n\n";
-  return out + fmt::format("Against the human labels of the {} rows that have both: accuracy {:.4f}, macro-F1 {:.4f}.\n\n", f.scored,
-                           *f.accuracy, *f.macro_f1);
+  if (f.scores.empty()) return out + "The source had no human labels, so the labels were not scored.\n\n";
+  out += "The LLM's labels against the human labels:\n\n| split | rows | accuracy | macro-F1 |\n|---|---:|---:|---:|\n";
+  for (const auto& s : f.scores)
+    out += fmt::format("| {} | {} | {:.4f} | {:.4f} |\n", split_role(s.split), s.scored, s.accuracy, s.macro_f1);
+  return out + "\n";
 }
 
 std::string distribution(const DatasetCardFacts& f) {
@@ -77,24 +92,6 @@ std::string distribution(const DatasetCardFacts& f) {
 }
 
 }  // namespace
-
-std::expected<HubRepoId, std::string> parse_hub_repo_id(std::string_view text) {
-  const auto slash = text.find('/');
-  if (slash == std::string_view::npos || text.find('/', slash + 1) != std::string_view::npos)
-    return std::unexpected("'" + std::string(text) + "' is not OWNER/NAME (a user or organization, a slash, the dataset's name)");
-  const auto owner = text.substr(0, slash);
-  const auto name = text.substr(slash + 1);
-  for (const auto& problem : {part_problem(owner, "OWNER", 96), part_problem(name, "NAME", 96)}) {
-    if (!problem.empty()) return std::unexpected("'" + std::string(text) + "' is not OWNER/NAME: " + problem);
-  }
-  return HubRepoId{std::string(owner), std::string(name)};
-}
-
-std::optional<std::string> known_license(std::string_view dataset) {
-  // The card of takala/financial_phrasebank says license: cc-by-nc-sa-3.0.
-  if (dataset == "takala/financial_phrasebank") return "cc-by-nc-sa-3.0";
-  return std::nullopt;
-}
 
 std::string size_category(std::size_t rows) {
   constexpr std::array<std::pair<std::size_t, std::string_view>, 6> bounds{{{1'000, "n<1K"},

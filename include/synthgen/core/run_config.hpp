@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "synthgen/core/dataset_card.hpp"
 #include "synthgen/core/dataset_text.hpp"
+#include "synthgen/core/hub_repo.hpp"
 #include "synthgen/core/label_parser.hpp"
 #include "synthgen/core/settings.hpp"
 #include "synthgen/core/shard.hpp"

@@ -63,22 +63,38 @@ TEST(LabelDistribution, CountsTheLabelsColumnInLabelOrder) {
   EXPECT_EQ(label_distribution("text,label\nx,y\n", {}).error(), "the training file has no labels column");
 }
 
+Provenance card_provenance() {
+  Provenance p;
+  p.synthgen_version = "1.2.3";
+  p.created = "2026-12-01T09:30:00Z";
+  p.dataset = "takala/financial_phrasebank";
+  p.config = "sentences_allagree";
+  p.split = "train";
+  p.source = "the Hub file FinancialPhraseBank-v1.0.zip";
+  p.data_sha256 = "ab12";
+  p.model = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+  p.endpoint = "http://***@host/v1";
+  p.api = "openai";
+  p.prompt = "cot";
+  p.prompt_sha256 = "cd34";
+  p.temperature = 0.8;
+  p.top_p = 0.9;
+  p.max_tokens = 128;
+  p.votes = 3;
+  p.early_stop = true;
+  p.seed = 42;
+  p.n_sample = 0;
+  p.test_size = "0.2";
+  p.parser = "strict";
+  return p;
+}
+
 DatasetCardFacts facts() {
   return {.repo = {"me", "pb"},
           .license = "cc-by-nc-sa-3.0",
           .splits = {{"train", "data/train.csv", 3}, {"test", "data/test.csv", 1}},
-          .source = "takala/financial_phrasebank (sentences_allagree, train)",
-          .model = "mistralai/Mixtral-8x7B-Instruct-v0.1",
-          .endpoint = "http://***@host/v1",
-          .prompt = "cot",
-          .votes = 3,
-          .seed = 42,
-          .temperature = 0.8,
-          .synthgen_version = "1.2.3",
-          .date = "2026-12-01",
-          .accuracy = 0.9,
-          .macro_f1 = 0.85,
-          .scored = 4,
+          .provenance = card_provenance(),
+          .scores = {{"test", 1, 0.9, 0.85}, {"train", 3, 0.95, 0.9}},
           .train_labels = {{"negative", 1}, {"positive", 2}}};
 }
 
@@ -91,20 +107,55 @@ TEST(DatasetCard, FrontMatterHasWhatTheHubReads) {
       << card;
 }
 
-TEST(DatasetCard, BodyHasProvenanceFiguresLabelsAndLoading) {
+TEST(DatasetCard, BodyHasEveryProvenanceFieldFiguresLabelsAndLoading) {
   const auto card = dataset_card(facts());
-  for (const auto* part :
-       {"# me/pb\n", "| model | `mistralai/Mixtral-8x7B-Instruct-v0.1` |", "| endpoint | http://***@host/v1 |", "| prompt | cot |",
-        "| votes per row | 3 |", "| seed | 42 |", "| temperature | 0.8 |", "| made with | synthgen 1.2.3 |", "| date | 2026-12-01 |",
-        "accuracy 0.9000, macro-F1 0.8500", "| positive | 2 | 66.7 % |", "| all | 3 | |", "load_dataset(\"me/pb\")"}) {
+  for (const auto* part : {"# me/pb\n",
+                           "| dataset | takala/financial_phrasebank (sentences_allagree, train) |",
+                           "| read from | the Hub file FinancialPhraseBank-v1.0.zip |",
+                           "| data sha256 | `ab12` |",
+                           "| model | `mistralai/Mixtral-8x7B-Instruct-v0.1` |",
+                           "| endpoint | http://***@host/v1 |",
+                           "| api | openai |",
+                           "| prompt | cot |",
+                           "| prompt sha256 | `cd34` |",
+                           "| temperature | 0.8 |",
+                           "| top_p | 0.9 |",
+                           "| max_tokens | 128 |",
+                           "| votes per row | 3 |",
+                           "| early stop | yes |",
+                           "| seed | 42 |",
+                           "| sample | every row |",
+                           "| test size | 0.2 |",
+                           "| parser | strict |",
+                           "| made with | synthgen 1.2.3 |",
+                           "| created | 2026-12-01T09:30:00Z |",
+                           "| test split (held out: `data/test.csv` holds its human labels) | 1 | 0.9000 | 0.8500 |",
+                           "| train split (`data/train.csv` holds the LLM's labels) | 3 | 0.9500 | 0.9000 |",
+                           "| positive | 2 | 66.7 % |",
+                           "| all | 3 | |",
+                           "load_dataset(\"me/pb\")"}) {
     EXPECT_NE(card.find(part), std::string::npos) << part << "\n" << card;
   }
+  EXPECT_LT(card.find("| test split"), card.find("| train split")) << "the held-out figures come first";
+}
+
+TEST(DatasetCard, LeavesOutWhatIsNotKnown) {
+  auto f = facts();
+  f.provenance.data_sha256.clear();  // the viewer's pages: no checksum of the data
+  f.provenance.config.clear();
+  f.provenance.dataset = "rows.jsonl";
+  f.provenance.n_sample = 100;
+  f.provenance.test_size = "0";
+  const auto card = dataset_card(f);
+  EXPECT_EQ(card.find("data sha256"), std::string::npos) << card;
+  EXPECT_NE(card.find("| dataset | rows.jsonl |"), std::string::npos) << card;
+  EXPECT_NE(card.find("| sample | 100 rows |"), std::string::npos) << card;
+  EXPECT_NE(card.find("| test size | no test split |"), std::string::npos) << card;
 }
 
 TEST(DatasetCard, WithoutGoldSaysUnscored) {
   auto f = facts();
-  f.accuracy.reset();
-  f.macro_f1.reset();
+  f.scores.clear();
   EXPECT_NE(dataset_card(f).find("not scored"), std::string::npos);
 }
 
