@@ -71,7 +71,7 @@ class VoteCollector {
         retries_(plan.config.max_retries, plan.config.seed, Millis(plan.config.max_retry_wait_ms), seconds_until_http_date),
         endpoints_(pool_targets(plan), plan.config.seed, Millis(plan.config.max_retry_wait_ms)),
         budget_(plan.config),
-        progress_(plan.show_progress) {}
+        progress_(plan.progress, stderr_status_line()) {}
 
   Pulled next() {
     try {
@@ -91,9 +91,7 @@ class VoteCollector {
       const auto endpoint = endpoints_.index_of(request.url).value_or(0);
       learn_the_limits(endpoint, request.tag, response);
       const auto next = judge(endpoint, request, std::move(response));
-      const auto& c = out_.counts;
-      progress_.update(
-          {out_.answered + c.failed_requests, out_.total_votes - window_.skipped_votes(), c.requests, c.failed_requests, c.retries});
+      progress_.update(progress_figures());
       return next;
     } catch (RunError& e) {
       fatal_ = std::move(e);
@@ -101,7 +99,7 @@ class VoteCollector {
     }
   }
 
-  void finish_progress() { progress_.finish(); }
+  void finish_progress() { progress_.finish(progress_figures()); }
 
   [[nodiscard]] const std::optional<RunError>& fatal() const { return fatal_; }
   [[nodiscard]] bool unknown_model() const { return unknown_model_; }
@@ -114,6 +112,19 @@ class VoteCollector {
   }
 
  private:
+  // Rows decided as the window hands them to the sink; votes settled for this pass: answered, failed
+  // for good, missing offline or deferred to a batch.
+  [[nodiscard]] ProgressFigures progress_figures() const {
+    const auto& c = out_.counts;
+    return {window_.rows_done(),
+            feed_.size(),
+            out_.answered + c.failed_requests + out_.missing_offline + out_.deferred,
+            out_.total_votes - window_.skipped_votes(),
+            c.requests,
+            c.failed_requests,
+            c.retries};
+  }
+
   Pulled pull() {
     if (fatal_) return Exhausted{};
     const auto now = Clock::now();

@@ -161,9 +161,8 @@ VotingPlan voting_plan(std::size_t rows, const LabelSet& labels, const PromptTem
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows * static_cast<std::size_t>(config.votes), rows, config.votes,
                where_asked(api, config));
   const bool keep_answers = !config.details.empty() || !config.html_report.empty() || !config.shard_text.empty();
-  const bool show_progress = !config.quiet && config.log_level == "info";
-  return VotingPlan{labels,       prompt,       api, config, auth_headers(token, headers), store, install_interrupt_handlers(),
-                    keep_answers, show_progress};
+  const auto progress = progress_output_for(config.progress, config.quiet, config.log_level);
+  return VotingPlan{labels, prompt, api, config, auth_headers(token, headers), store, install_interrupt_handlers(), keep_answers, progress};
 }
 
 PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config, const LabelSet& labels) {

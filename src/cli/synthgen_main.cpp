@@ -22,6 +22,7 @@
 #include "synthgen/io/environment.hpp"
 #include "synthgen/io/http_pool.hpp"
 #include "synthgen/io/interrupt.hpp"
+#include "synthgen/io/status_line.hpp"
 
 namespace synthgen {
 namespace {
@@ -44,7 +45,8 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
 
 // Writes log lines to stderr with the token (and anything shaped like one) redacted: a server
 // may echo the Authorization header in an error body that a log line quotes. Once stderr is a
-// closed pipe (EPIPE) the lines are dropped unformatted: the run goes on without a reader.
+// closed pipe (EPIPE) the lines are dropped unformatted: the run goes on without a reader. A
+// progress line drawn on the terminal is erased first and drawn again below the log line.
 class RedactingStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  public:
   explicit RedactingStderrSink(std::string secret) : secret_(std::move(secret)) {}
@@ -55,13 +57,16 @@ class RedactingStderrSink final : public spdlog::sinks::base_sink<spdlog::detail
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
     const auto line = redact(std::string_view(formatted.data(), formatted.size()), secret_);
+    status_.clear();
     errno = 0;
     if (std::fwrite(line.data(), 1, line.size(), stderr) != line.size() && errno == EPIPE) reader_gone_ = true;
+    status_.redraw();
   }
   void flush_() override { std::fflush(stderr); }
 
  private:
   std::string secret_;
+  StatusLine& status_ = stderr_status_line();
   bool reader_gone_ = false;
 };
 

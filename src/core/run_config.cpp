@@ -162,6 +162,19 @@ std::expected<ApiKind, std::string> api_kind(const Settings& s) {
   return std::unexpected(bad(s, "api", raw(s, "api"), "one of " + names));
 }
 
+// --progress, by name: a table, so a new mode cannot fall through to another.
+std::expected<ProgressMode, std::string> progress_mode(const Settings& s) {
+  constexpr std::pair<std::string_view, ProgressMode> modes[] = {
+      {"auto", ProgressMode::automatic}, {"json", ProgressMode::json}, {"off", ProgressMode::off}};
+  const auto value = to_lower_ascii(trim(raw(s, "progress")));
+  std::string names;
+  for (const auto& [name, mode] : modes) {
+    if (value == name) return mode;
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  return std::unexpected(bad(s, "progress", raw(s, "progress"), "one of " + names));
+}
+
 std::expected<std::string, std::string> non_empty(const Settings& s, std::string_view option) {
   auto value = std::string(trim(raw(s, option)));
   if (value.empty()) return std::unexpected(named(s, option) + " must not be empty");
@@ -326,6 +339,7 @@ std::expected<RunConfig, std::string> make_run_config(const Settings& s) {
   c.poll_interval_ms = std::lround(poll_s * 1000);
   take(one_of(s, "log-level", {"trace", "debug", "info", "warn", "error", "off"}), c.log_level, error);
   take(boolean(s, "quiet"), c.quiet, error);
+  take(progress_mode(s), c.progress, error);
   bool no_report = false;
   take(boolean(s, "no-report"), no_report, error);
   c.print_report = !no_report;

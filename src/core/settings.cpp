@@ -107,6 +107,10 @@ constexpr OptionSpec options[] = {
     {"log-level", OptionSection::outputs, ValueKind::text, "info", "stderr detail: trace, debug, info, warn, error or off", "",
      "trace debug info warn error off"},
     {"quiet", OptionSection::outputs, ValueKind::flag, "false", "print nothing on stderr but errors"},
+    {"progress", OptionSection::outputs, ValueKind::text, "auto",
+     "progress on stderr: auto (redrawn on a terminal, a line every 5 s elsewhere, none with --quiet or -v), json (one JSON object "
+     "a second and a last one at the end, for CI dashboards; --quiet or not) or off",
+     "", "auto json off"},
     {"no-report", OptionSection::outputs, ValueKind::flag, "false", "do not print the metrics report on stdout"},
 };
 

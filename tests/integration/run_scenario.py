@@ -32,7 +32,8 @@ fixture files of an inline server and csv.equals_file from the scenario's dir, e
 the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex, last_line; stdout_save;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
 file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; hub_files; peak_rss_mib
-(the binary's own, from wait4); head_closed_early (see CHECKS below). Expected values in json.equals, stats and inference.all may be
+(the binary's own, from wait4); head_closed_early; stderr_json_lines (--progress json: every stderr line that opens with {
+is one JSON object; see check_stderr_json_lines) (see CHECKS below). Expected values in json.equals, stats and inference.all may be
 {"min": a, "max": b}. "json" may be a list of checks; "line": N reads line N of a JSON-lines file (a shard
 part's header); "same_as": PATH with "ignoring": [dotted key...] compares the whole document with another
 file's but for those keys (see check_json).
@@ -1136,6 +1137,46 @@ def check_head_closed_early(spec, o):
     return []
 
 
+STDERR_JSON_LINES_KEYS = {"min_lines", "has_keys", "last", "last_equal"}
+
+
+def check_stderr_json_lines(spec, o):
+    """The JSON lines of --progress json: each stderr line opening with "{" must parse as one object;
+    at least "min_lines" (default 1) of them, each with every key of "has_keys"; the last one's keys as
+    "last" says (values or {"min", "max"} ranges), and each pair of "last_equal" equal in it."""
+    unknown = set(spec) - STDERR_JSON_LINES_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown stderr_json_lines key(s) {sorted(unknown)}")
+    failures, objects = [], []
+    for number, line in enumerate(o.out("stderr").splitlines(), 1):
+        if not line.startswith("{"):
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            failures.append(f"stderr line {number} is not JSON ({exc}): {line[:200]!r}")
+            continue
+        if not isinstance(value, dict):
+            failures.append(f"stderr line {number} is JSON but not an object: {line[:200]!r}")
+            continue
+        objects.append(value)
+    fewest = spec.get("min_lines", 1)
+    if len(objects) < fewest:
+        return failures + [f"stderr_json_lines: expected at least {fewest} JSON lines, got {len(objects)}"]
+    for index, value in enumerate(objects):
+        missing = [key for key in spec.get("has_keys", []) if key not in value]
+        if missing:
+            failures.append(f"stderr_json_lines: JSON line {index + 1} lacks {missing}: {value}")
+    last = objects[-1] if objects else {}
+    for key, expected in spec.get("last", {}).items():
+        if not matches(expected, last.get(key)):
+            failures.append(f"stderr_json_lines: the last line's {key}: expected {expected!r}, got {last.get(key)!r}")
+    for first, second in spec.get("last_equal", []):
+        if last.get(first) != last.get(second):
+            failures.append(f"stderr_json_lines: the last line's {first} ({last.get(first)!r}) != its {second} ({last.get(second)!r})")
+    return failures
+
+
 def stream_checks():
     checks = {}
     for stream in ("stdout", "stderr"):
@@ -1171,6 +1212,7 @@ CHECKS = {
     "signalled": check_signalled,
     "peak_rss_mib": check_peak_rss_mib,
     "head_closed_early": check_head_closed_early,
+    "stderr_json_lines": check_stderr_json_lines,
     "screenshot": check_screenshot,
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "synthgen/app/progress.hpp"
 #include "synthgen/app/row_feed.hpp"
 #include "synthgen/app/vote_window.hpp"
 #include "synthgen/core/label_parser.hpp"
@@ -40,8 +41,8 @@ struct VotingPlan {
   HeaderList headers;
   ResponseStore* store = nullptr;  // null: --no-cache
   StopSignal stop;
-  bool keep_answers = false;   // for --details
-  bool show_progress = false;  // the progress line on stderr
+  bool keep_answers = false;                       // for --details
+  ProgressOutput progress = ProgressOutput::none;  // the progress on stderr
   // Set: no vote is sent; each one not in the store goes here, and its row waits for the next pass
   // (needs the store).
   DeferredRequests* deferred = nullptr;

@@ -20,6 +20,9 @@ namespace synthgen {
 
 enum class ApiKind { openai, tgi };
 
+// --progress: auto (redrawn on a terminal, plain lines elsewhere, none with --quiet), json or off.
+enum class ProgressMode { automatic, json, off };
+
 struct GenerationParams {
   std::string model;
   double temperature = 0.8;
@@ -99,6 +102,7 @@ struct RunConfig {
   long poll_interval_ms = 30000;
   std::string log_level;
   bool quiet = false;
+  ProgressMode progress = ProgressMode::automatic;
   bool print_report = true;
   // What the conversion decided on the user's behalf, for an info line each (core does not log).
   std::vector<std::string> notes;

@@ -1,15 +1,123 @@
-// The progress line's text.
+// The progress on stderr: which output --progress, --quiet and --log-level give, and what the line
+// writes in each (the text itself: tests/unit/core/progress_text_test.cpp).
 #include "synthgen/app/progress.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
 namespace synthgen {
 namespace {
 
-TEST(Progress, ShowsCountsRateAndEta) {
-  EXPECT_EQ(format_progress({100, 400, 120, 2, 5}, 10.0), "100/400 answers  12 req/s  2 failed  5 retries  ETA 0:30");
-  EXPECT_EQ(format_progress({0, 400, 0, 0, 0}, 0.0), "0/400 answers  0 req/s  0 failed  0 retries  ETA ?");
-  EXPECT_EQ(format_progress({1, 7201, 1, 0, 0}, 1.0), "1/7201 answers  1 req/s  0 failed  0 retries  ETA 2:00:00");
+TEST(ProgressOutputFor, AutoFollowsQuietAndTheLogLevel) {
+  EXPECT_EQ(progress_output_for(ProgressMode::automatic, false, "info"), ProgressOutput::live);
+  EXPECT_EQ(progress_output_for(ProgressMode::automatic, true, "info"), ProgressOutput::none);
+  EXPECT_EQ(progress_output_for(ProgressMode::automatic, false, "debug"), ProgressOutput::none);
+  EXPECT_EQ(progress_output_for(ProgressMode::automatic, false, "warn"), ProgressOutput::none);
+}
+
+TEST(ProgressOutputFor, JsonAndOffAsAsked) {
+  EXPECT_EQ(progress_output_for(ProgressMode::json, true, "error"), ProgressOutput::json);
+  EXPECT_EQ(progress_output_for(ProgressMode::json, false, "info"), ProgressOutput::json);
+  EXPECT_EQ(progress_output_for(ProgressMode::off, false, "info"), ProgressOutput::none);
+}
+
+// A status line writing into memory.
+class Captured {
+ public:
+  Captured(bool terminal, std::size_t columns)
+      : file_(std::tmpfile(), &std::fclose), line_(file_.get(), terminal, [columns] { return columns; }) {}
+  StatusLine& line() { return line_; }
+  std::string written() {
+    std::fflush(file_.get());
+    std::rewind(file_.get());
+    std::string out;
+    for (int c = std::fgetc(file_.get()); c != EOF; c = std::fgetc(file_.get())) out += static_cast<char>(c);
+    return out;
+  }
+  std::vector<std::string> lines() {
+    std::vector<std::string> out;
+    std::istringstream in(written());
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+
+ private:
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  StatusLine line_;
+};
+
+const ProgressFigures halfway{50, 100, 150, 300, 160, 2, 10};
+const ProgressFigures finished{100, 100, 300, 300, 320, 2, 20};
+
+TEST(ProgressLine, JsonAtOnceThenAtMostOnceASecondAndALastOne) {
+  Captured out(false, 80);
+  {
+    ProgressLine progress(ProgressOutput::json, out.line());
+    progress.update(halfway);
+    progress.update(halfway);  // within the second: nothing
+    progress.finish(finished);
+    progress.update(finished);  // after the end: nothing
+  }
+  const auto lines = out.lines();
+  ASSERT_EQ(lines.size(), 2u) << out.written();
+  const auto first = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(first["rows_done"], 50);
+  EXPECT_EQ(first["answers_total"], 300);
+  const auto last = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(last["rows_done"], last["rows_total"]);
+  EXPECT_EQ(last["retries"], 20);
+  EXPECT_EQ(last["eta_s"], 0.0);
+}
+
+TEST(ProgressLine, OnATerminalFitsTheWidthAndIsErasedAtTheEnd) {
+  Captured out(true, 40);
+  {
+    ProgressLine progress(ProgressOutput::live, out.line());
+    progress.update(halfway);
+    progress.finish(finished);
+  }
+  const auto written = out.written();
+  // "\r" + at most 39 columns + erase to the end of the line, then the erase at the end.
+  ASSERT_TRUE(written.starts_with("\rsynthgen: 50/100 rows")) << written;
+  const auto drawn = written.substr(1, written.find('\x1b') - 1);
+  EXPECT_LE(drawn.size(), 39u) << drawn;
+  EXPECT_TRUE(written.ends_with("\x1b[K\r\x1b[K")) << written;
+  EXPECT_EQ(written.find('\n'), std::string::npos);
+}
+
+TEST(ProgressLine, InAPipeTheFirstPlainLineWaitsFiveSeconds) {
+  Captured out(false, 80);
+  {
+    ProgressLine progress(ProgressOutput::live, out.line());
+    progress.update(halfway);
+    progress.finish(finished);
+  }
+  EXPECT_EQ(out.written(), "");
+}
+
+TEST(ProgressLine, NoneWritesNothing) {
+  Captured out(true, 80);
+  {
+    ProgressLine progress(ProgressOutput::none, out.line());
+    progress.update(halfway);
+    progress.finish(finished);
+  }
+  EXPECT_EQ(out.written(), "");
+}
+
+TEST(ProgressLine, ALineLeftDrawnIsErasedWhenTheLoopEndsEarly) {
+  Captured out(true, 80);
+  {
+    ProgressLine progress(ProgressOutput::live, out.line());
+    progress.update(halfway);  // then an exception leaves the loop: no finish()
+  }
+  EXPECT_TRUE(out.written().ends_with("\r\x1b[K")) << out.written();
 }
 
 }  // namespace

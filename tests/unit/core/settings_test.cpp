@@ -66,6 +66,7 @@ TEST(RunConfig, DefaultsAreTheNotebooksChoices) {
   EXPECT_EQ(c->api, ApiKind::openai);
   EXPECT_EQ(c->output, "df_train.csv");
   EXPECT_EQ(c->timeout_ms, 120000);
+  EXPECT_EQ(c->progress, ProgressMode::automatic);
 }
 
 TEST(RunConfig, ParsesChoices) {
@@ -75,6 +76,9 @@ TEST(RunConfig, ParsesChoices) {
   EXPECT_EQ(c->api, ApiKind::tgi);
   EXPECT_EQ(c->parser, ParserKind::legacy);
   EXPECT_EQ(c->endpoint, "http://x/v1") << "a trailing slash is dropped";
+  EXPECT_EQ(config_with({{"progress", "JSON"}})->progress, ProgressMode::json);
+  EXPECT_EQ(config_with({{"progress", "off"}})->progress, ProgressMode::off);
+  EXPECT_EQ(make_run_config(merge_settings(option_table(), env_of({{"SYNTHGEN_PROGRESS", "json"}}), {}))->progress, ProgressMode::json);
 }
 
 TEST(RunConfig, BadValuesNameTheOptionAndWhatItTakes) {
@@ -92,6 +96,7 @@ TEST(RunConfig, BadValuesNameTheOptionAndWhatItTakes) {
       {{{"concurrency", "100000"}}, "--concurrency must be a whole number from 1 to 4096, got '100000'"},
       {{{"output", " "}}, "--output must not be empty"},
       {{{"quiet", "maybe"}}, "--quiet must be true or false, got 'maybe'"},
+      {{{"progress", "bar"}}, "--progress must be one of auto, json, off, got 'bar'"},
   };
   for (const auto& [flags, message] : cases) {
     const auto c = config_with(flags);
@@ -192,7 +197,7 @@ TEST(OptionTable, ChoicesAreExactlyWhatTheRunAccepts) {
     EXPECT_FALSE(make_run_config(merge_settings(option_table(), env_of({}), {{std::string(spec.name), "no-such-choice"}})).has_value())
         << "--" << spec.name << " takes only its choices";
   }
-  EXPECT_EQ(with_choices, 5u) << "--input-format, --prompt, --api, --parser, --log-level";
+  EXPECT_EQ(with_choices, 6u) << "--input-format, --prompt, --api, --parser, --log-level, --progress";
 }
 
 TEST(OptionTable, ApiChoicesAreTheWireFormats) {
