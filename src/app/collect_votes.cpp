@@ -212,11 +212,15 @@ class VoteCollector {
     return index != nullptr ? *index : chosen;
   }
 
-  // The run cannot go on when every endpoint of a pool is down.
+  // The run cannot go on when every endpoint of a pool is down, nor when no endpoint ever took a
+  // connection (a wrong --endpoint): each vote's retries would only wait minutes to say so.
   void stop_if_every_endpoint_is_down() {
-    const auto down = endpoints_.all_down();
-    if (!down) return;
-    fatal_ = RunError(ExitCode::service, "every endpoint is down: " + *down + "; check --endpoint and that the servers are up");
+    if (const auto down = endpoints_.all_down()) {
+      fatal_ = RunError(ExitCode::service, "every endpoint is down: " + *down + "; check --endpoint and that the servers are up");
+    } else if (const auto unreachable = endpoints_.never_reached()) {
+      fatal_ = RunError(ExitCode::service,
+                        "cannot connect to " + *unreachable + ", not once since the start; check --endpoint and that the server is up");
+    }
   }
 
   // The first time an endpoint limits the rate is news; each new pace after that is for -v.

@@ -96,6 +96,7 @@ void EndpointPool::on_send(std::size_t i, std::uint64_t tag, Clock::time_point n
 
 bool EndpointPool::on_answer(std::size_t i, std::uint64_t tag, const HttpResponse& response, Clock::time_point now) {
   auto& e = endpoints_[i];
+  if (!response.connect_failed) e.reached = true;
   const bool refused = response.transport_error.empty() && response.status == 429;
   if (response.ok()) {
     const auto ms = static_cast<double>(response.elapsed.count());
@@ -123,7 +124,10 @@ void EndpointPool::on_success(std::size_t i) { endpoints_[i].breaker.on_success(
 
 std::optional<Millis> EndpointPool::on_failure(std::size_t i, const std::string& why, const HttpResponse& response, Clock::time_point now) {
   auto& e = endpoints_[i];
-  if (!pooled()) return e.breaker.on_failure(now);
+  if (!pooled()) {
+    e.why = why;
+    return e.breaker.on_failure(now);
+  }
   if (e.downs > 0) return std::nullopt;  // sent before it was set aside, or the probe (judged on its answer)
   const auto pause = response.connect_failed ? std::optional(e.breaker.trip(now)) : e.breaker.on_failure(now);
   if (!pause) return std::nullopt;
@@ -145,6 +149,15 @@ std::optional<std::string> EndpointPool::all_down() const {
   std::string down;
   for (const auto& e : endpoints_) {
     if (e.downs < downs_before_down || e.probe) return std::nullopt;
+    down += (down.empty() ? "" : "; ") + e.target.shown + " (" + e.why + ")";
+  }
+  return down;
+}
+
+std::optional<std::string> EndpointPool::never_reached() const {
+  std::string down;
+  for (const auto& e : endpoints_) {
+    if (e.reached || e.breaker.pauses() < pauses_before_unreachable) return std::nullopt;
     down += (down.empty() ? "" : "; ") + e.target.shown + " (" + e.why + ")";
   }
   return down;

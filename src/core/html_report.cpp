@@ -29,7 +29,7 @@ background:#fff;cursor:pointer}#review-filter button.on{background:#deebf7;borde
 #review-search{padding:.3em;margin-left:.6em;width:14em}#review th{cursor:pointer;text-align:left}
 #review td{text-align:left;vertical-align:top}#review td:first-child{text-align:right}
 .kind{white-space:nowrap}td.kind{text-align:left}.kind.unanimous{color:#08519c;font-weight:600}.kind.tie{color:#6a51a3}
-.provenance th{text-align:left}.provenance td{text-align:left}
+.provenance{margin-bottom:1em}.provenance th{text-align:left}.provenance td{text-align:left;overflow-wrap:anywhere}
 </style>)";
 
 // matplotlib's Blues, nine stops from white to dark blue.

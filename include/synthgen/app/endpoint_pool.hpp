@@ -36,6 +36,9 @@ class EndpointPool {
   using Clock = std::chrono::steady_clock;
   // Set aside this many times in a row (the first time and failed probes) is down.
   static constexpr int downs_before_down = 2;
+  // One endpoint that never once let a connection in is taken to be the wrong address after this
+  // many pauses (a few seconds), not retried vote by vote for minutes.
+  static constexpr int pauses_before_unreachable = 3;
 
   // `max_pause`: --max-retry-wait, the longest pause or set-aside.
   EndpointPool(std::vector<PoolTarget> targets, std::uint64_t seed, Millis max_pause);
@@ -66,6 +69,9 @@ class EndpointPool {
   [[nodiscard]] std::optional<double> pace(std::size_t i) const { return endpoints_[i].limiter.pace(); }
   // Every endpoint is set aside, failed its probe and has none out: "URL (why); URL (why)"; else nothing.
   [[nodiscard]] std::optional<std::string> all_down() const;
+  // Every endpoint refused every connection since the start, each through its pauses: "URL (why)";
+  // else nothing. (One that ever connected rides out an outage with its retries.)
+  [[nodiscard]] std::optional<std::string> never_reached() const;
   // The pace 429s left the run at: the endpoints' paces together (0: never limited).
   [[nodiscard]] double paced_per_s() const;
   // Each endpoint's counts, for the report of a pool.
@@ -86,6 +92,7 @@ class EndpointPool {
     Clock::time_point aside_until{};
     std::optional<std::uint64_t> probe;  // the tag of the probe in flight
     std::string why;                     // the last failure that set it aside
+    bool reached = false;                // a connection to it ever opened (any answer, or a time-out)
   };
 
   void set_aside(Endpoint& e, Millis pause);

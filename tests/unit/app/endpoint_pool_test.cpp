@@ -1,6 +1,7 @@
 // EndpointPool: votes go where there is room, the faster endpoint first; a failing endpoint is set
 // aside, probed with one request, and brought back or set aside again; every endpoint down is
-// the stop, naming each; one endpoint keeps the pause of old and is never "down".
+// the stop, naming each; one endpoint keeps the pause of old and is never "down", but one that
+// never took a connection is the stop after its third pause.
 #include "synthgen/app/endpoint_pool.hpp"
 
 #include <gtest/gtest.h>
@@ -164,6 +165,46 @@ TEST(EndpointPool, OneEndpointPausesAsOfOldAndIsNeverDown) {
   EXPECT_EQ(chosen(pool, t0), 0u);  // the caller waits for the pause; the pool has no other endpoint
   EXPECT_FALSE(pool.all_down().has_value());
   EXPECT_TRUE(pool.counts().size() == 1);
+}
+
+// Fails `n` votes in a row on endpoint 0 with `response`, as the request loop reports them.
+void fail_in_a_row(EndpointPool& pool, const HttpResponse& response, int n, std::uint64_t first_tag = 0) {
+  for (std::uint64_t tag = first_tag; tag < first_tag + static_cast<std::uint64_t>(n); ++tag) {
+    pool.on_send(0, tag, t0);
+    pool.on_answer(0, tag, response, t0);
+    pool.on_failure(0, "transport: refused", response, t0);
+  }
+}
+
+TEST(EndpointPool, OneEndpointNeverReachedIsTheStopAfterItsThirdPause) {
+  auto pool = pool_of({64});
+  const auto pauses = EndpointPool::pauses_before_unreachable;
+  fail_in_a_row(pool, refused_connection(), pauses * FailureBreaker::failures_before_pause - 1);
+  EXPECT_FALSE(pool.never_reached().has_value()) << "one failure short of the last pause";
+  fail_in_a_row(pool, refused_connection(), 1, 1000);
+  ASSERT_TRUE(pool.never_reached().has_value());
+  EXPECT_EQ(*pool.never_reached(), "http://***@h0/v1 (transport: refused)");
+}
+
+TEST(EndpointPool, OneEndpointThatEverConnectedRidesOutAnOutage) {
+  auto pool = pool_of({64});
+  pool.on_send(0, 0, t0);
+  pool.on_answer(0, 0, answer(503), t0);  // reached: a server answered, even with an error
+  fail_in_a_row(pool, refused_connection(), 10 * FailureBreaker::failures_before_pause, 1);
+  EXPECT_FALSE(pool.never_reached().has_value());
+  auto timed_out = HttpResponse{};
+  timed_out.transport_error = "Operation timed out";  // connected, then no answer: reached too
+  auto other = pool_of({64});
+  fail_in_a_row(other, timed_out, 10 * FailureBreaker::failures_before_pause);
+  EXPECT_FALSE(other.never_reached().has_value());
+}
+
+TEST(EndpointPool, APoolIsNeverReachedOnlyWhenNoEndpointEverConnected) {
+  auto pool = pool_of({8, 8});
+  pool.on_send(1, 99, t0);
+  pool.on_answer(1, 99, answer(200), t0);
+  for (int round = 0; round < 10; ++round) fail_in_a_row(pool, refused_connection(), FailureBreaker::failures_before_pause, 100 * round);
+  EXPECT_FALSE(pool.never_reached().has_value()) << "endpoint 1 answered";
 }
 
 TEST(EndpointPool, CountsRequestsFailuresRefusalsAndTheMedian) {
