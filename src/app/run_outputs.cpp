@@ -33,7 +33,7 @@ RunOutputs::RunOutputs(const RunConfig& config, const LabelSet& labels, const Ro
   training_.append(training_csv_header(config.with_confidence));
   if (config.test_size.on()) {
     test_.emplace(create_output(config.test_output));
-    test_->append(test_csv_header());
+    test_->append(test_csv_header(config.with_confidence));
     train_tally_.emplace(labels.size());
     test_tally_.emplace(labels.size());
   }
@@ -47,7 +47,7 @@ void RunOutputs::take(const RowVotes& row, bool in_test) {
   tally_.add(row.row, result);
   if (in_test && test_ && test_tally_) {
     test_tally_->add(row.row, result);
-    test_->append(test_csv_record(row.row, result, labels_));
+    test_->append(test_csv_record(row.row, result, labels_, config_.with_confidence));
   } else {
     if (train_tally_) train_tally_->add(row.row, result);
     training_.append(training_csv_record(row.row, result, labels_, config_.with_confidence));

@@ -82,16 +82,25 @@ std::string training_csv_record(const Row& row, const VoteResult& result, const 
   return out;
 }
 
-std::string test_csv_header() {
+std::string test_csv_header(bool with_agreement) {
   std::string out;
-  append_csv_record(out, {"text", "labels", "llm_label"});
+  if (with_agreement) {
+    append_csv_record(out, {"text", "labels", "llm_label", "agreement"});
+  } else {
+    append_csv_record(out, {"text", "labels", "llm_label"});
+  }
   return out;
 }
 
-std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels) {
+std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels, bool with_agreement) {
   std::string out;
-  append_csv_record(
-      out, {row.text, row.gold ? labels.name(*row.gold) : std::string(), result.label ? labels.name(*result.label) : std::string()});
+  const auto gold = row.gold ? labels.name(*row.gold) : std::string();
+  const auto llm = result.label ? labels.name(*result.label) : std::string();
+  if (with_agreement) {
+    append_csv_record(out, {row.text, gold, llm, result.label ? fmt::format("{:.3f}", agreement(result)) : std::string()});
+  } else {
+    append_csv_record(out, {row.text, gold, llm});
+  }
   return out;
 }
 

@@ -75,9 +75,10 @@ std::string training_csv_record(const Row& row, const VoteResult& result, const 
 
 // The test file (--test-size): `text,labels,llm_label`, the human label as `labels` (what a
 // classifier trained on the training file is scored against) and the vote's beside it (empty:
-// no vote). Every test row has a record.
-std::string test_csv_header();
-std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels);
+// no vote), and with --with-confidence the vote's `agreement` (empty with no vote). Every test
+// row has a record.
+std::string test_csv_header(bool with_agreement = false);
+std::string test_csv_record(const Row& row, const VoteResult& result, const LabelSet& labels, bool with_agreement = false);
 
 // One JSON line for --details: text, gold, label, agreement, tie, and each vote asked with its
 // label (null: no vote), raw answer and reason.

@@ -63,6 +63,22 @@ TEST(Labeling, MajorityPerRowAndTheTrainingCsv) {
   EXPECT_EQ(tally.agreement_counts()[0], 1u) << "the no-vote row";
 }
 
+TEST(Labeling, TheTestCsvHasEveryRowWithItsHumanLabelAndTheVotes) {
+  const auto run = answered({{10, "Up, a lot", 2}, {11, "Flat", 0}, {12, "Nobody knows", 1}},
+                            {2, 2, 0, 1, std::nullopt, 1, std::nullopt, std::nullopt, std::nullopt});
+  std::string plain = test_csv_header();
+  std::string with_agreement = test_csv_header(true);
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
+    const auto result = decide_row(run.row(i), 3, 42);
+    plain += test_csv_record(run.rows[i], result, labels);
+    with_agreement += test_csv_record(run.rows[i], result, labels, true);
+  }
+  EXPECT_EQ(plain, "text,labels,llm_label\n\"Up, a lot\",positive,positive\nFlat,negative,neutral\nNobody knows,neutral,\n");
+  EXPECT_EQ(with_agreement,
+            "text,labels,llm_label,agreement\n\"Up, a lot\",positive,positive,0.667\nFlat,negative,neutral,1.000\n"
+            "Nobody knows,neutral,,\n");
+}
+
 TEST(Labeling, TallyMetricsEqualThoseOfTheLabeledPairs) {
   const auto run =
       answered({{0, "a", 0}, {1, "b", 1}, {2, "c", 2}, {3, "d", 2}, {4, "e", std::nullopt}}, {0, 0, 0, 1, 1, 2, 1, 1, 1, 2, 2, 2, 0, 0, 0});
