@@ -208,6 +208,7 @@ std::string fish_script(const CompletionModel& model) {
   for (const auto& command : model.commands) {
     const auto kids = children(model, command);
     std::vector<std::string> kid_names;
+    kid_names.reserve(kids.size());
     for (const auto* kid : kids) kid_names.push_back(kid->path.back());
     // Offered while this command is the last one named: the parent seen, none of its children.
     std::string condition = command.path.empty() ? "__fish_use_subcommand"

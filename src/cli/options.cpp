@@ -180,7 +180,8 @@ CompletionModel CommandLine::completion_model() const {
       model.options.push_back({negation, '\0', "not --" + std::string(spec.name)});
   }
   // Depth first, parents before children; hidden subcommands (no group: manpage) are not offered.
-  const std::function<void(const CLI::App&, std::vector<std::string>)> walk = [&](const CLI::App& app, std::vector<std::string> path) {
+  const std::function<void(const CLI::App&, const std::vector<std::string>&)> walk = [&](const CLI::App& app,
+                                                                                         const std::vector<std::string>& path) {
     CompletedCommand command{path, app.get_description()};
     for (const auto* option : app.get_options()) {
       if (!option->get_lnames().empty() || !option->get_snames().empty()) continue;  // a positional argument

@@ -83,7 +83,8 @@ std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* u
 int on_upload_seek(void* user, curl_off_t offset, int origin) {
   auto* t = static_cast<Transfer*>(user);
   if (origin != SEEK_SET || offset < 0 || static_cast<std::uint64_t>(offset) > upload_size(t->request)) return CURL_SEEKFUNC_FAIL;
-  if (t->upload_file && fseeko(t->upload_file.get(), static_cast<off_t>(t->request.file->offset + offset), SEEK_SET) != 0)
+  if (t->upload_file && t->request.file.has_value() &&
+      fseeko(t->upload_file.get(), static_cast<off_t>(t->request.file->offset + offset), SEEK_SET) != 0)
     return CURL_SEEKFUNC_FAIL;
   t->upload_sent = static_cast<std::uint64_t>(offset);
   return CURL_SEEKFUNC_OK;

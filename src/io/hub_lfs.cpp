@@ -31,7 +31,7 @@ std::string origin_of(std::string_view url) {
 std::vector<std::string> header_lines(const LfsAction& action) {
   std::vector<std::string> lines;
   lines.reserve(action.header.size() + 1);
-  for (const auto& [name, value] : action.header) lines.push_back(name + ": " + value);
+  for (const auto& [name, value] : action.header) lines.push_back(fmt::format("{}: {}", name, value));
   lines.emplace_back("Expect:");  // no 100-continue round trip before the body
   return lines;
 }
@@ -228,8 +228,9 @@ std::expected<void, HubError> upload_lfs_objects(HttpPool& pool, const HubTarget
   HttpRequest request;
   request.url = fmt::format("{}/datasets/{}.git/info/lfs/objects/batch", t.endpoint, t.repo.id());
   request.body = lfs_batch_body(objects, t.revision);
+  const std::string user_agent = "User-Agent: synthgen/" SYNTHGEN_VERSION;
   request.headers = HeaderList({fmt::format("Accept: {}", lfs_media_type), fmt::format("Content-Type: {}", lfs_media_type),
-                                "Expect:", "Authorization: Bearer " + token, "User-Agent: synthgen/" SYNTHGEN_VERSION});
+                                "Expect:", "Authorization: Bearer " + token, user_agent});
   const auto answer = pool.fetch(std::move(request));
   if (!answer.ok())
     return std::unexpected(hub_failure("asking the Hub's LFS batch API where to upload " + paths_of(objects), t, answer, token));
