@@ -273,12 +273,28 @@ class VoteCollector {
       count_billed_without_answer(response);
       count_failure(request.tag, failed->kind, failed->detail);
     } else {
-      auto& stop = std::get<StopRun>(outcome);
-      fatal_ = std::move(stop.error);
-      unknown_model_ = stop.unknown_model;
-      return Next::stop;
+      return stop_or_go_elsewhere(endpoint, request, response, std::get<StopRun>(outcome));
     }
     return Next::proceed;
+  }
+
+  // An answer that stops the run (a refused token, no credits, a model not served) stops it on one
+  // endpoint; a pool retires that endpoint and asks the vote again elsewhere, and stops only when
+  // every endpoint has refused it.
+  Next stop_or_go_elsewhere(std::size_t endpoint, const HttpRequest& request, const HttpResponse& response, StopRun& stop) {
+    const auto kind = "http_" + std::to_string(response.status);
+    if (!endpoints_.retire(endpoint, kind)) {
+      retry_or_fail(endpoint, request, response, RetryLater{kind, stop.error.what()});
+      return Next::proceed;
+    }
+    unknown_model_ = stop.unknown_model;
+    if (!endpoints_.pooled()) {
+      fatal_ = std::move(stop.error);
+    } else {
+      fatal_ = RunError(stop.error.code(), "every endpoint refused the run: " + endpoints_.all_retired().value_or("") +
+                                               "; the last one: " + stop.error.what());
+    }
+    return Next::stop;
   }
 
   // A 2xx that held no answer may still have been billed (a usage object beside no choices).

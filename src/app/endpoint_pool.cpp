@@ -91,7 +91,7 @@ void EndpointPool::on_send(std::size_t i, std::uint64_t tag, Clock::time_point n
   auto& e = endpoints_[i];
   ++e.counts.requests;
   e.limiter.on_send(now);
-  if (pooled() && e.downs > 0) e.probe = tag;
+  if (pooled() && e.downs > 0 && !e.retired) e.probe = tag;
 }
 
 bool EndpointPool::on_answer(std::size_t i, std::uint64_t tag, const HttpResponse& response, Clock::time_point now) {
@@ -106,7 +106,7 @@ bool EndpointPool::on_answer(std::size_t i, std::uint64_t tag, const HttpRespons
     ++(refused ? e.counts.refused : e.counts.failed);
   }
   e.refused_share = (1 - ewma_weight) * e.refused_share + (response.ok() ? 0.0 : ewma_weight);
-  if (e.probe == tag) {
+  if (e.probe == tag && !e.retired) {
     e.probe.reset();
     if (!endpoint_failed(response)) {
       spdlog::info("endpoint {} answers again", e.target.shown);
@@ -152,6 +152,28 @@ std::optional<std::string> EndpointPool::all_down() const {
     down += (down.empty() ? "" : "; ") + e.target.shown + " (" + e.why + ")";
   }
   return down;
+}
+
+bool EndpointPool::retire(std::size_t i, const std::string& why) {
+  auto& e = endpoints_[i];
+  if (!e.retired) {
+    e.retired = true;
+    e.why = why;
+    e.downs = std::max(e.downs, downs_before_down);  // down for all_down() too, with no probe to come
+    e.probe.reset();
+    e.aside_until = Clock::time_point::max();
+    if (pooled()) spdlog::warn("warning: endpoint {} refused the run ({}); the other endpoints take its requests", e.target.shown, why);
+  }
+  return all_retired().has_value();
+}
+
+std::optional<std::string> EndpointPool::all_retired() const {
+  std::string out;
+  for (const auto& e : endpoints_) {
+    if (!e.retired) return std::nullopt;
+    out += (out.empty() ? "" : "; ") + e.target.shown + " (" + e.why + ")";
+  }
+  return out;
 }
 
 std::optional<std::string> EndpointPool::never_reached() const {

@@ -64,6 +64,13 @@ class EndpointPool {
   // endpoint is down.
   std::optional<Millis> on_failure(std::size_t i, const std::string& why, const HttpResponse& response, Clock::time_point now);
 
+  // An answer that stops a run on one endpoint (a refused token, no credits, a model it does not
+  // serve): in a pool, no more requests go to it for the rest of the run; true when every
+  // endpoint is now retired (then the run stops). One endpoint: always true.
+  bool retire(std::size_t i, const std::string& why);
+  // Every endpoint retired: "URL (why); URL (why)"; else nothing.
+  [[nodiscard]] std::optional<std::string> all_retired() const;
+
   [[nodiscard]] bool pooled() const { return endpoints_.size() > 1; }
   [[nodiscard]] int pauses(std::size_t i) const { return endpoints_[i].breaker.pauses(); }
   [[nodiscard]] std::optional<double> pace(std::size_t i) const { return endpoints_[i].limiter.pace(); }
@@ -93,6 +100,7 @@ class EndpointPool {
     std::optional<std::uint64_t> probe;  // the tag of the probe in flight
     std::string why;                     // the last failure that set it aside
     bool reached = false;                // a connection to it ever opened (any answer, or a time-out)
+    bool retired = false;                // refused the run: never chosen again
   };
 
   void set_aside(Endpoint& e, Millis pause);

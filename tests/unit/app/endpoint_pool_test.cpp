@@ -207,6 +207,27 @@ TEST(EndpointPool, APoolIsNeverReachedOnlyWhenNoEndpointEverConnected) {
   EXPECT_FALSE(pool.never_reached().has_value()) << "endpoint 1 answered";
 }
 
+TEST(EndpointPool, ARetiredEndpointIsNeverChosenAgainAndAllRetiredIsTheStop) {
+  auto pool = pool_of({8, 8});
+  EXPECT_FALSE(pool.retire(0, "http_401"));
+  EXPECT_FALSE(pool.retire(0, "http_401")) << "twice is once";
+  for (std::uint64_t tag = 0; tag < 20; ++tag) {
+    const auto now = t0 + std::chrono::hours(tag);  // long after any set-aside would have ended
+    ASSERT_EQ(send_one(pool, tag, now), 1u) << "vote " << tag;
+    pool.on_answer(1, tag, answer(200), now);
+    pool.on_success(1);
+  }
+  EXPECT_FALSE(pool.all_retired().has_value());
+  EXPECT_FALSE(pool.all_down().has_value()) << "endpoint 1 is up";
+  EXPECT_TRUE(pool.retire(1, "http_402"));
+  EXPECT_EQ(pool.all_retired(), "http://***@h0/v1 (http_401); http://***@h1/v1 (http_402)");
+}
+
+TEST(EndpointPool, OneEndpointRetiredIsTheStop) {
+  auto pool = pool_of({8});
+  EXPECT_TRUE(pool.retire(0, "http_401"));
+}
+
 TEST(EndpointPool, CountsRequestsFailuresRefusalsAndTheMedian) {
   auto pool = pool_of({8, 8});
   for (std::uint64_t tag = 0; tag < 6; ++tag) pool.on_send(0, tag, t0);
