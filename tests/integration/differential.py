@@ -26,6 +26,8 @@ interrupt. The case runs the real synthgen binary against the fake (tests/fake_h
              the case's own. The merge's metrics are the reference's but for the timings and the row
              source, with requests + cached as a sum (each store starts empty, as the reference's did:
              the sum is the answers asked for, which the shards together asked the fake exactly once)
+  pool       the same command with a second --endpoint, a clean fake beside the case's faulty one, into a
+             new store: every answer asked for across the two exactly as the reference asked
 
 and asserts that df_train.csv and --details are the reference's byte for byte, the metrics JSON is
 too but for the counters of how the answers arrived (requests, retries, cached) and the timings and
@@ -63,7 +65,8 @@ SUBSET = "sentences_allagree"
 # How the answers arrived and how long it took: the only metrics that may differ between paths.
 # The provenance names the path itself (the source, its checksum, each fake's port, the time); its
 # keys are checked by the test_split and provenance scenarios and unit tests.
-ARRIVAL_KEYS = {"source", "requests", "retries", "retried", "cached", "paced_per_s", "wall_s", "request_wall_s", "provenance"}
+ARRIVAL_KEYS = {"source", "requests", "retries", "retried", "cached", "paced_per_s", "wall_s", "request_wall_s", "provenance",
+                "endpoints"}
 FAULT_KINDS = ["429", "503", "500", "reset", "truncated", "ratelimit", "retry_ms"]
 WORDS = ["profit", "sales", "orders", "margin", "outlook", "net loss", "dividend", "headcount", "costs"]
 MOVES = ["rose", "fell", "was unchanged", "doubled", "halved", "beat forecasts", "missed forecasts"]
@@ -452,6 +455,30 @@ def shards_way(case, binary, work, reference, scenario):
                           f"the reference's {want.get('requests')} + {want.get('cached')}")
 
 
+def asked_answers(server):
+    """The distinct (text, seed) a fake was asked for: the answers, whatever the retries."""
+    stats = server.control("GET", "/_fake/stats")
+    return {(entry["text"], entry["seed"]) for entry in stats["inference"] if entry["path"].endswith("/chat/completions")}
+
+
+def pool_way(case, binary, work, reference, clean_scenario):
+    """The command with two endpoints (--endpoint twice): the case's faulty fake and a clean one, into a
+    new store: the reference's outputs, and every answer asked for, across both, exactly as the
+    reference asked (a vote retried on the other endpoint asks the same answer again)."""
+    for name in ("fake-pool0", "fake-pool1"):
+        (work / name).mkdir()
+    faulty = fake_scenario(case, work, "faulty", faults=True)
+    with FakeServer(faulty, work, work / "fake-pool0") as first, FakeServer(clean_scenario, work, work / "fake-pool1") as second:
+        second.control("POST", "/_fake/reset")
+        args = command(binary, case, first, work / "pool", work / "pool.db", case.source, case.concurrency, case.early_stop)
+        result = run(first, args + ["--endpoint", f"{second.base}/v1"], work / "home-pool")
+        expect_ok(result, "pool of 2 endpoints")
+        compare(reference, result, "pool of 2 endpoints")
+        asked = asked_answers(first) | asked_answers(second)
+    if len(asked) != reference.asked:
+        raise CaseFailure(f"pool of 2 endpoints: asked for {len(asked)} answers across both, the reference asked for {reference.asked}")
+
+
 def run_case(case, binary, work):
     write_inputs(case, work)
     clean_scenario = fake_scenario(case, work, "clean", faults=False)
@@ -515,6 +542,7 @@ def run_case(case, binary, work):
 
     batch_way(case, binary, work, reference, clean_scenario)
     shards_way(case, binary, work, reference, clean_scenario)
+    pool_way(case, binary, work, reference, clean_scenario)
 
 
 def main():
