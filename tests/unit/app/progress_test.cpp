@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "captured_status_line.hpp"
+
 namespace synthgen {
 namespace {
 
@@ -27,30 +29,7 @@ TEST(ProgressOutputFor, JsonAndOffAsAsked) {
   EXPECT_EQ(progress_output_for(ProgressMode::off, false, "info"), ProgressOutput::none);
 }
 
-// A status line writing into memory.
-class Captured {
- public:
-  Captured(bool terminal, std::size_t columns)
-      : file_(std::tmpfile(), &std::fclose), line_(file_.get(), terminal, [columns] { return columns; }) {}
-  StatusLine& line() { return line_; }
-  std::string written() {
-    std::fflush(file_.get());
-    std::rewind(file_.get());
-    std::string out;
-    for (int c = std::fgetc(file_.get()); c != EOF; c = std::fgetc(file_.get())) out += static_cast<char>(c);
-    return out;
-  }
-  std::vector<std::string> lines() {
-    std::vector<std::string> out;
-    std::istringstream in(written());
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-  }
-
- private:
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
-  StatusLine line_;
-};
+using Captured = testing::CapturedStatusLine;
 
 const ProgressFigures halfway{50, 100, 150, 300, 160, 2, 10};
 const ProgressFigures finished{100, 100, 300, 300, 320, 2, 20};

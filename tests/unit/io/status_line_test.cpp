@@ -8,29 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "captured_status_line.hpp"
+
 namespace synthgen {
 namespace {
 
 // A StatusLine writing into memory, as if to a terminal of `columns` columns.
-class Captured {
- public:
-  Captured(bool terminal, std::size_t columns)
-      : file_(std::tmpfile(), &std::fclose), line_(file_.get(), terminal, [this] { return columns_; }), columns_(columns) {}
-  StatusLine& line() { return line_; }
-  void resize(std::size_t columns) { columns_ = columns; }
-  std::string written() {
-    std::fflush(file_.get());
-    std::rewind(file_.get());
-    std::string out;
-    for (int c = std::fgetc(file_.get()); c != EOF; c = std::fgetc(file_.get())) out += static_cast<char>(c);
-    return out;
-  }
-
- private:
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
-  StatusLine line_;
-  std::size_t columns_;
-};
+using Captured = testing::CapturedStatusLine;
 
 TEST(StatusLine, DrawsInPlaceAndErasesTheRest) {
   Captured out(true, 80);
