@@ -2,6 +2,7 @@
 #include "synthgen/app/batch_commands.hpp"
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "synthgen/app/batch_export.hpp"
@@ -16,6 +17,7 @@ using BatchRun = std::function<ExitCode(const RunConfig&, const std::optional<To
 struct BatchCommand {
   std::string_view name;
   BatchRun run;
+  bool talks_to_batch_api = false;  // sends to the endpoint's Files and Batches API: one endpoint only
 };
 
 const BatchCommand* find_command(std::string_view name) {
@@ -23,9 +25,9 @@ const BatchCommand* find_command(std::string_view name) {
       {"export",
        [](const auto& config, const auto& token, const auto&, auto& written) { return run_batch_export(config, token, written); }},
       {"import", [](const auto& config, const auto&, const auto& files, auto&) { return run_batch_import(config, files); }},
-      {"submit", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_submit(config, token); }},
-      {"status", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_status(config, token); }},
-      {"collect", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_collect(config, token); }},
+      {"submit", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_submit(config, token); }, true},
+      {"status", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_status(config, token); }, true},
+      {"collect", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_collect(config, token); }, true},
   };
   for (const auto& command : commands) {
     if (command.name == name) return &command;
@@ -39,6 +41,11 @@ ExitCode run_batch_command(const std::string& command, const RunConfig& config, 
                            const std::vector<std::string>& files, WrittenFiles& written) {
   const auto* found = find_command(command);
   if (found == nullptr) throw RunError(ExitCode::usage, "no batch command " + command + "; see synthgen batch --help");
+  // Batches are kept by the provider that made them: a pool has no one place to send them to.
+  if (found->talks_to_batch_api && config.endpoints.size() > 1) {
+    throw RunError(ExitCode::usage, "batch " + command + " talks to one Batch API, and " + std::to_string(config.endpoints.size()) +
+                                        " endpoints are given (a pool); give one --endpoint, e.g. --endpoint https://api.openai.com/v1");
+  }
   return found->run(config, token, files, written);
 }
 
