@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -19,6 +21,17 @@ namespace synthgen::testing {
 
 // A fixed point of the steady clock, for the parts that take the time as an argument.
 inline const std::chrono::steady_clock::time_point clock_origin = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+
+// How many of a generated test's cases to draw: `full`, or its share SYNTHGEN_TEST_SCALE (0 to 1) of
+// it, at least one. The sanitizer run sets 0.2: its checks make each case ten times as slow, and the
+// full count runs in the normal build.
+inline int scaled_cases(int full) {
+  const char* scale = std::getenv("SYNTHGEN_TEST_SCALE");
+  if (scale == nullptr) return full;
+  const double share = std::strtod(scale, nullptr);
+  if (!(share > 0 && share < 1)) return full;
+  return std::max(1, static_cast<int>(full * share));
+}
 
 // An environment lookup over a fixed map, as the pure code takes it.
 inline EnvLookup env_of(std::map<std::string, std::string, std::less<>> values) {
