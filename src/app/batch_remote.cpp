@@ -17,6 +17,7 @@
 #include "synthgen/io/batch_api.hpp"
 #include "synthgen/io/batch_ledger.hpp"
 #include "synthgen/io/interrupt.hpp"
+#include "synthgen/io/status_line.hpp"
 #include "synthgen/io/response_store.hpp"
 
 namespace synthgen {
@@ -110,15 +111,26 @@ ImportCounts import_file(BatchApi& api, const std::optional<std::string>& file_i
   return import_batch_results(in, *file_id, inference, *l.store, *l.ledger);
 }
 
-// One look at every open batch; each that has ended is collected. Returns how many are still open.
-std::size_t collect_ended(BatchApi& api, Ledgered& l, const InferenceApi& inference, ImportCounts& total, bool quiet_when_running) {
+// The batches still running after a look, and their requests as the service counts them.
+struct OpenBatches {
+  std::size_t batches = 0;
+  std::size_t done = 0;
+  std::size_t failed = 0;
+  std::size_t total = 0;
+};
+
+// One look at every open batch; each that has ended is collected. Returns those still open.
+OpenBatches collect_ended(BatchApi& api, Ledgered& l, const InferenceApi& inference, ImportCounts& total, bool quiet_when_running) {
   const ScratchDir scratch;
-  std::size_t open = 0;
+  OpenBatches open;
   for (const auto& batch : checked(l.ledger->batches(true))) {
     auto info = api.get(batch.id);
     if (!info) fail(info.error(), "asking for batch " + batch.id);
     if (!batch_has_ended(info->status)) {
-      ++open;
+      ++open.batches;
+      open.done += info->completed;
+      open.failed += info->failed;
+      open.total += info->total;
       checked(l.ledger->update_batch(batch.id, info->status_text, false));
       if (!quiet_when_running) spdlog::info("{}: {} ({})", batch.id, info->status_text, counts_of(*info));
       continue;
@@ -137,6 +149,19 @@ std::size_t collect_ended(BatchApi& api, Ledgered& l, const InferenceApi& infere
     total += counts;
   }
   return open;
+}
+
+// `collect --wait` between two looks: on a terminal a status line, redrawn at each look and erased
+// before the next look prints; in a pipe or a log an info line at each look.
+void show_waiting(const OpenBatches& open, long interval_ms) {
+  const auto line = fmt::format("waiting for {} batch{}: {} of {} requests done, {} failed; next look in {:g} s", open.batches,
+                                open.batches == 1 ? "" : "es", open.done, open.total, open.failed, static_cast<double>(interval_ms) / 1000);
+  auto& status = stderr_status_line();
+  if (status.terminal()) {
+    status.show(line);
+  } else {
+    spdlog::info("{}", line);
+  }
 }
 
 // Sleeps until the next look, or returns false when Ctrl-C or SIGTERM came.
@@ -215,20 +240,21 @@ ExitCode run_batch_collect(const RunConfig& config, const std::optional<Token>& 
     return ExitCode::ok;
   }
   ImportCounts total;
-  std::size_t open = collect_ended(api, l, *inference, total, false);
-  while (open > 0 && config.wait) {
-    if (!wait_for_next_look(stop, config.poll_interval_ms))
-      throw RunError(ExitCode::interrupted, fmt::format("interrupted while waiting for {} batches; collect again later", open));
+  auto open = collect_ended(api, l, *inference, total, false);
+  while (open.batches > 0 && config.wait) {
+    show_waiting(open, config.poll_interval_ms);
+    const bool go_on = wait_for_next_look(stop, config.poll_interval_ms);
+    stderr_status_line().forget();
+    if (!go_on) throw RunError(ExitCode::interrupted, fmt::format("interrupted while waiting for {} batches; collect again later", open.batches));
     open = collect_ended(api, l, *inference, total, config.log_level != "debug");
-    if (open > 0) spdlog::info("{} batch{} still running", open, open == 1 ? "" : "es");
   }
   std::fputs(format_import_counts(total).c_str(), stdout);
   if (total.failed_total() > 0) std::printf("the %zu failed requests go into the next `synthgen batch submit`\n", total.failed_total());
   if (total.malformed > 0)
     spdlog::warn("warning: {} lines of the batches' files were not batch results (first: {}); their requests go into the next submit",
                  total.malformed, total.first_malformed);
-  if (open > 0) {
-    std::printf("%zu batches are still running: collect again later, or with --wait\n", open);
+  if (open.batches > 0) {
+    std::printf("%zu batches are still running: collect again later, or with --wait\n", open.batches);
   } else {
     std::printf("every batch is collected: `synthgen batch submit` again for what is left, or run the same flags to write the labels\n");
   }
