@@ -17,8 +17,8 @@
 #include "synthgen/io/batch_api.hpp"
 #include "synthgen/io/batch_ledger.hpp"
 #include "synthgen/io/interrupt.hpp"
-#include "synthgen/io/status_line.hpp"
 #include "synthgen/io/response_store.hpp"
+#include "synthgen/io/status_line.hpp"
 
 namespace synthgen {
 namespace {
@@ -245,7 +245,8 @@ ExitCode run_batch_collect(const RunConfig& config, const std::optional<Token>& 
     show_waiting(open, config.poll_interval_ms);
     const bool go_on = wait_for_next_look(stop, config.poll_interval_ms);
     stderr_status_line().forget();
-    if (!go_on) throw RunError(ExitCode::interrupted, fmt::format("interrupted while waiting for {} batches; collect again later", open.batches));
+    if (!go_on)
+      throw RunError(ExitCode::interrupted, fmt::format("interrupted while waiting for {} batches; collect again later", open.batches));
     open = collect_ended(api, l, *inference, total, config.log_level != "debug");
   }
   std::fputs(format_import_counts(total).c_str(), stdout);
