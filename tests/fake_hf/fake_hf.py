@@ -94,7 +94,7 @@ GARBLED_ANSWER = "I cannot tell from this sentence alone."
 COT_VARIANTS = ["{j}", "```json\n{j}\n```", "Here is my analysis of the text.\n{j}"]
 
 SCENARIO_KEYS = {"token", "datasets", "model", "models", "batch_api", "hub"}
-HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "lfs_paths", "lfs_object_error", "lfs_put_status",
+HUB_KEYS = {"token", "forbidden_owners", "existing", "lfs_over_bytes", "lfs_paths", "lfs_object_error", "lfs_batch_error", "lfs_put_status",
             "lfs_put_failures", "max_commit_bytes"}
 LFS_MEDIA_TYPE = "application/vnd.git-lfs+json"
 REPO_PART = r"[A-Za-z0-9][A-Za-z0-9._-]*"
@@ -1166,6 +1166,9 @@ class HubRepos:
       lfs_over_bytes    preupload answers "lfs" for a file larger than this (default 10 MiB)
       lfs_paths         paths preupload always answers "lfs" for
       lfs_object_error  {"code", "message"}: the batch answers this error for every object
+      lfs_batch_error   {"status", "message"}: the batch request itself is refused with this status and the
+                        Git LFS API's error body ({"message", "documentation_url", "request_id"}, as the
+                        git-lfs batch API spec, docs/api/batch.md, gives it), after its media type is checked
       lfs_put_status    storage answers PUTs with this status (an S3 error document)...
       lfs_put_failures  ...the first this many (default: every PUT)
       max_commit_bytes  a commit body larger than this is refused with 413
@@ -1266,6 +1269,12 @@ class HubRepos:
         for name in ("Accept", "Content-Type"):
             if (headers.get(name) or "").split(";")[0].strip() != LFS_MEDIA_TYPE:
                 raise Abort(json_reply(406 if name == "Accept" else 415, {"message": f"{name} must be {LFS_MEDIA_TYPE}"}))
+        if "lfs_batch_error" in self.spec:
+            with self.lock:
+                self.counts["lfs_batches"] += 1
+            error = self.spec["lfs_batch_error"]
+            raise Abort(Reply(error["status"], json.dumps({"message": error["message"], "documentation_url": "https://huggingface.co/docs/hub",
+                                                           "request_id": "fake-lfs-0001"}).encode(), {"Content-Type": LFS_MEDIA_TYPE}))
         request = parse_json_object(body, lambda m: json_reply(422, {"message": m}))
         objects = request.get("objects")
         ref = request.get("ref")
