@@ -75,7 +75,11 @@ class VoteCollector {
 
   Pulled next() {
     try {
-      return pull();
+      auto pulled = pull();
+      // The loop asks again at least once a second while nothing may go (a pause, a pace, a retry's
+      // backoff): the progress line goes on showing the time and the falling rate meanwhile.
+      if (std::holds_alternative<WaitUntil>(pulled)) progress_.update(progress_figures());
+      return pulled;
     } catch (RunError& e) {  // a page or a row the run cannot go on without
       fatal_ = std::move(e);
       return Exhausted{};

@@ -1137,13 +1137,15 @@ def check_head_closed_early(spec, o):
     return []
 
 
-STDERR_JSON_LINES_KEYS = {"min_lines", "has_keys", "last", "last_equal"}
+STDERR_JSON_LINES_KEYS = {"min_lines", "has_keys", "last", "last_equal", "min_still_lines"}
 
 
 def check_stderr_json_lines(spec, o):
     """The JSON lines of --progress json: each stderr line opening with "{" must parse as one object;
     at least "min_lines" (default 1) of them, each with every key of "has_keys"; the last one's keys as
-    "last" says (values or {"min", "max"} ranges), and each pair of "last_equal" equal in it."""
+    "last" says (values or {"min", "max"} ranges), and each pair of "last_equal" equal in it;
+    "min_still_lines": at least this many lines with the requests and answers of the line before and a
+    later elapsed_s (the line went on while nothing could be sent)."""
     unknown = set(spec) - STDERR_JSON_LINES_KEYS
     if unknown:
         raise ScenarioError(f"unknown stderr_json_lines key(s) {sorted(unknown)}")
@@ -1171,6 +1173,11 @@ def check_stderr_json_lines(spec, o):
     for key, expected in spec.get("last", {}).items():
         if not matches(expected, last.get(key)):
             failures.append(f"stderr_json_lines: the last line's {key}: expected {expected!r}, got {last.get(key)!r}")
+    still = sum(1 for before, after in zip(objects, objects[1:])
+                if (before.get("requests"), before.get("answers_done")) == (after.get("requests"), after.get("answers_done"))
+                and (after.get("elapsed_s") or 0) > (before.get("elapsed_s") or 0))
+    if still < spec.get("min_still_lines", 0):
+        failures.append(f"stderr_json_lines: expected at least {spec['min_still_lines']} lines while nothing moved, got {still}")
     for first, second in spec.get("last_equal", []):
         if last.get(first) != last.get(second):
             failures.append(f"stderr_json_lines: the last line's {first} ({last.get(first)!r}) != its {second} ({last.get(second)!r})")
