@@ -12,12 +12,15 @@ using testing::env_of;
 
 const Token hf{"hf_hub_token_0123456789abcdefgh", "HF_TOKEN"};
 
+std::string value_of(const std::optional<Token>& token) { return token ? token->value : "(none)"; }
+std::string origin_of(const std::optional<Token>& token) { return token ? token->origin : "(none)"; }
+
 TEST(EndpointTokens, OneEndpointTakesTheHfTokenAsBefore) {
   const auto tokens = resolve_run_tokens({{"https://router.huggingface.co/v1", 64, ""}}, hf, env_of({}));
   ASSERT_TRUE(tokens.has_value()) << tokens.error();
   ASSERT_EQ(tokens->endpoints.size(), 1u);
-  EXPECT_EQ(tokens->first()->value, hf.value);
-  EXPECT_EQ(tokens->hub->value, hf.value);
+  EXPECT_EQ(value_of(tokens->first()), hf.value);
+  EXPECT_EQ(value_of(tokens->hub), hf.value);
   EXPECT_EQ(tokens->secrets(), std::vector<std::string>{hf.value});
 }
 
@@ -37,13 +40,13 @@ TEST(EndpointTokens, EachEndpointDecidesForItself) {
                                          hf, env);
   ASSERT_TRUE(tokens.has_value()) << tokens.error();
   ASSERT_EQ(tokens->endpoints.size(), 4u);
-  EXPECT_EQ(tokens->endpoints[0]->value, hf.value);
-  EXPECT_EQ(tokens->endpoints[1]->value, "sk-openai");
-  EXPECT_EQ(tokens->endpoints[1]->origin, "OPENAI_API_KEY");
-  EXPECT_EQ(tokens->endpoints[2]->value, "together-key");  // trimmed, as the HF token is
-  EXPECT_EQ(tokens->endpoints[2]->origin, "TOGETHER_API_KEY");
-  EXPECT_EQ(tokens->endpoints[3]->value, "other-key") << "token_env wins over the OpenAI rule";
-  EXPECT_EQ(tokens->hub->value, hf.value) << "the Hub keeps the HF token";
+  EXPECT_EQ(value_of(tokens->endpoints[0]), hf.value);
+  EXPECT_EQ(value_of(tokens->endpoints[1]), "sk-openai");
+  EXPECT_EQ(origin_of(tokens->endpoints[1]), "OPENAI_API_KEY");
+  EXPECT_EQ(value_of(tokens->endpoints[2]), "together-key");  // trimmed, as the HF token is
+  EXPECT_EQ(origin_of(tokens->endpoints[2]), "TOGETHER_API_KEY");
+  EXPECT_EQ(value_of(tokens->endpoints[3]), "other-key") << "token_env wins over the OpenAI rule";
+  EXPECT_EQ(value_of(tokens->hub), hf.value) << "the Hub keeps the HF token";
   EXPECT_EQ(tokens->secrets(), (std::vector<std::string>{hf.value, "sk-openai", "together-key", "other-key"}));
 }
 
@@ -51,8 +54,8 @@ TEST(EndpointTokens, OpenAiIsDecidedPerEndpointNotByTheFirst) {
   const auto env = env_of({{"OPENAI_API_KEY", "sk-openai"}, {"OPENAI_BASE_URL", "http://proxy/v1/"}});
   const auto tokens = resolve_run_tokens({{"http://a/v1", 8, ""}, {"http://proxy/v1", 8, ""}}, hf, env);
   ASSERT_TRUE(tokens.has_value());
-  EXPECT_EQ(tokens->endpoints[0]->value, hf.value);
-  EXPECT_EQ(tokens->endpoints[1]->value, "sk-openai");
+  EXPECT_EQ(value_of(tokens->endpoints[0]), hf.value);
+  EXPECT_EQ(value_of(tokens->endpoints[1]), "sk-openai");
 }
 
 TEST(EndpointTokens, AVariableNotSetOrEmptyIsNamedWithItsEndpoint) {
