@@ -123,6 +123,22 @@ bool take_endpoint_setting(std::string_view setting, EndpointSpec& spec, bool& h
   return false;
 }
 
+// The endpoint as a bad-value error shows it: without user-info, and with the value of a setting
+// it does not know masked (`#token=...` may be the token itself, which belongs in a variable).
+std::string shown_endpoint(std::string_view item, std::size_t hash) {
+  auto shown = redact_url(item.substr(0, hash)) + "#";
+  auto settings = item.substr(hash + 1);
+  for (bool first = true;; first = false) {
+    const auto comma = settings.find(',');
+    const auto setting = settings.substr(0, comma);
+    const auto key = setting.substr(0, setting.find('='));
+    const bool known = key == "c" || key == "token_env" || key.size() == setting.size();
+    shown += (first ? "" : ",") + std::string(known ? setting : std::string(key) + "=***");
+    if (comma == std::string_view::npos) return shown;
+    settings = settings.substr(comma + 1);
+  }
+}
+
 // One --endpoint: URL, or URL#SETTINGS for its own concurrency and token (a URL has no fragment otherwise).
 std::expected<EndpointSpec, std::string> endpoint_spec(const Settings& s, std::string_view item, int concurrency) {
   item = trim(item);
@@ -134,7 +150,7 @@ std::expected<EndpointSpec, std::string> endpoint_spec(const Settings& s, std::s
     for (;;) {
       const auto comma = settings.find(',');
       if (!take_endpoint_setting(settings.substr(0, comma), spec, had_c)) {
-        return std::unexpected(bad(s, "endpoint", redact_url(std::string(item)), endpoint_forms));
+        return std::unexpected(bad(s, "endpoint", shown_endpoint(item, hash), endpoint_forms));
       }
       if (comma == std::string_view::npos) break;
       settings = settings.substr(comma + 1);
