@@ -161,7 +161,7 @@ BatchExport export_requests(const RunConfig& config, const std::optional<Token>&
   const auto prompt = prompt_template.with_labels(feed.labels().names);
   BatchRequestFiles files(config, path, *ledger, for_submit);
   VotingPlan plan{feed.labels(),        prompt, *api, config, auth_headers(token), store.get(), install_interrupt_handlers(), false,
-                  ProgressOutput::none, &files};
+                  ProgressOutput::none, &files, {}};
   BatchExport result;
   const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) {
     ++result.rows;

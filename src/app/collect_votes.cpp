@@ -43,14 +43,16 @@ WindowShape window_shape(const VotingPlan& plan) {
 
 // Where the votes go: the one endpoint of old (plan.api's URL), or each endpoint of the pool with
 // the same wire format.
+// Each endpoint's votes carry its own headers (its own token).
 std::vector<PoolTarget> pool_targets(const VotingPlan& plan) {
   const auto& specs = plan.config.endpoints;
-  if (specs.size() <= 1) return {{plan.api.url(), redact_url(plan.config.endpoint), request_slots(plan)}};
+  const auto headers = [&](std::size_t i) { return i < plan.endpoint_headers.size() ? plan.endpoint_headers[i] : plan.headers; };
+  if (specs.size() <= 1) return {{plan.api.url(), redact_url(plan.config.endpoint), request_slots(plan), headers(0)}};
   std::vector<PoolTarget> targets;
   targets.reserve(specs.size());
-  for (const auto& spec : specs) {
-    targets.push_back(
-        {make_inference_api(plan.config.api, spec.url)->url(), redact_url(spec.url), static_cast<std::size_t>(spec.concurrency)});
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    targets.push_back({make_inference_api(plan.config.api, specs[i].url)->url(), redact_url(specs[i].url),
+                       static_cast<std::size_t>(specs[i].concurrency), headers(i)});
   }
   return targets;
 }
@@ -190,18 +192,18 @@ class VoteCollector {
     HttpRequest r;
     r.tag = tag;
     r.body = std::move(body);
-    r.headers = plan_.headers;
     r.max_body_bytes = plan_.config.max_response_bytes;
     r.budgeted = true;
     return r;
   }
 
   // Votes count as requests, first sends and retries alike, and go to `endpoint` at the pace it
-  // allows; /rows pages do neither.
+  // allows, with its token (a retry may go elsewhere than its first send); /rows pages do none of that.
   HttpRequest send(HttpRequest request, std::size_t endpoint) {
     if (!RowFeed::is_fetch(request)) {
       ++out_.counts.requests;
       request.url = endpoints_.target(endpoint).url;
+      request.headers = endpoints_.target(endpoint).headers;
       endpoints_.on_send(endpoint, request.tag, Clock::now());
     }
     return request;

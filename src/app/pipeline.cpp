@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "synthgen/app/collect_votes.hpp"
@@ -59,12 +60,15 @@ void print_report(const std::string& report, const RunConfig& config) {
   }
 }
 
-void require_token_where_needed(const RunConfig& config, const std::optional<Token>& token) {
-  if (token || config.offline) return;
-  auto urls = std::vector<std::string>{config.endpoint};
-  for (const auto& endpoint : config.endpoints) urls.push_back(endpoint.url);
-  for (const auto& url : urls) {
-    if (!endpoint_needs_token(url)) continue;
+// A Hugging Face endpoint without a token of its own would refuse every vote.
+void require_token_where_needed(const RunConfig& config, const RunTokens& tokens) {
+  if (config.offline) return;
+  std::vector<std::pair<std::string, const std::optional<Token>*>> asked{{config.endpoint, &tokens.first()}};
+  for (std::size_t i = 0; i < config.endpoints.size(); ++i) {
+    asked.emplace_back(config.endpoints[i].url, i < tokens.endpoints.size() ? &tokens.endpoints[i] : &tokens.first());
+  }
+  for (const auto& [url, token] : asked) {
+    if (token->has_value() || !endpoint_needs_token(url)) continue;
     throw RunError(ExitCode::auth, "no Hugging Face token, and " + redact_url(url) +
                                        " needs one: set HF_TOKEN in the environment or in .env (or log in with `hf auth login`)");
   }
@@ -156,13 +160,16 @@ class Stopwatch {
 };
 
 VotingPlan voting_plan(std::size_t rows, const LabelSet& labels, const PromptTemplate& prompt, const InferenceApi& api,
-                       const RunConfig& config, const std::optional<Token>& token, ResponseStore* store) {
+                       const RunConfig& config, const RunTokens& tokens, ResponseStore* store) {
   const auto headers = request_headers(api);
   spdlog::info("asking for {} answers ({} rows x {} votes) from {}", rows * static_cast<std::size_t>(config.votes), rows, config.votes,
                where_asked(api, config));
   const bool keep_answers = !config.details.empty() || !config.html_report.empty() || !config.shard_text.empty();
   const auto progress = progress_output_for(config.progress, config.quiet, config.log_level);
-  return VotingPlan{labels, prompt, api, config, auth_headers(token, headers), store, install_interrupt_handlers(), keep_answers, progress};
+  VotingPlan plan{labels,       prompt,   api,     config, auth_headers(tokens.first(), headers), store, install_interrupt_handlers(),
+                  keep_answers, progress, nullptr, {}};
+  for (const auto& token : tokens.endpoints) plan.endpoint_headers.push_back(auth_headers(token, headers));
+  return plan;
 }
 
 PromptTemplate prompt_for(const PromptTemplate& prompt, const RunConfig& config, const LabelSet& labels) {
@@ -236,14 +243,13 @@ bool endpoint_needs_token(const std::string& url) {
   return false;
 }
 
-ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token, WrittenFiles& written,
-                      const std::optional<Token>& hub_token) {
+ExitCode run_labeling(const RunConfig& config, const RunTokens& tokens, WrittenFiles& written) {
   const Stopwatch run_clock;
   // Everything that can be checked is checked before anything is paid for.
   check_one_role_per_file(config);
   check_outputs_writable(config);
-  require_token_where_needed(config, token);
-  const auto& push_token = hub_token ? hub_token : token;
+  require_token_where_needed(config, tokens);
+  const auto& push_token = tokens.hub;
   require_token_for_push(config, push_token);
   const auto prompt_template = load_prompt(config);
   HttpPool pool({in_flight_ceiling(config), config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
@@ -251,10 +257,10 @@ ExitCode run_labeling(const RunConfig& config, const std::optional<Token>& token
   refuse_while_batches_are_open(config, store.get());
 
   // 1. Open the rows: the first page or the whole file, and the seeded sample.
-  auto feed = RowFeed::open(config, pool, auth_headers(token), synthgen_cache_dir());
+  auto feed = RowFeed::open(config, pool, auth_headers(tokens.hub), synthgen_cache_dir());
   const auto api = make_inference_api(config.api, config.endpoint);
   const auto prompt = prompt_for(prompt_template, config, feed.labels());
-  const auto plan = voting_plan(feed.size(), feed.labels(), prompt, *api, config, token, store.get());
+  const auto plan = voting_plan(feed.size(), feed.labels(), prompt, *api, config, tokens, store.get());
   const auto provenance = run_provenance(config, feed.description(), feed.data_sha256(), prompt);
   RunOutputs outputs(config, feed.labels(), feed.selection(), shard_header(config, feed, prompt, provenance));
   // 2-5. Stream the rows in, ask for (or look up) every vote, and decide each row as its votes are in.

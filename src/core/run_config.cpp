@@ -95,15 +95,65 @@ std::string chat_base(std::string endpoint, std::vector<std::string>& notes) {
   return base;
 }
 
-// One --endpoint: URL, or URL#c=N for its own concurrency (a URL has no fragment otherwise).
+constexpr std::string_view endpoint_forms =
+    "URL or URL#SETTINGS, SETTINGS comma-separated and each at most once: c=N (N a whole number from 1 to 4096) and "
+    "token_env=NAME (the environment variable holding its token: letters, digits and _, not starting with a digit)";
+
+// An environment variable's name as a shell takes it.
+bool is_variable_name(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front())) != 0) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+}
+
+// One setting of an endpoint's fragment, `key=value`, into `spec`; false when it is not one, or is given twice.
+bool take_endpoint_setting(std::string_view setting, EndpointSpec& spec, bool& had_c) {
+  const auto equals = setting.find('=');
+  if (equals == std::string_view::npos) return false;
+  const auto key = setting.substr(0, equals);
+  const auto value = setting.substr(equals + 1);
+  if (key == "c" && !had_c) {
+    had_c = true;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), spec.concurrency);
+    return ec == std::errc{} && end == value.data() + value.size() && !value.empty() && spec.concurrency >= 1 && spec.concurrency <= 4096;
+  }
+  if (key == "token_env" && spec.token_env.empty()) {
+    spec.token_env = std::string(value);
+    return is_variable_name(value);
+  }
+  return false;
+}
+
+// The endpoint as a bad-value error shows it: without user-info, and with the value of a setting
+// it does not know masked (`#token=...` may be the token itself, which belongs in a variable).
+std::string shown_endpoint(std::string_view item, std::size_t hash) {
+  auto shown = redact_url(item.substr(0, hash)) + "#";
+  auto settings = item.substr(hash + 1);
+  for (bool first = true;; first = false) {
+    const auto comma = settings.find(',');
+    const auto setting = settings.substr(0, comma);
+    const auto key = setting.substr(0, setting.find('='));
+    const bool known = key == "c" || key == "token_env" || key.size() == setting.size();
+    shown += (first ? "" : ",") + std::string(known ? setting : std::string(key) + "=***");
+    if (comma == std::string_view::npos) return shown;
+    settings = settings.substr(comma + 1);
+  }
+}
+
+// One --endpoint: URL, or URL#SETTINGS for its own concurrency and token (a URL has no fragment otherwise).
 std::expected<EndpointSpec, std::string> endpoint_spec(const Settings& s, std::string_view item, int concurrency) {
   item = trim(item);
-  EndpointSpec spec{std::string(item), concurrency};
-  if (const auto hash = item.find("#c="); hash != std::string_view::npos) {
-    const auto number = item.substr(hash + 3);
-    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), spec.concurrency);
-    if (ec != std::errc{} || end != number.data() + number.size() || number.empty() || spec.concurrency < 1 || spec.concurrency > 4096) {
-      return std::unexpected(bad(s, "endpoint", redact_url(std::string(item)), "URL or URL#c=N with N a whole number from 1 to 4096"));
+  EndpointSpec spec{std::string(item), concurrency, {}};
+  // A fragment without '=' is no settings: checked_url says a base URL has no fragment.
+  if (const auto hash = item.find('#'); hash != std::string_view::npos && item.find('=', hash) != std::string_view::npos) {
+    auto settings = item.substr(hash + 1);
+    bool had_c = false;
+    for (;;) {
+      const auto comma = settings.find(',');
+      if (!take_endpoint_setting(settings.substr(0, comma), spec, had_c)) {
+        return std::unexpected(bad(s, "endpoint", shown_endpoint(item, hash), endpoint_forms));
+      }
+      if (comma == std::string_view::npos) break;
+      settings = settings.substr(comma + 1);
     }
     item = item.substr(0, hash);
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "synthgen/core/text.hpp"
 
@@ -74,13 +75,22 @@ std::optional<Token> find_token(const EnvLookup& env, const FileReader& read_fil
   return std::nullopt;
 }
 
-std::string redact(std::string_view text, std::string_view secret) {
+std::string redact(std::string_view text, std::string_view secret) { return redact(text, std::vector<std::string>{std::string(secret)}); }
+
+std::string redact(std::string_view text, const std::vector<std::string>& secrets) {
+  // The longest first: a secret that holds another is masked whole.
+  std::vector<std::string_view> masked(secrets.begin(), secrets.end());
+  std::erase_if(masked, [](std::string_view secret) { return secret.empty(); });
+  std::ranges::sort(masked, [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+  const auto secret_at = [&](std::size_t i) {
+    return std::ranges::find_if(masked, [&](std::string_view secret) { return text.substr(i, secret.size()) == secret; });
+  };
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    if (!secret.empty() && text.substr(i, secret.size()) == secret) {
+    if (const auto found = secret_at(i); found != masked.end()) {
       out += mask;
-      i += secret.size();
+      i += found->size();
       continue;
     }
     if (text.substr(i, 3) == "://") {

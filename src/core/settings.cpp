@@ -40,7 +40,8 @@ constexpr OptionSpec options[] = {
     {"api", OptionSection::inference, ValueKind::text, "openai",
      "wire format: openai (POST {endpoint}/chat/completions) or tgi (POST {endpoint}, raw text generation)", "", "openai tgi"},
     {"endpoint", OptionSection::inference, ValueKind::url, "https://router.huggingface.co/v1",
-     "inference endpoint base URL; give it again for a pool of endpoints, each URL#c=N with its own concurrency (config file: "
+     "inference endpoint base URL; give it again for a pool of endpoints, each URL#c=N with its own concurrency and "
+     "URL#token_env=NAME with its own token from the variable NAME, or both: URL#c=N,token_env=NAME (config file: "
      "endpoints = [...]; SYNTHGEN_ENDPOINT: space-separated)"},
     {"model", OptionSection::inference, ValueKind::text, "mistralai/Mixtral-8x7B-Instruct-v0.1",
      "model id (a :provider suffix is passed on)"},

@@ -31,7 +31,7 @@ Placeholders {base} {port} {tmp} {home} {scenario_dir} {dead_pid} (a pid no proc
 fixture files of an inline server and csv.equals_file from the scenario's dir, everything else from
 the run's cwd (default {tmp}). "expect" keys: exit; stdout_/stderr_ contains, not_contains, regex, last_line; stdout_save;
 stderr_single_error_line; files_absent; files_present; files_absent_glob; file_unchanged; file_kind;
-file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent; hub_files; peak_rss_mib
+file_mode; files_equal; file_lines; custom_ids; csv; stdout_csv; json; stats; inference; secret_absent (one or a list); hub_files; peak_rss_mib
 (the binary's own, from wait4); head_closed_early; stderr_json_lines (--progress json: every stderr line that opens with {
 is one JSON object; see check_stderr_json_lines) (see CHECKS below). Expected values in json.equals, stats and inference.all may be
 {"min": a, "max": b}. "json" may be a list of checks; "line": N reads line N of a JSON-lines file (a shard
@@ -978,15 +978,19 @@ def check_inference(spec, o):
 
 
 def check_secret_absent(spec, o):
-    secret = spec.encode("utf-8")
-    places = [name for name, data in (("stdout", o.stdout), ("stderr", o.stderr)) if secret in data]
-    fake_dir = (o.tmp / FAKE_DIR).resolve()
-    for path in sorted(o.tmp.rglob("*")):
-        resolved = path.resolve()
-        if path.is_file() and resolved not in o.written and fake_dir not in resolved.parents:
-            if secret in path.read_bytes():
-                places.append(str(path))
-    return [f"secret {spec!r} leaked into {place}" for place in places]
+    """One secret, or a list of them (a pool's tokens): in neither stdout, stderr nor any file of the run."""
+    failures = []
+    for one in [spec] if isinstance(spec, str) else spec:
+        secret = one.encode("utf-8")
+        places = [name for name, data in (("stdout", o.stdout), ("stderr", o.stderr)) if secret in data]
+        fake_dir = (o.tmp / FAKE_DIR).resolve()
+        for path in sorted(o.tmp.rglob("*")):
+            resolved = path.resolve()
+            if path.is_file() and resolved not in o.written and fake_dir not in resolved.parents:
+                if secret in path.read_bytes():
+                    places.append(str(path))
+        failures += [f"secret {one!r} leaked into {place}" for place in places]
+    return failures
 
 
 HUB_FILE_KEYS = {"repo", "path", "revision", "equals_file", "contains", "not_contains", "private"}

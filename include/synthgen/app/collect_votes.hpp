@@ -38,7 +38,7 @@ struct VotingPlan {
   const PromptTemplate& prompt;
   const InferenceApi& api;
   const RunConfig& config;
-  HeaderList headers;
+  HeaderList headers;              // the first endpoint's: its votes (unless `endpoint_headers`) and its model list
   ResponseStore* store = nullptr;  // null: --no-cache
   StopSignal stop;
   bool keep_answers = false;                       // for --details
@@ -46,6 +46,9 @@ struct VotingPlan {
   // Set: no vote is sent; each one not in the store goes here, and its row waits for the next pass
   // (needs the store).
   DeferredRequests* deferred = nullptr;
+  // Each endpoint's headers, in the order of config.endpoints (each with its own token); empty:
+  // `headers` for every endpoint.
+  std::vector<HeaderList> endpoint_headers;
 };
 
 // The run's counts; the votes themselves go to the RowSink row by row.

@@ -29,6 +29,7 @@ struct PoolTarget {
   std::string url;           // where its votes are posted
   std::string shown;         // its base URL for logs and the report, without user-info
   std::size_t ceiling = 64;  // its concurrency
+  HeaderList headers;        // of its votes: the wire format's, and its own token's Authorization
 };
 
 class EndpointPool {

@@ -30,10 +30,12 @@ struct GenerationParams {
   int max_tokens = 128;
 };
 
-// One inference endpoint of the pool: its base URL and the most requests it may have in flight.
+// One inference endpoint of the pool: its base URL, the most requests it may have in flight, and
+// where its token is (`URL#c=N,token_env=NAME`).
 struct EndpointSpec {
   std::string url;
-  int concurrency = 64;  // its `#c=N`, else --concurrency
+  int concurrency = 64;   // its `c=N`, else --concurrency
+  std::string token_env;  // its `token_env=NAME`: the environment variable holding its token; empty: the usual token
 };
 
 struct RunConfig {
@@ -57,7 +59,7 @@ struct RunConfig {
   bool early_stop = true;  // ask for a row's further votes only while its majority is open
   // Where and how it is asked.
   ApiKind api = ApiKind::openai;
-  std::string endpoint;                 // the first of `endpoints`: model list, batch commands, the token's choice
+  std::string endpoint;                 // the first of `endpoints`: model list, batch commands
   std::vector<EndpointSpec> endpoints;  // --endpoint, each time it is given (one or more), in order
   GenerationParams generation;
   int concurrency = 64;

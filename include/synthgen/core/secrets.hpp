@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace synthgen {
 
@@ -27,6 +28,8 @@ std::optional<Token> find_token(const EnvLookup& env, const FileReader& read_fil
 // it (`http://user:password@host` -> `http://***@host`) dropped, as are the base64 credentials
 // of an echoed `Authorization: Basic ...` header (what libcurl makes of that user-info).
 std::string redact(std::string_view text, std::string_view secret);
+// The same with every one of `secrets` masked (a pool's endpoints may each have a token).
+std::string redact(std::string_view text, const std::vector<std::string>& secrets);
 
 // A URL with any user:password@ part replaced by ***@, for logs and error messages.
 std::string redact_url(std::string_view url);

@@ -140,11 +140,13 @@ TEST(RunConfigPool, OneEndpointIsAPoolOfOne) {
   EXPECT_EQ(in_flight_ceiling(*config_with({{"endpoint", "http://a/v1#c=3"}})), 3);
 }
 
+constexpr std::string_view endpoint_forms =
+    "--endpoint must be URL or URL#SETTINGS, SETTINGS comma-separated and each at most once: c=N (N a whole number from 1 to 4096) "
+    "and token_env=NAME (the environment variable holding its token: letters, digits and _, not starting with a digit), got '";
+
 TEST(RunConfigPool, BadConcurrencyAndTwiceTheSameUrlAreNamed) {
-  EXPECT_EQ(config_with({{"endpoint", "http://user:pw@a/v1#c=0"}}).error(),
-            "--endpoint must be URL or URL#c=N with N a whole number from 1 to 4096, got 'http://***@a/v1#c=0'");
-  EXPECT_EQ(config_with({{"endpoint", "http://a/v1#c=x"}}).error(),
-            "--endpoint must be URL or URL#c=N with N a whole number from 1 to 4096, got 'http://a/v1#c=x'");
+  EXPECT_EQ(config_with({{"endpoint", "http://user:pw@a/v1#c=0"}}).error(), std::string(endpoint_forms) + "http://***@a/v1#c=0'");
+  EXPECT_EQ(config_with({{"endpoint", "http://a/v1#c=x"}}).error(), std::string(endpoint_forms) + "http://a/v1#c=x'");
   EXPECT_EQ(config_with({{"endpoint", "http://a/v1\nhttp://a/v1/#c=4"}}).error(), "--endpoint names http://a/v1 twice");
   EXPECT_EQ(config_with({{"endpoint", "http://a/v1\nftp://b"}}).error(),
             "--endpoint must be an http:// or https:// URL with a host, got 'ftp://b'");
@@ -179,6 +181,83 @@ TEST(RunConfigTestSize, ShareRowsAndTheTestFileBesideOutput) {
   const auto bad = config_with({{"test-size", "1.5"}});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().rfind("--test-size must be", 0), 0U) << bad.error();
+}
+
+}  // namespace
+}  // namespace synthgen
+
+namespace synthgen {
+namespace {
+
+TEST(EndpointSettings, ConcurrencyAndTokenVariableInEitherOrder) {
+  const auto c = config_with({{"endpoint",
+                               "http://a/v1#token_env=A_KEY\nhttp://b/v1#c=8,token_env=_b2\nhttp://c/v1#token_env=C,c=3\n"
+                               "http://d/v1#c=5\nhttp://e/v1"},
+                              {"concurrency", "16"}});
+  ASSERT_TRUE(c.has_value()) << c.error();
+  ASSERT_EQ(c->endpoints.size(), 5u);
+  EXPECT_EQ(c->endpoints[0].url, "http://a/v1");
+  EXPECT_EQ(c->endpoints[0].concurrency, 16);
+  EXPECT_EQ(c->endpoints[0].token_env, "A_KEY");
+  EXPECT_EQ(c->endpoints[1].url, "http://b/v1");
+  EXPECT_EQ(c->endpoints[1].concurrency, 8);
+  EXPECT_EQ(c->endpoints[1].token_env, "_b2");
+  EXPECT_EQ(c->endpoints[2].concurrency, 3);
+  EXPECT_EQ(c->endpoints[2].token_env, "C");
+  EXPECT_EQ(c->endpoints[3].concurrency, 5);
+  EXPECT_EQ(c->endpoints[3].token_env, "");
+  EXPECT_EQ(c->endpoints[4].token_env, "");
+  EXPECT_EQ(c->endpoint, "http://a/v1");
+}
+
+TEST(EndpointSettings, TheEnvironmentAndTheChatPathTakeThemToo) {
+  const auto settings =
+      merge_settings(option_table(), env_of({{"SYNTHGEN_ENDPOINT", "http://a/v1 http://b/v1/chat/completions#c=2,token_env=B_KEY"}}), {});
+  const auto c = make_run_config(settings);
+  ASSERT_TRUE(c.has_value()) << c.error();
+  ASSERT_EQ(c->endpoints.size(), 2u);
+  EXPECT_EQ(c->endpoints[1].url, "http://b/v1");
+  EXPECT_EQ(c->endpoints[1].concurrency, 2);
+  EXPECT_EQ(c->endpoints[1].token_env, "B_KEY");
+}
+
+TEST(EndpointSettings, EveryBadFormIsNamedWithTheAcceptedOnes) {
+  const auto unknown = config_with({{"endpoint", "http://u:pw@a/v1#c=2,token=sk-abc,x"}});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error(), std::string(endpoint_forms) + "http://***@a/v1#c=2,token=***,x'")
+      << "an unknown key's value is not shown: a token belongs in a variable, not in the URL";
+  for (const std::string_view item : {
+           "http://a/v1#c=2,c=3",                  // a key twice
+           "http://a/v1#token_env=A,token_env=B",  // a key twice
+           "http://a/v1#token_env=1KEY",           // a name that starts with a digit
+           "http://a/v1#token_env=MY-KEY",         // a character no variable name has
+           "http://a/v1#token_env=",               // no name
+           "http://a/v1#c=0",                      // out of range
+           "http://a/v1#c=4097",                   // out of range
+           "http://a/v1#c=",                       // no number
+           "http://a/v1#c=8,",                     // an empty setting
+           "http://a/v1#,c=8",                     // an empty setting
+           "http://a/v1#c=8,,token_env=A",         // an empty setting
+           "http://a/v1#c8,token_env=A",           // no '='
+       }) {
+    const auto c = config_with({{"endpoint", std::string(item)}});
+    ASSERT_FALSE(c.has_value()) << item;
+    EXPECT_EQ(c.error(), std::string(endpoint_forms) + std::string(item) + "'") << item;
+  }
+}
+
+TEST(EndpointSettings, AFragmentWithoutSettingsIsABadUrl) {
+  EXPECT_EQ(config_with({{"endpoint", "http://a/v1#"}}).error(),
+            "--endpoint must be a base URL without a query (?...) or fragment (#...), got 'http://a/v1#'");
+}
+
+TEST(EndpointSettings, TheConfigFileNamesItsOrigin) {
+  FileValues file;
+  file.values["endpoint"] = "http://a/v1#c=8,token_env=A\nhttp://b/v1#token_env=B,c=0";
+  file.path = "synthgen.toml";
+  const auto c = make_run_config(merge_settings(option_table(), file, env_of({}), {}));
+  ASSERT_FALSE(c.has_value());
+  EXPECT_TRUE(c.error().starts_with("--endpoint (from synthgen.toml) must be URL or URL#SETTINGS")) << c.error();
 }
 
 }  // namespace

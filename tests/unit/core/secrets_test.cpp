@@ -70,6 +70,12 @@ TEST(Redact, DropsTheUserInfoOfEveryUrlInALine) {
   EXPECT_EQ(redact("Bearer tok, http://u:tok@h", "tok"), "Bearer hf_***, http://***@h");
 }
 
+TEST(Redact, EveryTokenOfAPool) {
+  const std::vector<std::string> secrets{"sk-openai-key", "", "together-key", "sk-openai"};
+  EXPECT_EQ(redact("a sk-openai-key, b together-key, c sk-openai!", secrets), "a hf_***, b hf_***, c hf_***!");
+  EXPECT_EQ(redact("none here", std::vector<std::string>{}), "none here");
+}
+
 TEST(Redact, DropsEchoedBasicCredentials) {
   // base64("user:s3cretpass"), as libcurl sends the user-info of http://user:s3cretpass@host.
   EXPECT_EQ(redact("401: bad header 'Authorization: Basic dXNlcjpzM2NyZXRwYXNz' sent", ""),

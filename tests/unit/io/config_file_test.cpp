@@ -37,6 +37,16 @@ TEST_F(ConfigFile, ReadsScalarsUnderEitherKeySpelling) {
   EXPECT_EQ(file->values.at("model"), "m");
 }
 
+TEST_F(ConfigFile, AnEndpointsSettingsTakeItsTokenVariable) {
+  const auto file = read_config_file(write("endpoints = [\"http://a/v1\", \"http://b/v1#c=8,token_env=B_KEY\"]\n"));
+  ASSERT_TRUE(file.has_value()) << file.error();
+  const auto config = make_run_config(merge_settings(option_table(), *file, env_of({}), {}));
+  ASSERT_TRUE(config.has_value()) << config.error();
+  ASSERT_EQ(config->endpoints.size(), 2u);
+  EXPECT_EQ(config->endpoints[1].concurrency, 8);
+  EXPECT_EQ(config->endpoints[1].token_env, "B_KEY");
+}
+
 TEST_F(ConfigFile, EndpointsAreAListOrOneUrl) {
   const auto file = read_config_file(write("endpoints = [\"http://a/v1\", \"http://b/v1#c=8\"]\n"));
   ASSERT_TRUE(file.has_value()) << file.error();
