@@ -12,7 +12,7 @@
 namespace synthgen {
 namespace {
 
-using BatchRun = std::function<ExitCode(const RunConfig&, const std::optional<Token>&, const std::vector<std::string>&, WrittenFiles&)>;
+using BatchRun = std::function<ExitCode(const RunConfig&, const RunTokens&, const std::vector<std::string>&, WrittenFiles&)>;
 
 struct BatchCommand {
   std::string_view name;
@@ -23,11 +23,12 @@ struct BatchCommand {
 const BatchCommand* find_command(std::string_view name) {
   static const BatchCommand commands[] = {
       {"export",
-       [](const auto& config, const auto& token, const auto&, auto& written) { return run_batch_export(config, token, written); }},
+       [](const auto& config, const auto& tokens, const auto&, auto& written) { return run_batch_export(config, tokens, written); }},
       {"import", [](const auto& config, const auto&, const auto& files, auto&) { return run_batch_import(config, files); }},
-      {"submit", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_submit(config, token); }, true},
-      {"status", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_status(config, token); }, true},
-      {"collect", [](const auto& config, const auto& token, const auto&, auto&) { return run_batch_collect(config, token); }, true},
+      {"submit", [](const auto& config, const auto& tokens, const auto&, auto&) { return run_batch_submit(config, tokens); }, true},
+      {"status", [](const auto& config, const auto& tokens, const auto&, auto&) { return run_batch_status(config, tokens.first()); }, true},
+      {"collect", [](const auto& config, const auto& tokens, const auto&, auto&) { return run_batch_collect(config, tokens.first()); },
+       true},
   };
   for (const auto& command : commands) {
     if (command.name == name) return &command;
@@ -37,7 +38,7 @@ const BatchCommand* find_command(std::string_view name) {
 
 }  // namespace
 
-ExitCode run_batch_command(const std::string& command, const RunConfig& config, const std::optional<Token>& token,
+ExitCode run_batch_command(const std::string& command, const RunConfig& config, const RunTokens& tokens,
                            const std::vector<std::string>& files, WrittenFiles& written) {
   const auto* found = find_command(command);
   if (found == nullptr) throw RunError(ExitCode::usage, "no batch command " + command + "; see synthgen batch --help");
@@ -46,7 +47,7 @@ ExitCode run_batch_command(const std::string& command, const RunConfig& config, 
     throw RunError(ExitCode::usage, "batch " + command + " talks to one Batch API, and " + std::to_string(config.endpoints.size()) +
                                         " endpoints are given (a pool); give one --endpoint, e.g. --endpoint https://api.openai.com/v1");
   }
-  return found->run(config, token, files, written);
+  return found->run(config, tokens, files, written);
 }
 
 }  // namespace synthgen

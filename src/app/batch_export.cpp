@@ -149,19 +149,20 @@ void check_batchable(const RunConfig& config) {
   if (!config.use_cache) throw RunError(ExitCode::usage, "batch engines answer through the response store: drop --no-cache");
 }
 
-BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit,
+BatchExport export_requests(const RunConfig& config, const RunTokens& tokens, const std::string& path, bool for_submit,
                             WrittenFiles& written) {
   check_batchable(config);
   const auto prompt_template = load_prompt(config);
   HttpPool pool({config.concurrency, config.connect_timeout_ms, config.timeout_ms, config.ca_bundle});
   const auto store = open_store_for_batch(config);
   const auto ledger = open_ledger(*store);
-  auto feed = RowFeed::open(config, pool, auth_headers(token), synthgen_cache_dir());
+  auto feed = RowFeed::open(config, pool, auth_headers(tokens.hub), synthgen_cache_dir());  // the rows: the Hub's token
   const auto api = make_inference_api(config.api, config.endpoint);
   const auto prompt = prompt_template.with_labels(feed.labels().names);
   BatchRequestFiles files(config, path, *ledger, for_submit);
-  VotingPlan plan{feed.labels(),        prompt, *api, config, auth_headers(token), store.get(), install_interrupt_handlers(), false,
-                  ProgressOutput::none, &files, {}};
+  VotingPlan plan{
+      feed.labels(),        prompt, *api, config, auth_headers(tokens.first()), store.get(), install_interrupt_handlers(), false,
+      ProgressOutput::none, &files, {}};
   BatchExport result;
   const auto votes = collect_votes(plan, feed, pool, [&](const RowVotes& row) {
     ++result.rows;
@@ -175,10 +176,10 @@ BatchExport export_requests(const RunConfig& config, const std::optional<Token>&
   return result;
 }
 
-ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& token, WrittenFiles& written) {
+ExitCode run_batch_export(const RunConfig& config, const RunTokens& tokens, WrittenFiles& written) {
   if (auto ok = check_writable(config.batch_out); !ok)
     throw RunError(ExitCode::output, "cannot write " + output_name(config.batch_out) + ": " + ok.error());
-  const auto result = export_requests(config, token, config.batch_out, false, written);
+  const auto result = export_requests(config, tokens, config.batch_out, false, written);
   warn_about_stale_parts(config.batch_out, result.parts.size());
   std::string out;
   if (result.parts.empty()) {

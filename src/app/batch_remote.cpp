@@ -173,11 +173,11 @@ bool wait_for_next_look(const StopSignal& stop, long interval_ms) {
 
 }  // namespace
 
-ExitCode run_batch_submit(const RunConfig& config, const std::optional<Token>& token) {
-  auto api = batch_api(config, token);
+ExitCode run_batch_submit(const RunConfig& config, const RunTokens& tokens) {
+  auto api = batch_api(config, tokens.first());
   const ScratchDir scratch;
   WrittenFiles scratch_files;  // uploaded, then removed with the scratch folder: not files the user keeps
-  const auto exported = export_requests(config, token, scratch.file("requests.jsonl"), true, scratch_files);
+  const auto exported = export_requests(config, tokens, scratch.file("requests.jsonl"), true, scratch_files);
   if (exported.parts.empty()) {
     if (exported.held > 0) {
       std::printf("nothing to submit: the %zu requests left are in batches not collected yet (synthgen batch collect)\n", exported.held);

@@ -191,7 +191,7 @@ int synthgen_main(int argc, char** argv) {
     if (command_line.wants_merge()) {
       code = run_merge(*config, command_line.merge_parts(), written);
     } else if (const auto batch = command_line.batch_command(); !batch.empty()) {
-      code = run_batch_command(batch, *config, tokens.first(), command_line.import_files(), written);
+      code = run_batch_command(batch, *config, tokens, command_line.import_files(), written);
     } else {
       // SIGPIPE is ignored since the start (ignore_broken_pipes): a reader of a written-through output
       // that goes away (`--output - | head`) makes the write fail with EPIPE, an output error.

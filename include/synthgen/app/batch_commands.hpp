@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "synthgen/app/run_error.hpp"
+#include "synthgen/core/endpoint_tokens.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/core/written_files.hpp"
@@ -13,7 +14,7 @@
 namespace synthgen {
 
 // `written`: the files the command put on disk (`export`'s parts).
-ExitCode run_batch_command(const std::string& command, const RunConfig& config, const std::optional<Token>& token,
+ExitCode run_batch_command(const std::string& command, const RunConfig& config, const RunTokens& tokens,
                            const std::vector<std::string>& files, WrittenFiles& written);
 
 }  // namespace synthgen

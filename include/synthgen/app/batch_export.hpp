@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "synthgen/app/run_error.hpp"
+#include "synthgen/core/endpoint_tokens.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/secrets.hpp"
 #include "synthgen/core/store_key.hpp"
@@ -37,10 +38,10 @@ struct BatchExport {
 // --batch-max-bytes) and commits them together; with `for_submit` the parts' keys are kept and the
 // requests are not recorded as exported (the submit records them with their batch). Each part
 // committed is recorded in `written`.
-BatchExport export_requests(const RunConfig& config, const std::optional<Token>& token, const std::string& path, bool for_submit,
+BatchExport export_requests(const RunConfig& config, const RunTokens& tokens, const std::string& path, bool for_submit,
                             WrittenFiles& written);
 
-ExitCode run_batch_export(const RunConfig& config, const std::optional<Token>& token, WrittenFiles& written);
+ExitCode run_batch_export(const RunConfig& config, const RunTokens& tokens, WrittenFiles& written);
 
 // A usage error for runs batch engines cannot take (--api tgi, --no-cache).
 void check_batchable(const RunConfig& config);

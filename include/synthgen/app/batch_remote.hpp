@@ -7,12 +7,13 @@
 #include <optional>
 
 #include "synthgen/app/run_error.hpp"
+#include "synthgen/core/endpoint_tokens.hpp"
 #include "synthgen/core/run_config.hpp"
 #include "synthgen/core/secrets.hpp"
 
 namespace synthgen {
 
-ExitCode run_batch_submit(const RunConfig& config, const std::optional<Token>& token);
+ExitCode run_batch_submit(const RunConfig& config, const RunTokens& tokens);
 ExitCode run_batch_status(const RunConfig& config, const std::optional<Token>& token);
 ExitCode run_batch_collect(const RunConfig& config, const std::optional<Token>& token);
 
