@@ -6,15 +6,19 @@
 # checked: .ci/tidy-clean-at names a commit at which every file was checked clean, and a source file
 # is checked again when it, or any project header it includes (from the build's .o.d dependency
 # files), differs from that commit in the work tree. A change to .clang-tidy, a CMakeLists.txt or the
-# commit not in this clone's history checks every file. TIDY_ALL=1 checks every file; after a clean
-# whole run, `scripts/check-tidy.sh --mark-clean` records HEAD (commit the file). `--list` prints the
-# files it would check, and checks none.
+# commit not in this clone's history checks every file. TIDY_ALL=1 checks every file. `--mark-clean`
+# checks as usual and, when clean, records HEAD there (commit the file): every file was clean at the
+# old commit, and every file a change since could touch is clean now. It needs a work tree equal to
+# HEAD. `--list` prints the files it would check, and checks none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-fuzz-deps.sh  # Clang 16's tools, clang-tidy-16 among them
 [ -f build/compile_commands.json ] || scripts/build.sh
 mark=0
-[ "${1:-}" = --mark-clean ] && { mark=1; TIDY_ALL=1; }
+if [ "${1:-}" = --mark-clean ]; then
+  mark=1
+  git diff --quiet HEAD -- || { echo "check-tidy.sh --mark-clean: commit or stash your changes first" >&2; exit 2; }
+fi
 all_files() { git ls-files 'src/*.cpp'; }
 
 # The files to check, one per line.
