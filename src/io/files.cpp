@@ -297,11 +297,17 @@ std::expected<void, std::string> commit_together(std::span<AtomicFile* const> fi
       if (auto ok = file->prepare(); !ok) return ok;
     }
   }
+  // Renamed last to first: the first file (the run's main output) goes into place last, so a new
+  // first file means every other is in place too, even when a SIGKILL lands among the renames.
   std::expected<void, std::string> result;
-  for (auto* file : files) {
-    auto ok = file->publish();
-    if (ok && written != nullptr && !file->writes_through()) written->add(file->path());
+  std::vector<bool> published(files.size(), false);
+  for (std::size_t i = files.size(); i-- > 0;) {
+    auto ok = files[i]->publish();
+    published[i] = ok.has_value();
     if (!ok && result) result = std::move(ok);
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (published[i] && written != nullptr && !files[i]->writes_through()) written->add(files[i]->path());
   }
   return result;
 }

@@ -91,7 +91,9 @@ class AtomicFile {
 // Commits several outputs as one unit: every temporary file is written and flushed, then every
 // written-through output is written, and only then is any file renamed into place; so when one
 // fails (a full disk, /dev/full) no target has been replaced (a written-through output that
-// came before it has been written). A failed rename, after the others, is reported too.
+// came before it has been written). A failed rename, after the others, is reported too. Files are
+// renamed from the last to the first, so the first (the main output) is in place only when every
+// other is: a kill among the renames never leaves a new first file beside old others.
 // Each file renamed into place is recorded in `written` (written-through outputs are not), so a
 // failed commit names only the files it did replace.
 std::expected<void, std::string> commit_together(std::span<AtomicFile* const> files, WrittenFiles* written = nullptr);
